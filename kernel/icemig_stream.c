@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * icemig device-state stream codec, shared by kernel and user space.
+ *
+ * The decoder is the trust boundary of the resume path: the bytes come from
+ * whoever opened the VFIO device. Every length, count and index is checked
+ * before use, all arithmetic on lengths is bounded by ICEMIG_STREAM_MAX_LEN
+ * (so it cannot overflow a u32), values are copied out with memcpy() (no
+ * unaligned or out-of-bounds access), and the decoded state is validated as
+ * a whole before the caller may apply it.
+ */
+#ifdef __KERNEL__
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/string.h>
+#include <linux/crc32.h>
+#include <linux/module.h>
+#include <linux/etherdevice.h>
+#include <asm/byteorder.h>
+#else
+#include <errno.h>
+#include <string.h>
+#include <stddef.h>
+#include <endian.h>
+#include <zlib.h>
+#define cpu_to_le16(x) htole16(x)
+#define cpu_to_le32(x) htole32(x)
+#define cpu_to_le64(x) htole64(x)
+#define le16_to_cpu(x) le16toh(x)
+#define le32_to_cpu(x) le32toh(x)
+#define le64_to_cpu(x) le64toh(x)
+#define is_multicast_ether_addr(a) ((a)[0] & 0x01)
+#endif
+
+#include "include/icemig_stream.h"
+
+_Static_assert(sizeof(struct icemig_stream_hdr) == 24, "hdr is 24 bytes");
+_Static_assert(sizeof(struct icemig_tlv) == 8, "tlv is 8 bytes");
+_Static_assert(sizeof(struct icemig_wire_vf_info) == 32, "vf_info is 32 bytes");
+_Static_assert(sizeof(struct icemig_wire_queue) == 24, "queue is 24 bytes");
+_Static_assert(sizeof(struct icemig_wire_stats) == 32, "stats is 32 bytes");
+
+#define HDR_LEN ((__u32)sizeof(struct icemig_stream_hdr))
+#define TLV_LEN ((__u32)sizeof(struct icemig_tlv))
+#define ALIGN_UP(x) (((x) + ICEMIG_STREAM_ALIGN - 1) & ~(__u32)(ICEMIG_STREAM_ALIGN - 1))
+
+/**
+ * icemig_crc32() - CRC-32 (IEEE 802.3) of a buffer
+ * @buf: bytes
+ * @len: length in bytes
+ *
+ * Return: the same value as zlib's crc32(0, buf, len).
+ */
+__u32 icemig_crc32(const void *buf, __u32 len)
+{
+#ifdef __KERNEL__
+	return crc32_le(~0u, buf, len) ^ ~0u;
+#else
+	return (__u32)crc32(0L, buf, len);
+#endif
+}
+
+static int fail(struct icemig_stream_err *err, const char *what, __u32 off)
+{
+	if (err) {
+		err->what = what;
+		err->offset = off;
+	}
+	return -EINVAL;
+}
+
+static const char *const tlv_names[] = {
+	[ICEMIG_TLV_VF_INFO] = "VF_INFO",
+	[ICEMIG_TLV_TXQ] = "TXQ",
+	[ICEMIG_TLV_RXQ] = "RXQ",
+	[ICEMIG_TLV_STATS] = "STATS",
+};
+
+/**
+ * icemig_tlv_type_name() - printable name of a record type
+ * @type: enum icemig_tlv_type value
+ *
+ * Return: a static string, "UNKNOWN" for types this codec does not know.
+ */
+const char *icemig_tlv_type_name(__u16 type)
+{
+	if (type < sizeof(tlv_names) / sizeof(tlv_names[0]) && tlv_names[type])
+		return tlv_names[type];
+	return "UNKNOWN";
+}
+
+static int check_queue(const struct icemig_queue *q, const char *dir,
+		       struct icemig_stream_err *err)
+{
+	if (q->flags & ~ICEMIG_QUEUE_F_ALL)
+		return fail(err, dir, 0);
+	if (!q->ring_len) {
+		/* An unconfigured queue carries nothing. */
+		if (q->flags || q->base || q->head || q->tail || q->buf_len)
+			return fail(err, dir, 0);
+		return 0;
+	}
+	if (q->ring_len < ICEMIG_RING_LEN_MIN || q->ring_len > ICEMIG_RING_LEN_MAX ||
+	    q->ring_len % ICEMIG_RING_LEN_ALIGN)
+		return fail(err, dir, 0);
+	if (q->head >= q->ring_len || q->tail >= q->ring_len)
+		return fail(err, dir, 0);
+	if (q->base & 127)
+		return fail(err, dir, 0);
+	return 0;
+}
+
+/**
+ * icemig_state_check() - validate a native VF state as a whole
+ * @st: state to check
+ * @err: optional, set to the offending field on failure (offset 0)
+ *
+ * Rules: 1 <= num_qps <= ICEMIG_MAX_QP; num_msix <= 65 (E810 VF maximum);
+ * trust and spoofchk are 0 or 1; link_state is an enum icemig_link_state;
+ * port_vlan <= 4095; the MAC is unicast; a configured queue (ring_len != 0)
+ * has a ring length of 64..8160 descriptors in steps of 32, head and tail
+ * inside the ring and a 128-byte aligned base (E810 datasheet, queue
+ * context); queues at or above num_qps are unconfigured.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int icemig_state_check(const struct icemig_vf_state *st,
+		       struct icemig_stream_err *err)
+{
+	unsigned int i;
+
+	if (st->num_qps < 1 || st->num_qps > ICEMIG_MAX_QP)
+		return fail(err, "vf_info.num_qps", 0);
+	if (st->num_msix > 65)
+		return fail(err, "vf_info.num_msix", 0);
+	if (st->trust > 1)
+		return fail(err, "vf_info.trust", 0);
+	if (st->spoofchk > 1)
+		return fail(err, "vf_info.spoofchk", 0);
+	if (st->link_state > ICEMIG_LINK_DISABLE)
+		return fail(err, "vf_info.link_state", 0);
+	if (st->port_vlan > 4095)
+		return fail(err, "vf_info.port_vlan", 0);
+	if (is_multicast_ether_addr(st->mac))
+		return fail(err, "vf_info.mac", 0);
+	for (i = 0; i < ICEMIG_MAX_QP; i++) {
+		static const struct icemig_queue zero;
+
+		if (i >= st->num_qps) {
+			if (memcmp(&st->txq[i], &zero, sizeof(zero)))
+				return fail(err, "txq.qid", 0);
+			if (memcmp(&st->rxq[i], &zero, sizeof(zero)))
+				return fail(err, "rxq.qid", 0);
+			continue;
+		}
+		if (check_queue(&st->txq[i], "txq.context", err))
+			return -EINVAL;
+		if (st->txq[i].buf_len)
+			return fail(err, "txq.buf_len", 0);
+		if (check_queue(&st->rxq[i], "rxq.context", err))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * icemig_stream_size() - bytes icemig_stream_encode() would produce
+ * @st: state (num_qps must be in range)
+ * @size: out, stream length in bytes
+ *
+ * Return: 0, or -EINVAL if @st->num_qps is out of range.
+ */
+int icemig_stream_size(const struct icemig_vf_state *st, __u32 *size)
+{
+	__u32 q;
+
+	if (st->num_qps < 1 || st->num_qps > ICEMIG_MAX_QP)
+		return -EINVAL;
+	q = st->num_qps * (__u32)sizeof(struct icemig_wire_queue);
+	*size = HDR_LEN + TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_vf_info)) +
+		2 * (TLV_LEN + ALIGN_UP(q));
+	if (st->has_stats)
+		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_stats));
+	return 0;
+}
+
+static __u8 *put_tlv(__u8 *p, __u16 type, __u16 flags, const void *val, __u32 len)
+{
+	struct icemig_tlv t = {
+		.type = cpu_to_le16(type),
+		.flags = cpu_to_le16(flags),
+		.len = cpu_to_le32(len),
+	};
+	__u32 padded = ALIGN_UP(len);
+
+	memcpy(p, &t, TLV_LEN);
+	p += TLV_LEN;
+	if (val)
+		memcpy(p, val, len);
+	memset(p + len, 0, padded - len);
+	return p + padded;
+}
+
+static __u8 *put_queues(__u8 *p, __u16 type, const struct icemig_queue *qs,
+			__u16 n)
+{
+	__u8 *val;
+	__u16 i;
+
+	p = put_tlv(p, type, ICEMIG_TLV_F_MANDATORY, NULL,
+		    n * (__u32)sizeof(struct icemig_wire_queue));
+	/* put_tlv() reserved and zero-padded the value; fill it in place. */
+	val = p - ALIGN_UP(n * (__u32)sizeof(struct icemig_wire_queue));
+	for (i = 0; i < n; i++) {
+		struct icemig_wire_queue w = {
+			.base = cpu_to_le64(qs[i].base),
+			.qid = cpu_to_le16(i),
+			.ring_len = cpu_to_le16(qs[i].ring_len),
+			.head = cpu_to_le16(qs[i].head),
+			.tail = cpu_to_le16(qs[i].tail),
+			.buf_len = cpu_to_le16(qs[i].buf_len),
+			.flags = cpu_to_le16(qs[i].flags),
+		};
+
+		memcpy(val + i * sizeof(w), &w, sizeof(w));
+	}
+	return p;
+}
+
+/**
+ * icemig_stream_encode() - serialize a VF state
+ * @st: state, valid per icemig_state_check()
+ * @buf: output buffer
+ * @size: size of @buf in bytes
+ * @used: out, bytes written (== icemig_stream_size())
+ *
+ * Return: 0; -EINVAL if @st is invalid (nothing is emitted that the decoder
+ * would refuse); -ENOSPC if @size is too small.
+ */
+int icemig_stream_encode(const struct icemig_vf_state *st, void *buf,
+			 __u32 size, __u32 *used)
+{
+	struct icemig_stream_hdr hdr = {
+		.magic = cpu_to_le32(ICEMIG_STREAM_MAGIC),
+		.version_major = cpu_to_le16(ICEMIG_STREAM_VERSION_MAJOR),
+		.version_minor = cpu_to_le16(ICEMIG_STREAM_VERSION_MINOR),
+	};
+	struct icemig_wire_vf_info vi = {
+		.trust = st->trust,
+		.spoofchk = st->spoofchk,
+		.link_state = st->link_state,
+		.port_vlan = cpu_to_le16(st->port_vlan),
+		.num_qps = cpu_to_le16(st->num_qps),
+		.num_msix = cpu_to_le16(st->num_msix),
+		.vc_api_major = cpu_to_le16(st->vc_api_major),
+		.vc_api_minor = cpu_to_le16(st->vc_api_minor),
+		.vc_caps = cpu_to_le32(st->vc_caps),
+	};
+	__u8 *p = buf;
+	__u32 total;
+
+	if (icemig_state_check(st, NULL) || icemig_stream_size(st, &total))
+		return -EINVAL;
+	if (total > size || total > ICEMIG_STREAM_MAX_LEN)
+		return -ENOSPC;
+
+	memcpy(vi.mac, st->mac, sizeof(vi.mac));
+	p += HDR_LEN;
+	p = put_tlv(p, ICEMIG_TLV_VF_INFO, ICEMIG_TLV_F_MANDATORY, &vi, sizeof(vi));
+	p = put_queues(p, ICEMIG_TLV_TXQ, st->txq, st->num_qps);
+	p = put_queues(p, ICEMIG_TLV_RXQ, st->rxq, st->num_qps);
+	if (st->has_stats) {
+		struct icemig_wire_stats ws = {
+			.rx_packets = cpu_to_le64(st->rx_packets),
+			.rx_bytes = cpu_to_le64(st->rx_bytes),
+			.tx_packets = cpu_to_le64(st->tx_packets),
+			.tx_bytes = cpu_to_le64(st->tx_bytes),
+		};
+
+		p = put_tlv(p, ICEMIG_TLV_STATS, 0, &ws, sizeof(ws));
+	}
+
+	hdr.total_len = cpu_to_le32(total);
+	hdr.checksum = cpu_to_le32(icemig_crc32((__u8 *)buf + HDR_LEN, total - HDR_LEN));
+	memcpy(buf, &hdr, HDR_LEN);
+	*used = total;
+	return 0;
+}
+
+static int get_queues(const __u8 *val, __u32 len, __u32 off, __u16 type,
+		      struct icemig_vf_state *st, __u32 *mask,
+		      struct icemig_stream_err *err)
+{
+	const bool tx = type == ICEMIG_TLV_TXQ;
+	struct icemig_queue *qs = tx ? st->txq : st->rxq;
+	__u32 seen = 0, n, i;
+
+	if (len % sizeof(struct icemig_wire_queue))
+		return fail(err, tx ? "txq.len" : "rxq.len", off);
+	n = len / sizeof(struct icemig_wire_queue);
+	if (n < 1 || n > ICEMIG_MAX_QP)
+		return fail(err, tx ? "txq.count" : "rxq.count", off);
+	for (i = 0; i < n; i++) {
+		struct icemig_wire_queue w;
+		__u16 qid;
+
+		memcpy(&w, val + i * sizeof(w), sizeof(w));
+		qid = le16_to_cpu(w.qid);
+		if (qid >= ICEMIG_MAX_QP || (seen & (1u << qid)))
+			return fail(err, tx ? "txq.qid" : "rxq.qid",
+				    off + TLV_LEN + i * (__u32)sizeof(w));
+		if (w.reserved)
+			return fail(err, tx ? "txq.reserved" : "rxq.reserved",
+				    off + TLV_LEN + i * (__u32)sizeof(w));
+		seen |= 1u << qid;
+		qs[qid].base = le64_to_cpu(w.base);
+		qs[qid].ring_len = le16_to_cpu(w.ring_len);
+		qs[qid].head = le16_to_cpu(w.head);
+		qs[qid].tail = le16_to_cpu(w.tail);
+		qs[qid].buf_len = le16_to_cpu(w.buf_len);
+		qs[qid].flags = le16_to_cpu(w.flags);
+	}
+	*mask = seen;
+	return 0;
+}
+
+/**
+ * icemig_stream_decode() - validate and parse a stream
+ * @buf: stream bytes (any alignment)
+ * @len: bytes in @buf; must equal the header's total_len exactly
+ * @st: out, the decoded state; unspecified on error, so decode into a
+ *	scratch state and apply it only on success
+ * @err: optional, set to the field or rule that failed and its byte offset
+ *
+ * The whole stream is checked before this returns 0: header (magic, major
+ * version, flags, total length, checksum), every record's header, length and
+ * padding, duplicate and missing mandatory records, queue counts and
+ * indexes, and then the state as a whole (icemig_state_check()). Unknown
+ * optional records are skipped; unknown mandatory records are refused.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
+			 struct icemig_stream_err *err)
+{
+	const __u8 *b = buf;
+	struct icemig_stream_hdr hdr;
+	__u32 total, off, seen = 0, txmask = 0, rxmask = 0;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (len < HDR_LEN)
+		return fail(err, "hdr.truncated", 0);
+	if (len > ICEMIG_STREAM_MAX_LEN)
+		return fail(err, "hdr.total_len.max", 0);
+	memcpy(&hdr, b, HDR_LEN);
+	if (le32_to_cpu(hdr.magic) != ICEMIG_STREAM_MAGIC)
+		return fail(err, "hdr.magic", 0);
+	if (le16_to_cpu(hdr.version_major) != ICEMIG_STREAM_VERSION_MAJOR)
+		return fail(err, "hdr.version_major", 4);
+	if (hdr.flags)
+		return fail(err, "hdr.flags", 8);
+	if (hdr.reserved)
+		return fail(err, "hdr.reserved", 20);
+	total = le32_to_cpu(hdr.total_len);
+	if (total != len)
+		return fail(err, "hdr.total_len", 12);
+	if (le32_to_cpu(hdr.checksum) != icemig_crc32(b + HDR_LEN, total - HDR_LEN))
+		return fail(err, "hdr.checksum", 16);
+
+	for (off = HDR_LEN; off < total;) {
+		struct icemig_tlv t;
+		__u32 vlen, padded, i;
+		__u16 type, flags;
+		const __u8 *val;
+
+		/* total <= MAX_LEN, so none of these sums can wrap. */
+		if (total - off < TLV_LEN)
+			return fail(err, "tlv.truncated", off);
+		memcpy(&t, b + off, TLV_LEN);
+		type = le16_to_cpu(t.type);
+		flags = le16_to_cpu(t.flags);
+		vlen = le32_to_cpu(t.len);
+		if (flags & ~ICEMIG_TLV_F_MANDATORY)
+			return fail(err, "tlv.flags", off);
+		if (vlen > total - off - TLV_LEN)
+			return fail(err, "tlv.len", off);
+		padded = ALIGN_UP(vlen);
+		if (padded > total - off - TLV_LEN)
+			return fail(err, "tlv.padding", off);
+		val = b + off + TLV_LEN;
+		for (i = vlen; i < padded; i++)
+			if (val[i])
+				return fail(err, "tlv.padding", off);
+
+		if (type >= 1 && type <= ICEMIG_TLV_MAX_KNOWN) {
+			if (seen & (1u << type))
+				return fail(err, "tlv.duplicate", off);
+			seen |= 1u << type;
+		}
+		switch (type) {
+		case ICEMIG_TLV_VF_INFO: {
+			struct icemig_wire_vf_info vi;
+
+			if (vlen != sizeof(vi))
+				return fail(err, "vf_info.len", off);
+			memcpy(&vi, val, sizeof(vi));
+			if (vi.pad0 || vi.reserved[0] || vi.reserved[1])
+				return fail(err, "vf_info.reserved", off);
+			memcpy(st->mac, vi.mac, sizeof(st->mac));
+			st->trust = vi.trust;
+			st->spoofchk = vi.spoofchk;
+			st->link_state = vi.link_state;
+			st->port_vlan = le16_to_cpu(vi.port_vlan);
+			st->num_qps = le16_to_cpu(vi.num_qps);
+			st->num_msix = le16_to_cpu(vi.num_msix);
+			st->vc_api_major = le16_to_cpu(vi.vc_api_major);
+			st->vc_api_minor = le16_to_cpu(vi.vc_api_minor);
+			st->vc_caps = le32_to_cpu(vi.vc_caps);
+			break;
+		}
+		case ICEMIG_TLV_TXQ:
+			ret = get_queues(val, vlen, off, type, st, &txmask, err);
+			if (ret)
+				return ret;
+			break;
+		case ICEMIG_TLV_RXQ:
+			ret = get_queues(val, vlen, off, type, st, &rxmask, err);
+			if (ret)
+				return ret;
+			break;
+		case ICEMIG_TLV_STATS: {
+			struct icemig_wire_stats ws;
+
+			if (vlen != sizeof(ws))
+				return fail(err, "stats.len", off);
+			memcpy(&ws, val, sizeof(ws));
+			st->rx_packets = le64_to_cpu(ws.rx_packets);
+			st->rx_bytes = le64_to_cpu(ws.rx_bytes);
+			st->tx_packets = le64_to_cpu(ws.tx_packets);
+			st->tx_bytes = le64_to_cpu(ws.tx_bytes);
+			st->has_stats = 1;
+			break;
+		}
+		default:
+			if (flags & ICEMIG_TLV_F_MANDATORY)
+				return fail(err, "tlv.type.unknown_mandatory", off);
+			break;
+		}
+		off += TLV_LEN + padded;
+	}
+
+	if (!(seen & (1u << ICEMIG_TLV_VF_INFO)))
+		return fail(err, "vf_info.missing", total);
+	if (!(seen & (1u << ICEMIG_TLV_TXQ)))
+		return fail(err, "txq.missing", total);
+	if (!(seen & (1u << ICEMIG_TLV_RXQ)))
+		return fail(err, "rxq.missing", total);
+	if (st->num_qps < 1 || st->num_qps > ICEMIG_MAX_QP)
+		return fail(err, "vf_info.num_qps", HDR_LEN);
+	/* Exactly queues 0 .. num_qps - 1, each once, in each direction. */
+	if (txmask != (1u << st->num_qps) - 1)
+		return fail(err, "txq.count", total);
+	if (rxmask != (1u << st->num_qps) - 1)
+		return fail(err, "rxq.count", total);
+	return icemig_state_check(st, err);
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * PF-side migration provider interface of ice_vfio_pci
+ * (ARCHITECTURE.md, Contract 2).
+ *
+ * A provider is the code that can see and change a VF's state from its PF:
+ * ice_mig_sim (a software test device) or, later, the ice PF driver. It
+ * registers once per PF; ice_vfio_pci finds it from a VF with
+ * pci_physfn(). ice_vfio_pci never links against the provider: the provider
+ * links against ice_vfio_pci's two exported functions, and ice_vfio_pci
+ * holds a reference on the provider's module for as long as a VF device it
+ * created uses it.
+ *
+ * Calling context: every op may sleep. ice_vfio_pci serializes all calls
+ * for one VF under its migration state mutex; ops for different VFs of a
+ * PF may run concurrently.
+ */
+#ifndef ICEMIG_PROVIDER_H
+#define ICEMIG_PROVIDER_H
+
+#include <linux/types.h>
+
+struct pci_dev;
+struct module;
+
+/**
+ * struct icemig_provider_ops - what a provider does for one VF
+ * @open: attach to VF @vf_id (0-based, as pci_iov_vf_id()) of PF @pf when
+ *	its VFIO device is opened. Returns an opaque handle or an ERR_PTR().
+ *	After open the VF is RUNNING.
+ * @close: detach; the handle is invalid afterwards.
+ * @suspend: the VF leaves RUNNING: stop it so that its state no longer
+ *	changes (RUNNING -> RUNNING_P2P). Returns 0 or -errno.
+ * @resume: the VF enters RUNNING again (RUNNING_P2P -> RUNNING).
+ * @save_size: bytes a @save made now would produce.
+ * @save: serialize the suspended VF's state as an icemig stream into @buf
+ *	(@size bytes). Returns the stream length or -errno (-ENOSPC if @size is
+ *	too small).
+ * @load: validate the whole stream in @buf (@len bytes) and, only if it is
+ *	valid, apply it to the suspended VF. Returns 0, or -EINVAL for a bad
+ *	stream with the VF unchanged.
+ * @reset: the VF was reset (FLR or VFIO_DEVICE_RESET); it is RUNNING
+ *	again with its queues disabled.
+ */
+struct icemig_provider_ops {
+	void *(*open)(struct pci_dev *pf, unsigned int vf_id);
+	void (*close)(void *vf);
+	int (*suspend)(void *vf);
+	int (*resume)(void *vf);
+	ssize_t (*save_size)(void *vf);
+	ssize_t (*save)(void *vf, void *buf, size_t size);
+	int (*load)(void *vf, const void *buf, size_t len);
+	void (*reset)(void *vf);
+};
+
+/**
+ * struct icemig_provider - a provider registered for one PF
+ * @name: short name shown in sysfs, e.g. "ice_mig_sim"
+ * @owner: THIS_MODULE of the provider
+ * @ops: operations
+ */
+struct icemig_provider {
+	const char *name;
+	struct module *owner;
+	const struct icemig_provider_ops *ops;
+};
+
+int ice_vfio_pci_register_provider(struct pci_dev *pf,
+				   const struct icemig_provider *prov);
+void ice_vfio_pci_unregister_provider(struct pci_dev *pf);
+
+#endif /* ICEMIG_PROVIDER_H */

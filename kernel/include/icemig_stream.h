@@ -1,0 +1,232 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * icemig device-state stream: the wire format of an E800-series VF's
+ * migration state as its PF sees it (ARCHITECTURE.md, Contract 1).
+ *
+ * This one header is shared by the kernel (ice_mig_sim, later the ice PF
+ * provider) and by user space (icemig, the unit tests, the fuzzers). It uses
+ * only fixed-width types from <linux/types.h>, which exists in both worlds,
+ * and no pointers in any wire structure.
+ *
+ * Layout of a stream (all integers little-endian):
+ *
+ *   struct icemig_stream_hdr          24 bytes
+ *   record 0: struct icemig_tlv       8 bytes
+ *             value                   tlv.len bytes
+ *             padding                 to ICEMIG_STREAM_ALIGN (zero bytes)
+ *   record 1 ...
+ *
+ * hdr.total_len is the length of the whole stream in bytes, header
+ * included, and is at most ICEMIG_STREAM_MAX_LEN. hdr.checksum is the
+ * CRC-32 (IEEE 802.3, as zlib's crc32() and the kernel's
+ * crc32_le(~0, ...) ^ ~0) of the bytes that follow the header.
+ *
+ * Compatibility: a reader accepts streams whose major version equals its
+ * own and any minor version. It skips records it does not know unless
+ * they carry ICEMIG_TLV_F_MANDATORY, in which case it rejects the stream.
+ */
+#ifndef ICEMIG_STREAM_H
+#define ICEMIG_STREAM_H
+
+#include <linux/types.h>
+
+#define ICEMIG_STREAM_MAGIC		0x474d4349u /* "ICMG" read as LE u32 */
+#define ICEMIG_STREAM_VERSION_MAJOR	1
+#define ICEMIG_STREAM_VERSION_MINOR	0
+#define ICEMIG_STREAM_ALIGN		8
+/* Cap on a whole stream, bytes. A 16 queue-pair VF needs far less. */
+#define ICEMIG_STREAM_MAX_LEN		(64u * 1024u)
+
+/* Capacity of the state model (E810 VF limits, virtchnl "large VF" off). */
+#define ICEMIG_MAX_QP			16
+#define ICEMIG_RING_LEN_MIN		64
+#define ICEMIG_RING_LEN_MAX		8160
+#define ICEMIG_RING_LEN_ALIGN		32
+
+/**
+ * struct icemig_stream_hdr - stream header, 24 bytes
+ * @magic: ICEMIG_STREAM_MAGIC
+ * @version_major: incompatible format changes
+ * @version_minor: compatible additions (new optional records)
+ * @flags: reserved, zero
+ * @total_len: bytes in the stream, this header included
+ * @checksum: CRC-32 of the total_len - 24 bytes after the header
+ * @reserved: zero
+ */
+struct icemig_stream_hdr {
+	__le32 magic;
+	__le16 version_major;
+	__le16 version_minor;
+	__le32 flags;
+	__le32 total_len;
+	__le32 checksum;
+	__le32 reserved;
+};
+
+/* Record carries state the reader must understand to restore the VF. */
+#define ICEMIG_TLV_F_MANDATORY		0x0001u
+
+/**
+ * struct icemig_tlv - record header, 8 bytes, followed by @len value bytes
+ * and zero padding up to ICEMIG_STREAM_ALIGN.
+ * @type: enum icemig_tlv_type
+ * @flags: ICEMIG_TLV_F_*
+ * @len: value length in bytes, header and padding excluded
+ */
+struct icemig_tlv {
+	__le16 type;
+	__le16 flags;
+	__le32 len;
+};
+
+/**
+ * enum icemig_tlv_type - record types
+ * @ICEMIG_TLV_VF_INFO: struct icemig_wire_vf_info, exactly one, mandatory
+ * @ICEMIG_TLV_TXQ: array of struct icemig_wire_queue, one per Tx queue
+ *	of the VF (count = len / entry size), at most one record, mandatory
+ * @ICEMIG_TLV_RXQ: the same for Rx queues
+ * @ICEMIG_TLV_STATS: struct icemig_wire_stats, at most one, optional
+ */
+enum icemig_tlv_type {
+	ICEMIG_TLV_VF_INFO = 1,
+	ICEMIG_TLV_TXQ = 2,
+	ICEMIG_TLV_RXQ = 3,
+	ICEMIG_TLV_STATS = 4,
+	ICEMIG_TLV_MAX_KNOWN = ICEMIG_TLV_STATS,
+};
+
+/* virtchnl link state forced by the PF admin (ip link set vf state). */
+enum icemig_link_state {
+	ICEMIG_LINK_AUTO = 0,
+	ICEMIG_LINK_ENABLE = 1,
+	ICEMIG_LINK_DISABLE = 2,
+};
+
+/**
+ * struct icemig_wire_vf_info - VF identity and negotiated settings, 32 bytes
+ * @mac: VF MAC address set by the PF admin or the VF
+ * @trust: 0 or 1
+ * @spoofchk: 0 or 1
+ * @link_state: enum icemig_link_state
+ * @pad0: zero
+ * @port_vlan: port VLAN ID, 0..4095 (0: none)
+ * @num_qps: queue pairs in use, 1..ICEMIG_MAX_QP
+ * @num_msix: MSI-X vectors in use (including the mailbox vector)
+ * @vc_api_major: negotiated virtchnl API version
+ * @vc_api_minor: negotiated virtchnl API version
+ * @vc_caps: negotiated VIRTCHNL_VF_OFFLOAD_* capability bits
+ * @reserved: zero
+ */
+struct icemig_wire_vf_info {
+	__u8 mac[6];
+	__u8 trust;
+	__u8 spoofchk;
+	__u8 link_state;
+	__u8 pad0;
+	__le16 port_vlan;
+	__le16 num_qps;
+	__le16 num_msix;
+	__le16 vc_api_major;
+	__le16 vc_api_minor;
+	__le32 vc_caps;
+	__le32 reserved[2];
+};
+
+/**
+ * struct icemig_wire_queue - one Tx or Rx queue context, 24 bytes
+ * @base: ring base, guest DMA address (bytes, 128-byte aligned)
+ * @qid: queue index within the VF, < num_qps, unique per direction
+ * @ring_len: descriptors, ICEMIG_RING_LEN_MIN..MAX, multiple of 32
+ * @head: next descriptor the device processes, < ring_len
+ * @tail: last descriptor the driver posted, < ring_len
+ * @buf_len: Rx buffer size in bytes (Rx only, 0 for Tx)
+ * @flags: ICEMIG_QUEUE_F_*
+ */
+struct icemig_wire_queue {
+	__le64 base;
+	__le16 qid;
+	__le16 ring_len;
+	__le16 head;
+	__le16 tail;
+	__le16 buf_len;
+	__le16 flags;
+	__le32 reserved;
+};
+
+#define ICEMIG_QUEUE_F_ENABLED		0x0001u
+#define ICEMIG_QUEUE_F_ALL		ICEMIG_QUEUE_F_ENABLED
+
+/**
+ * struct icemig_wire_stats - VF counters kept by the PF, 32 bytes
+ */
+struct icemig_wire_stats {
+	__le64 rx_packets;
+	__le64 rx_bytes;
+	__le64 tx_packets;
+	__le64 tx_bytes;
+};
+
+/* ---- native (in-memory) state: what a provider saves and loads ---- */
+
+/**
+ * struct icemig_queue - a queue context in CPU byte order
+ */
+struct icemig_queue {
+	__u64 base;
+	__u16 ring_len;
+	__u16 head;
+	__u16 tail;
+	__u16 buf_len;
+	__u16 flags;
+};
+
+/**
+ * struct icemig_vf_state - the VF state a stream carries, CPU byte order.
+ * Queue @txq[i] / @rxq[i] is the context of queue i, for i < @num_qps.
+ */
+struct icemig_vf_state {
+	__u8 mac[6];
+	__u8 trust;
+	__u8 spoofchk;
+	__u8 link_state;
+	__u16 port_vlan;
+	__u16 num_qps;
+	__u16 num_msix;
+	__u16 vc_api_major;
+	__u16 vc_api_minor;
+	__u32 vc_caps;
+	struct icemig_queue txq[ICEMIG_MAX_QP];
+	struct icemig_queue rxq[ICEMIG_MAX_QP];
+	__u64 rx_packets;
+	__u64 rx_bytes;
+	__u64 tx_packets;
+	__u64 tx_bytes;
+	__u8 has_stats;
+};
+
+/**
+ * struct icemig_stream_err - where a stream was found invalid
+ * @what: static string naming the field or rule, e.g. "hdr.magic"
+ * @offset: byte offset in the stream of the offending item
+ */
+struct icemig_stream_err {
+	const char *what;
+	__u32 offset;
+};
+
+/*
+ * Codec. Pure functions: no allocation, no locking, no global state; safe on
+ * any buffer. All lengths are bytes.
+ */
+__u32 icemig_crc32(const void *buf, __u32 len);
+int icemig_stream_size(const struct icemig_vf_state *st, __u32 *size);
+int icemig_stream_encode(const struct icemig_vf_state *st, void *buf,
+			 __u32 size, __u32 *used);
+int icemig_stream_decode(const void *buf, __u32 len,
+			 struct icemig_vf_state *st,
+			 struct icemig_stream_err *err);
+int icemig_state_check(const struct icemig_vf_state *st,
+		       struct icemig_stream_err *err);
+const char *icemig_tlv_type_name(__u16 type);
+
+#endif /* ICEMIG_STREAM_H */
