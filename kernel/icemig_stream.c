@@ -20,6 +20,7 @@
 #else
 #include <errno.h>
 #include <string.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <endian.h>
 #include <zlib.h>

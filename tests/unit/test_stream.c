@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Unit tests of the device-state stream codec (kernel/icemig_stream.c),
+ * built in user space from the same source the kernel modules use.
+ *
+ * Each malformed-stream case starts from a valid stream, breaks exactly one
+ * rule and, where the rule is not the checksum itself, recomputes the
+ * checksum, so the test proves the decoder enforces that rule.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <endian.h>
+#include <cmocka.h>
+
+#include "../../kernel/include/icemig_stream.h"
+
+#define HDR 24u
+
+static void sample_state(struct icemig_vf_state *st, unsigned int nqp)
+{
+	unsigned int i;
+
+	memset(st, 0, sizeof(*st));
+	memcpy(st->mac, "\x52\x54\x00\xab\xcd\xef", 6);
+	st->trust = 1;
+	st->spoofchk = 1;
+	st->link_state = ICEMIG_LINK_ENABLE;
+	st->port_vlan = 100;
+	st->num_qps = nqp;
+	st->num_msix = nqp + 1;
+	st->vc_api_major = 1;
+	st->vc_api_minor = 1;
+	st->vc_caps = 0x00b0f0a1;
+	for (i = 0; i < nqp; i++) {
+		st->txq[i] = (struct icemig_queue){ .base = 0x100000 + i * 0x1000,
+						    .ring_len = 512, .head = i, .tail = 17,
+						    .flags = ICEMIG_QUEUE_F_ENABLED };
+		st->rxq[i] = (struct icemig_queue){ .base = 0x200000 + i * 0x1000,
+						    .ring_len = 1024, .head = 3, .tail = 1023,
+						    .buf_len = 2048,
+						    .flags = ICEMIG_QUEUE_F_ENABLED };
+	}
+	st->rx_packets = 123456789;
+	st->rx_bytes = 987654321;
+	st->tx_packets = 42;
+	st->tx_bytes = 4200;
+	st->has_stats = 1;
+}
+
+/* Encode a sample state into a fresh buffer with @extra spare bytes. */
+static uint8_t *make_stream(unsigned int nqp, uint32_t extra, uint32_t *len)
+{
+	struct icemig_vf_state st;
+	uint32_t size;
+	uint8_t *buf;
+
+	sample_state(&st, nqp);
+	assert_int_equal(icemig_stream_size(&st, &size), 0);
+	buf = calloc(1, size + extra);
+	assert_non_null(buf);
+	assert_int_equal(icemig_stream_encode(&st, buf, size, len), 0);
+	assert_int_equal(*len, size);
+	return buf;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
+}
+
+static void put16(uint8_t *p, uint16_t v)
+{
+	v = htole16(v);
+	memcpy(p, &v, 2);
+}
+
+static void fix_crc(uint8_t *buf, uint32_t len)
+{
+	put32(buf + 16, icemig_crc32(buf + HDR, len - HDR));
+}
+
+/* Decode must fail with -EINVAL naming @what. */
+static void expect_reject(const uint8_t *buf, uint32_t len, const char *what)
+{
+	struct icemig_stream_err err = { 0 };
+	struct icemig_vf_state st;
+
+	assert_int_equal(icemig_stream_decode(buf, len, &st, &err), -EINVAL);
+	assert_non_null(err.what);
+	assert_string_equal(err.what, what);
+}
+
+static void test_roundtrip(void **state)
+{
+	static const unsigned int nqps[] = { 1, 4, 16 };
+	struct icemig_vf_state in, out;
+	struct icemig_stream_err err = { 0 };
+	uint8_t buf[ICEMIG_STREAM_MAX_LEN];
+	uint32_t len;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(nqps) / sizeof(nqps[0]); i++) {
+		sample_state(&in, nqps[i]);
+		assert_int_equal(icemig_stream_encode(&in, buf, sizeof(buf), &len), 0);
+		assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
+		assert_memory_equal(&in, &out, sizeof(in));
+	}
+	/* Contract 1 size target: 16 queue pairs within 2 KiB. */
+	assert_true(len <= 2048);
+}
+
+static void test_encode_small_buffer(void **state)
+{
+	struct icemig_vf_state st;
+	uint8_t buf[64];
+	uint32_t len;
+
+	(void)state;
+	sample_state(&st, 1);
+	assert_int_equal(icemig_stream_encode(&st, buf, sizeof(buf), &len), -ENOSPC);
+}
+
+static void test_encode_refuses_invalid_state(void **state)
+{
+	struct icemig_vf_state st;
+	uint8_t buf[4096];
+	uint32_t len;
+
+	(void)state;
+	sample_state(&st, 1);
+	st.txq[0].head = st.txq[0].ring_len; /* head outside the ring */
+	assert_int_equal(icemig_stream_encode(&st, buf, sizeof(buf), &len), -EINVAL);
+}
+
+static void test_truncated(void **state)
+{
+	uint32_t len, cut;
+	uint8_t *buf = make_stream(2, 0, &len);
+
+	(void)state;
+	/* Every proper prefix is refused. */
+	for (cut = 0; cut < len; cut++) {
+		struct icemig_vf_state st;
+
+		assert_int_equal(icemig_stream_decode(buf, cut, &st, NULL), -EINVAL);
+	}
+	expect_reject(buf, HDR - 1, "hdr.truncated");
+	expect_reject(buf, len - 8, "hdr.total_len");
+	free(buf);
+}
+
+static void test_padded(void **state)
+{
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 8, &len);
+
+	(void)state;
+	/* Trailing bytes beyond total_len are refused. */
+	expect_reject(buf, len + 8, "hdr.total_len");
+	free(buf);
+}
+
+static void test_bad_magic(void **state)
+{
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 0, &len);
+
+	(void)state;
+	buf[0] ^= 0xff;
+	expect_reject(buf, len, "hdr.magic");
+	free(buf);
+}
+
+static void test_bad_version(void **state)
+{
+	struct icemig_vf_state st;
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 0, &len);
+
+	(void)state;
+	put16(buf + 4, ICEMIG_STREAM_VERSION_MAJOR + 1);
+	expect_reject(buf, len, "hdr.version_major");
+	/* A newer minor version is compatible. */
+	put16(buf + 4, ICEMIG_STREAM_VERSION_MAJOR);
+	put16(buf + 6, ICEMIG_STREAM_VERSION_MINOR + 7);
+	assert_int_equal(icemig_stream_decode(buf, len, &st, NULL), 0);
+	free(buf);
+}
+
+static void test_bad_checksum(void **state)
+{
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 0, &len);
+
+	(void)state;
+	buf[len - 1] ^= 0x01;
+	expect_reject(buf, len, "hdr.checksum");
+	free(buf);
+}
+
+static void test_length_overflow(void **state)
+{
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 0, &len);
+
+	(void)state;
+	/* First record's length near 2^32: must not wrap any bound. */
+	put32(buf + HDR + 4, 0xfffffff9u);
+	fix_crc(buf, len);
+	expect_reject(buf, len, "tlv.len");
+	/* Header's total beyond the cap. */
+	put32(buf + HDR + 4, sizeof(struct icemig_wire_vf_info));
+	put32(buf + 12, 0xffffffffu);
+	fix_crc(buf, len);
+	expect_reject(buf, len, "hdr.total_len");
+	free(buf);
+}
+
+static void test_oversized(void **state)
+{
+	uint8_t *buf = calloc(1, ICEMIG_STREAM_MAX_LEN + 1);
+
+	(void)state;
+	assert_non_null(buf);
+	expect_reject(buf, ICEMIG_STREAM_MAX_LEN + 1, "hdr.total_len.max");
+	free(buf);
+}
+
+/* Append a record to a valid stream in @buf (room for 64 more bytes). */
+static uint32_t append_record(uint8_t *buf, uint32_t len, uint16_t type, uint16_t flags,
+			      uint32_t vlen)
+{
+	uint32_t padded = (vlen + 7) & ~7u;
+
+	put16(buf + len, type);
+	put16(buf + len + 2, flags);
+	put32(buf + len + 4, vlen);
+	memset(buf + len + 8, 0xa5, vlen);
+	memset(buf + len + 8 + vlen, 0, padded - vlen);
+	len += 8 + padded;
+	put32(buf + 12, len);
+	fix_crc(buf, len);
+	return len;
+}
+
+static void test_unknown_mandatory(void **state)
+{
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 64, &len);
+
+	(void)state;
+	len = append_record(buf, len, 0x7f00, ICEMIG_TLV_F_MANDATORY, 13);
+	expect_reject(buf, len, "tlv.type.unknown_mandatory");
+	free(buf);
+}
+
+static void test_unknown_optional(void **state)
+{
+	struct icemig_vf_state ref, st;
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 64, &len);
+
+	(void)state;
+	len = append_record(buf, len, 0x7f00, 0, 13);
+	assert_int_equal(icemig_stream_decode(buf, len, &st, NULL), 0);
+	sample_state(&ref, 1);
+	assert_memory_equal(&ref, &st, sizeof(st));
+	free(buf);
+}
+
+static void test_nonzero_padding(void **state)
+{
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 64, &len);
+	uint32_t rec = len;
+
+	(void)state;
+	len = append_record(buf, len, 0x7f00, 0, 13);
+	buf[rec + 8 + 13] = 1; /* a padding byte */
+	fix_crc(buf, len);
+	expect_reject(buf, len, "tlv.padding");
+	free(buf);
+}
+
+static void test_duplicate_record(void **state)
+{
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 64, &len);
+
+	(void)state;
+	/* A second STATS record (32 bytes) after the first. */
+	len = append_record(buf, len, ICEMIG_TLV_STATS, 0, 32);
+	expect_reject(buf, len, "tlv.duplicate");
+	free(buf);
+}
+
+static void test_missing_mandatory(void **state)
+{
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 0, &len);
+
+	(void)state;
+	/* Turn VF_INFO into an unknown optional record of the same size. */
+	put16(buf + HDR, 0x7f01);
+	put16(buf + HDR + 2, 0);
+	fix_crc(buf, len);
+	expect_reject(buf, len, "vf_info.missing");
+	free(buf);
+}
+
+static void test_bad_index_and_count(void **state)
+{
+	/* TXQ record starts after the header and VF_INFO (8 + 32). */
+	const uint32_t txq = HDR + 8 + 32;
+	uint32_t len;
+	uint8_t *buf = make_stream(2, 0, &len);
+
+	(void)state;
+	put16(buf + txq + 8 + 24 + 8, 16); /* second queue's qid */
+	fix_crc(buf, len);
+	expect_reject(buf, len, "txq.qid");
+
+	put16(buf + txq + 8 + 24 + 8, 0); /* both queues claim qid 0 */
+	fix_crc(buf, len);
+	expect_reject(buf, len, "txq.qid");
+
+	put16(buf + txq + 8 + 24 + 8, 1);
+	put16(buf + HDR + 8 + 12, 3); /* num_qps 3, only 2 queues present */
+	fix_crc(buf, len);
+	expect_reject(buf, len, "txq.count");
+
+	put16(buf + HDR + 8 + 12, 0); /* num_qps 0 */
+	fix_crc(buf, len);
+	expect_reject(buf, len, "vf_info.num_qps");
+	free(buf);
+}
+
+static void test_bad_queue_context(void **state)
+{
+	const uint32_t txq = HDR + 8 + 32;
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 0, &len);
+
+	(void)state;
+	put16(buf + txq + 8 + 12, 512); /* head == ring_len */
+	fix_crc(buf, len);
+	expect_reject(buf, len, "txq.context");
+	free(buf);
+}
+
+static void test_bad_record_length(void **state)
+{
+	uint32_t len;
+	uint8_t *buf = make_stream(1, 0, &len);
+
+	(void)state;
+	/* VF_INFO claims 24 bytes: consistent framing, wrong size. */
+	put32(buf + HDR + 4, 24);
+	memmove(buf + HDR + 8 + 24, buf + HDR + 8 + 32, len - (HDR + 8 + 32));
+	len -= 8;
+	put32(buf + 12, len);
+	fix_crc(buf, len);
+	expect_reject(buf, len, "vf_info.len");
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_encode_small_buffer),
+		cmocka_unit_test(test_encode_refuses_invalid_state),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_padded),
+		cmocka_unit_test(test_bad_magic),
+		cmocka_unit_test(test_bad_version),
+		cmocka_unit_test(test_bad_checksum),
+		cmocka_unit_test(test_length_overflow),
+		cmocka_unit_test(test_oversized),
+		cmocka_unit_test(test_unknown_mandatory),
+		cmocka_unit_test(test_unknown_optional),
+		cmocka_unit_test(test_nonzero_padding),
+		cmocka_unit_test(test_duplicate_record),
+		cmocka_unit_test(test_missing_mandatory),
+		cmocka_unit_test(test_bad_index_and_count),
+		cmocka_unit_test(test_bad_queue_context),
+		cmocka_unit_test(test_bad_record_length),
+	};
+
+	return cmocka_run_group_tests_name("stream codec", tests, NULL, NULL);
+}
