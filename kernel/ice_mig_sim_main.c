@@ -22,9 +22,10 @@
  *	     num_msix, vc_api (MAJOR.MINOR), vc_caps, txq<i> and rxq<i>
  *	     (base:ring_len:head:tail:flags, Rx adds :buf_len before :flags),
  *	     rx_packets, rx_bytes, tx_packets, tx_bytes. Read-only: running.
- *   saved   statistics captured by the last save: "saves=N rx_packets=..
- *	     rx_bytes=.. tx_packets=.. tx_bytes=.."
- *   loaded  the same for the last successful load ("loads=N ...")
+ *   saved   the last save: "saves=N bytes=B rx_packets=.. rx_bytes=..
+ *	     tx_packets=.. tx_bytes=.." (N saves so far, B stream bytes, and
+ *	     the statistics the stream carried)
+ *   loaded  the same for the last successful load ("loads=N bytes=B ...")
  */
 #include <linux/debugfs.h>
 #include <linux/kernel.h>
@@ -46,6 +47,7 @@ MODULE_PARM_DESC(pfs, "Comma-separated BDFs (DDDD:BB:DD.F) of the SR-IOV PFs to 
 
 struct sim_snapshot {
 	u32 count;
+	u32 bytes;			/* stream length */
 	u64 rx_packets, rx_bytes, tx_packets, tx_bytes;
 };
 
@@ -95,9 +97,11 @@ static void sim_vf_set_running(struct sim_vf *vf, bool running)
 	vf->run_since_ns = ktime_get_ns();
 }
 
-static void sim_snapshot(struct sim_snapshot *s, const struct icemig_vf_state *st)
+static void sim_snapshot(struct sim_snapshot *s, const struct icemig_vf_state *st,
+			 u32 bytes)
 {
 	s->count++;
+	s->bytes = bytes;
 	s->rx_packets = st->rx_packets;
 	s->rx_bytes = st->rx_bytes;
 	s->tx_packets = st->tx_packets;
@@ -182,7 +186,7 @@ static ssize_t sim_save(void *h, void *buf, size_t size)
 	sim_vf_sync(vf);
 	ret = icemig_stream_encode(&vf->st, buf, min_t(size_t, size, U32_MAX), &used);
 	if (!ret)
-		sim_snapshot(&vf->saved, &vf->st);
+		sim_snapshot(&vf->saved, &vf->st, used);
 	mutex_unlock(&vf->lock);
 	return ret ? ret : used;
 }
@@ -212,7 +216,7 @@ static int sim_load(void *h, const void *buf, size_t len)
 	mutex_lock(&vf->lock);
 	vf->st = *st;
 	vf->run_since_ns = ktime_get_ns();
-	sim_snapshot(&vf->loaded, &vf->st);
+	sim_snapshot(&vf->loaded, &vf->st, len);
 	mutex_unlock(&vf->lock);
 	kfree(st);
 	return 0;
@@ -452,8 +456,8 @@ static ssize_t sim_snap_read(struct file *f, char __user *ubuf, size_t count,
 	s = loaded ? vf->loaded : vf->saved;
 	mutex_unlock(&vf->lock);
 	len = scnprintf(buf, sizeof(buf),
-			"%s=%u rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu\n",
-			loaded ? "loads" : "saves", s.count, s.rx_packets, s.rx_bytes,
+			"%s=%u bytes=%u rx_packets=%llu rx_bytes=%llu tx_packets=%llu tx_bytes=%llu\n",
+			loaded ? "loads" : "saves", s.count, s.bytes, s.rx_packets, s.rx_bytes,
 			s.tx_packets, s.tx_bytes);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }

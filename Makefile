@@ -1,0 +1,40 @@
+# icemig top-level Makefile.
+#
+#   make          build the kernel modules and the icemig helper
+#   make demo     boot the emulated two-host rig and live-migrate a VM holding
+#                 a VF, verifying the VF state on the destination (report)
+#   make check    unit tests, then the rig scenarios (boots the rig once)
+#   make unit     unit tests only (no rig)
+#
+# Every target that needs packages first runs scripts/install-deps, which
+# does nothing when everything is installed.
+
+SCENARIOS ?= vf-migrate
+
+all: deps kernel helper
+
+deps:
+	@scripts/install-deps
+
+kernel: deps
+	$(MAKE) -C kernel W=1
+
+helper: deps
+	$(MAKE) -C helper
+
+unit: deps helper
+	$(MAKE) -C tests/unit check
+	$(MAKE) -C helper check
+
+check: all unit
+	tests/run-rig.sh $(SCENARIOS)
+
+demo: all
+	tests/run-rig.sh vf-migrate
+
+clean:
+	$(MAKE) -C kernel clean
+	$(MAKE) -C helper clean
+	$(MAKE) -C tests/unit clean
+
+.PHONY: all deps kernel helper unit check demo clean
