@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* icemig helper: the VF reservation pool. See reserve.h. */
+#include "reserve.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sysfs.h"
+
+const char *icemig_rundir(void)
+{
+	const char *r = getenv("ICEMIG_RUNDIR");
+
+	return (r && *r) ? r : "/run/icemig";
+}
+
+bool icemig_domain_name_valid(const char *name)
+{
+	size_t i, len;
+
+	if (!name)
+		return false;
+	len = strnlen(name, ICEMIG_DOMAIN_MAX);
+	if (len == 0 || len >= ICEMIG_DOMAIN_MAX)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c < 0x20 || c == 0x7f)
+			return false;
+	}
+	return true;
+}
+
+static int rundir_path(char *buf, size_t size, struct icemig_err *err, const char *fmt,
+		       const char *arg)
+{
+	const char *rd = icemig_rundir();
+	int n;
+
+	if (rd[0] != '/')
+		return icemig_err_set(err, EINVAL, "ICEMIG_RUNDIR '%s': not an absolute path", rd);
+	n = snprintf(buf, size, "%s/", rd);
+	if (n < 0 || (size_t)n >= size)
+		return icemig_err_set(err, ENAMETOOLONG, "%s: run directory path too long", rd);
+	if ((size_t)snprintf(buf + n, size - (size_t)n, fmt, arg) >= size - (size_t)n)
+		return icemig_err_set(err, ENAMETOOLONG, "%s: run directory path too long", rd);
+	return 0;
+}
+
+int icemig_pool_lock(struct icemig_pool *p, struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX];
+	int r, fd;
+
+	p->lockfd = -1;
+	r = rundir_path(path, sizeof(path), err, "%s", "reserved");
+	if (r)
+		return r;
+	r = icemig_mkdir_p(path, 0755, err);
+	if (r)
+		return r;
+	icemig_strlcpy(p->rundir, icemig_rundir(), sizeof(p->rundir));
+	r = rundir_path(path, sizeof(path), err, "%s", "lock");
+	if (r)
+		return r;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return icemig_err_set(err, errno, "%s: cannot open lock file: %s", path,
+				      strerror(errno));
+	while (flock(fd, LOCK_EX) < 0) {
+		if (errno == EINTR)
+			continue;
+		r = errno;
+		close(fd);
+		return icemig_err_set(err, r, "%s: cannot lock: %s", path, strerror(r));
+	}
+	p->lockfd = fd;
+	return 0;
+}
+
+void icemig_pool_unlock(struct icemig_pool *p)
+{
+	if (p->lockfd >= 0) {
+		flock(p->lockfd, LOCK_UN);
+		close(p->lockfd);
+		p->lockfd = -1;
+	}
+}
+
+int icemig_pool_owner(const struct icemig_bdf *vf, char *owner, size_t size, struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
+	char buf[ICEMIG_DOMAIN_MAX + 2];
+	int r;
+
+	r = rundir_path(path, sizeof(path), err, "reserved/%s", icemig_bdf_format(vf, name));
+	if (r)
+		return r;
+	r = icemig_sysfs_read(path, buf, sizeof(buf), err);
+	if (r == -EFBIG) {
+		buf[0] = '\0'; /* reserved, by a name we do not understand */
+		r = 0;
+	}
+	if (r < 0)
+		return r;
+	if (!icemig_domain_name_valid(buf))
+		buf[0] = '\0';
+	icemig_strlcpy(owner, buf, size);
+	return 0;
+}
+
+int icemig_pool_reserve(struct icemig_pool *p, const struct icemig_bdf *vf, const char *domain,
+			bool *created, struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX], tmp[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
+	char owner[ICEMIG_DOMAIN_MAX];
+	size_t len;
+	ssize_t n;
+	int r, fd, e;
+
+	if (created)
+		*created = false;
+	if (p->lockfd < 0)
+		return icemig_err_set(err, EINVAL, "reservation pool used without its lock");
+	if (!icemig_domain_name_valid(domain))
+		return icemig_err_set(err, EINVAL, "invalid domain name");
+	icemig_bdf_format(vf, name);
+	r = icemig_pool_owner(vf, owner, sizeof(owner), err);
+	if (r == 0) {
+		if (!strcmp(owner, domain))
+			return 0;
+		return icemig_err_set(err, EBUSY, "%s: already reserved for domain '%s'", name,
+				      owner[0] ? owner : "?");
+	}
+	if (r != -ENOENT)
+		return r;
+	r = rundir_path(path, sizeof(path), err, "reserved/%s", name);
+	if (r)
+		return r;
+	r = rundir_path(tmp, sizeof(tmp), err, "reserved/.%s.tmp", name);
+	if (r)
+		return r;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return icemig_err_set(err, errno, "%s: cannot create: %s", tmp, strerror(errno));
+	len = strlen(domain);
+	n = write(fd, domain, len);
+	if (n == (ssize_t)len)
+		n = write(fd, "\n", 1) == 1 ? 1 : -1;
+	e = n < 0 ? errno : 0;
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (n < 0 || e) {
+		unlink(tmp);
+		return icemig_err_set(err, e ? e : EIO, "%s: cannot write: %s", tmp,
+				      strerror(e ? e : EIO));
+	}
+	if (rename(tmp, path) < 0) {
+		e = errno;
+		unlink(tmp);
+		return icemig_err_set(err, e, "%s: cannot rename to %s: %s", tmp, path,
+				      strerror(e));
+	}
+	if (created)
+		*created = true;
+	return 0;
+}
+
+int icemig_pool_release(struct icemig_pool *p, const struct icemig_bdf *vf, struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
+	int r;
+
+	if (p->lockfd < 0)
+		return icemig_err_set(err, EINVAL, "reservation pool used without its lock");
+	r = rundir_path(path, sizeof(path), err, "reserved/%s", icemig_bdf_format(vf, name));
+	if (r)
+		return r;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return icemig_err_set(err, errno, "%s: cannot remove: %s", path, strerror(errno));
+	return 0;
+}
+
+int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsigned int *count,
+			       struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX], owner[ICEMIG_DOMAIN_MAX];
+	unsigned int removed = 0;
+	struct dirent *de;
+	DIR *d;
+	int r = 0;
+
+	if (count)
+		*count = 0;
+	if (p->lockfd < 0)
+		return icemig_err_set(err, EINVAL, "reservation pool used without its lock");
+	r = rundir_path(path, sizeof(path), err, "%s", "reserved");
+	if (r)
+		return r;
+	d = opendir(path);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		return icemig_err_set(err, errno, "%s: cannot list: %s", path, strerror(errno));
+	}
+	while ((de = readdir(d))) {
+		struct icemig_bdf vf;
+
+		if (icemig_bdf_parse(de->d_name, &vf))
+			continue;
+		if (icemig_pool_owner(&vf, owner, sizeof(owner), NULL))
+			continue;
+		if (strcmp(owner, domain))
+			continue;
+		r = icemig_pool_release(p, &vf, err);
+		if (r)
+			break;
+		removed++;
+	}
+	closedir(d);
+	if (count)
+		*count = removed;
+	return r;
+}

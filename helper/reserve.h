@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * icemig helper: the VF reservation pool (destination side of a migration).
+ *
+ * Run directory: $ICEMIG_RUNDIR, or "/run/icemig" when unset or empty; it
+ * must be an absolute path. Layout:
+ *   <rundir>/lock              flock(2) LOCK_EX held while the pool is changed
+ *   <rundir>/reserved/<BDF>    one file per reserved VF; content: the libvirt
+ *                              domain name and "\n"
+ * A reservation file appears atomically (written under a temporary name,
+ * then rename(2)). Readers that only look (vf list) need no lock.
+ */
+#ifndef ICEMIG_RESERVE_H
+#define ICEMIG_RESERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "bdf.h"
+#include "util.h"
+
+/* Longest domain name stored (libvirt names are far shorter in practice). */
+#define ICEMIG_DOMAIN_MAX 1024
+
+struct icemig_pool {
+	int lockfd; /* -1 when not held */
+	char rundir[2048];
+};
+
+/** icemig_rundir() - $ICEMIG_RUNDIR or "/run/icemig". */
+const char *icemig_rundir(void);
+
+/**
+ * icemig_domain_name_valid() - 1..1023 bytes, no control characters (so the
+ * name fits on one line of a reservation file).
+ */
+bool icemig_domain_name_valid(const char *name);
+
+/**
+ * icemig_pool_lock() - create the run directory layout if needed and take the lock.
+ * Blocks until the lock is free. Return: 0 or -errno (message names the path).
+ */
+int icemig_pool_lock(struct icemig_pool *p, struct icemig_err *err);
+
+/** icemig_pool_unlock() - drop the lock (safe to call when not held). */
+void icemig_pool_unlock(struct icemig_pool *p);
+
+/**
+ * icemig_pool_owner() - the domain holding a reservation on @vf.
+ * @owner: receives the domain name ("" if the file is empty or unreadable text)
+ * Return: 0 when reserved, -ENOENT when free, other -errno.
+ */
+int icemig_pool_owner(const struct icemig_bdf *vf, char *owner, size_t size,
+		      struct icemig_err *err);
+
+/**
+ * icemig_pool_reserve() - reserve @vf for @domain; the lock must be held.
+ * @created: set to true if a new reservation was made, false if @domain
+ *	already held it (may be NULL)
+ * Return: 0, -EBUSY when another domain holds it, -errno.
+ */
+int icemig_pool_reserve(struct icemig_pool *p, const struct icemig_bdf *vf, const char *domain,
+			bool *created, struct icemig_err *err);
+
+/** icemig_pool_release() - drop the reservation of @vf (no error if free); lock held. */
+int icemig_pool_release(struct icemig_pool *p, const struct icemig_bdf *vf, struct icemig_err *err);
+
+/**
+ * icemig_pool_release_domain() - drop every reservation held by @domain; lock held.
+ * @count: number of reservations removed (may be NULL)
+ * Return: 0 or -errno. A missing run directory means nothing is reserved.
+ */
+int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsigned int *count,
+			       struct icemig_err *err);
+
+#endif /* ICEMIG_RESERVE_H */
