@@ -40,6 +40,10 @@ _Static_assert(sizeof(struct icemig_tlv) == 8, "tlv is 8 bytes");
 _Static_assert(sizeof(struct icemig_wire_vf_info) == 32, "vf_info is 32 bytes");
 _Static_assert(sizeof(struct icemig_wire_queue) == 24, "queue is 24 bytes");
 _Static_assert(sizeof(struct icemig_wire_stats) == 32, "stats is 32 bytes");
+_Static_assert(sizeof(struct icemig_wire_msix) == 8, "msix is 8 bytes");
+_Static_assert(sizeof(struct icemig_wire_rss) == 72, "rss is 72 bytes");
+_Static_assert(sizeof(struct icemig_wire_mac) == 8, "mac is 8 bytes");
+_Static_assert(sizeof(struct icemig_wire_mbx) == 16, "mbx is 16 bytes");
 
 #define HDR_LEN ((__u32)sizeof(struct icemig_stream_hdr))
 #define TLV_LEN ((__u32)sizeof(struct icemig_tlv))
@@ -75,6 +79,11 @@ static const char *const tlv_names[] = {
 	[ICEMIG_TLV_TXQ] = "TXQ",
 	[ICEMIG_TLV_RXQ] = "RXQ",
 	[ICEMIG_TLV_STATS] = "STATS",
+	[ICEMIG_TLV_MSIX] = "MSIX",
+	[ICEMIG_TLV_RSS] = "RSS",
+	[ICEMIG_TLV_MAC_FILTERS] = "MAC_FILTERS",
+	[ICEMIG_TLV_VLAN_FILTERS] = "VLAN_FILTERS",
+	[ICEMIG_TLV_MBX] = "MBX",
 };
 
 /**
@@ -111,6 +120,69 @@ static int check_queue(const struct icemig_queue *q, const char *dir,
 	return 0;
 }
 
+static int check_extra(const struct icemig_vf_state *st,
+		       struct icemig_stream_err *err)
+{
+	const __u32 qmask = (1u << st->num_qps) - 1;
+	__u8 vec_seen[(ICEMIG_MAX_MSIX + 7) / 8] = { 0 };
+	unsigned int i, j;
+
+	if (st->num_msix_maps > st->num_msix)
+		return fail(err, "msix.count", 0);
+	for (i = 0; i < st->num_msix_maps; i++) {
+		const struct icemig_msix_map *m = &st->msix[i];
+
+		if (m->vector >= st->num_msix || (vec_seen[m->vector / 8] & (1u << (m->vector % 8))))
+			return fail(err, "msix.vector", 0);
+		vec_seen[m->vector / 8] |= 1u << (m->vector % 8);
+		if ((m->rxq_map & ~qmask) || (m->txq_map & ~qmask))
+			return fail(err, "msix.queue_map", 0);
+		if (m->rx_itr > ICEMIG_ITR_NONE || m->tx_itr > ICEMIG_ITR_NONE)
+			return fail(err, "msix.itr", 0);
+	}
+	if (st->has_rss) {
+		if (st->rss_lut_len < 1 || st->rss_lut_len > ICEMIG_RSS_LUT_MAX)
+			return fail(err, "rss.lut_len", 0);
+		for (i = 0; i < st->rss_lut_len; i++)
+			if (st->rss_lut[i] >= st->num_qps)
+				return fail(err, "rss.lut", 0);
+	} else if (st->rss_lut_len || st->rss_hena) {
+		return fail(err, "rss.lut_len", 0);
+	}
+	if (st->num_macs > ICEMIG_MAX_MAC_FILTERS)
+		return fail(err, "mac_filters.count", 0);
+	for (i = 0; i < st->num_macs; i++) {
+		static const __u8 zero[6];
+
+		if (!memcmp(st->macs[i].addr, zero, 6))
+			return fail(err, "mac_filters.addr", 0);
+		if (st->macs[i].flags & ~ICEMIG_MAC_F_ALL)
+			return fail(err, "mac_filters.flags", 0);
+		for (j = 0; j < i; j++)
+			if (!memcmp(st->macs[i].addr, st->macs[j].addr, 6))
+				return fail(err, "mac_filters.duplicate", 0);
+	}
+	if (st->num_vlans > ICEMIG_MAX_VLAN_FILTERS)
+		return fail(err, "vlan_filters.count", 0);
+	for (i = 0; i < st->num_vlans; i++) {
+		if (st->vlans[i] < 1 || st->vlans[i] > 4095)
+			return fail(err, "vlan_filters.vid", 0);
+		if (i && st->vlans[i] <= st->vlans[i - 1])
+			return fail(err, "vlan_filters.order", 0);
+	}
+	if (st->has_mbx) {
+		const struct icemig_mbx *m = &st->mbx;
+
+		if (!m->asq_len || m->asq_len > ICEMIG_MBX_LEN_MAX ||
+		    m->asq_head >= m->asq_len || m->asq_tail >= m->asq_len)
+			return fail(err, "mbx.asq", 0);
+		if (!m->arq_len || m->arq_len > ICEMIG_MBX_LEN_MAX ||
+		    m->arq_head >= m->arq_len || m->arq_tail >= m->arq_len)
+			return fail(err, "mbx.arq", 0);
+	}
+	return 0;
+}
+
 /**
  * icemig_state_check() - validate a native VF state as a whole
  * @st: state to check
@@ -121,7 +193,12 @@ static int check_queue(const struct icemig_queue *q, const char *dir,
  * port_vlan <= 4095; the MAC is unicast; a configured queue (ring_len != 0)
  * has a ring length of 64..8160 descriptors in steps of 32, head and tail
  * inside the ring and a 128-byte aligned base (E810 datasheet, queue
- * context); queues at or above num_qps are unconfigured.
+ * context); queues at or above num_qps are unconfigured. Interrupt map:
+ * at most num_msix entries, unique vectors below num_msix, queue bits below
+ * num_qps, ITR index 0..3. RSS: 1..64 LUT entries, each a queue below
+ * num_qps. MAC filters: at most 64, non-zero, unique. VLAN filters: at most
+ * 512, IDs 1..4095 strictly increasing. Mailbox: queue lengths 1..1024 with
+ * head and tail inside.
  *
  * Return: 0 or -EINVAL.
  */
@@ -161,12 +238,14 @@ int icemig_state_check(const struct icemig_vf_state *st,
 		if (check_queue(&st->rxq[i], "rxq.context", err))
 			return -EINVAL;
 	}
-	return 0;
+	return check_extra(st, err);
 }
 
 /**
  * icemig_stream_size() - bytes icemig_stream_encode() would produce
- * @st: state (num_qps must be in range)
+ * @st: state (num_qps must be in range, array counts within their
+ *	maxima; the result is meaningful for states icemig_state_check()
+ *	accepts)
  * @size: out, stream length in bytes
  *
  * Return: 0, or -EINVAL if @st->num_qps is out of range.
@@ -175,13 +254,27 @@ int icemig_stream_size(const struct icemig_vf_state *st, __u32 *size)
 {
 	__u32 q;
 
-	if (st->num_qps < 1 || st->num_qps > ICEMIG_MAX_QP)
+	if (st->num_qps < 1 || st->num_qps > ICEMIG_MAX_QP ||
+	    st->num_msix_maps > ICEMIG_MAX_MSIX || st->rss_lut_len > ICEMIG_RSS_LUT_MAX ||
+	    st->num_macs > ICEMIG_MAX_MAC_FILTERS || st->num_vlans > ICEMIG_MAX_VLAN_FILTERS)
 		return -EINVAL;
 	q = st->num_qps * (__u32)sizeof(struct icemig_wire_queue);
 	*size = HDR_LEN + TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_vf_info)) +
 		2 * (TLV_LEN + ALIGN_UP(q));
 	if (st->has_stats)
 		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_stats));
+	if (st->num_msix_maps)
+		*size += TLV_LEN + ALIGN_UP(st->num_msix_maps *
+					    (__u32)sizeof(struct icemig_wire_msix));
+	if (st->has_rss)
+		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_rss) +
+					    st->rss_lut_len);
+	if (st->num_macs)
+		*size += TLV_LEN + ALIGN_UP(st->num_macs * (__u32)sizeof(struct icemig_wire_mac));
+	if (st->num_vlans)
+		*size += TLV_LEN + ALIGN_UP(st->num_vlans * 2u);
+	if (st->has_mbx)
+		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_mbx));
 	return 0;
 }
 
@@ -224,6 +317,81 @@ static __u8 *put_queues(__u8 *p, __u16 type, const struct icemig_queue *qs,
 		};
 
 		memcpy(val + i * sizeof(w), &w, sizeof(w));
+	}
+	return p;
+}
+
+/* Reserve a mandatory record of @len bytes; returns its value area. */
+static __u8 *put_array(__u8 **p, __u16 type, __u32 len)
+{
+	*p = put_tlv(*p, type, ICEMIG_TLV_F_MANDATORY, NULL, len);
+	return *p - ALIGN_UP(len);
+}
+
+static __u8 *put_extra(__u8 *p, const struct icemig_vf_state *st)
+{
+	unsigned int i;
+	__u8 *val;
+
+	if (st->num_msix_maps) {
+		val = put_array(&p, ICEMIG_TLV_MSIX,
+				st->num_msix_maps * (__u32)sizeof(struct icemig_wire_msix));
+		for (i = 0; i < st->num_msix_maps; i++) {
+			struct icemig_wire_msix w = {
+				.vector = cpu_to_le16(st->msix[i].vector),
+				.rxq_map = cpu_to_le16(st->msix[i].rxq_map),
+				.txq_map = cpu_to_le16(st->msix[i].txq_map),
+				.rx_itr = st->msix[i].rx_itr,
+				.tx_itr = st->msix[i].tx_itr,
+			};
+
+			memcpy(val + i * sizeof(w), &w, sizeof(w));
+		}
+	}
+	if (st->has_rss) {
+		struct icemig_wire_rss w = {
+			.hena = cpu_to_le64(st->rss_hena),
+			.key_len = cpu_to_le16(ICEMIG_RSS_KEY_LEN),
+			.lut_len = cpu_to_le16(st->rss_lut_len),
+		};
+
+		memcpy(w.key, st->rss_key, ICEMIG_RSS_KEY_LEN);
+		val = put_array(&p, ICEMIG_TLV_RSS, sizeof(w) + st->rss_lut_len);
+		memcpy(val, &w, sizeof(w));
+		memcpy(val + sizeof(w), st->rss_lut, st->rss_lut_len);
+	}
+	if (st->num_macs) {
+		val = put_array(&p, ICEMIG_TLV_MAC_FILTERS,
+				st->num_macs * (__u32)sizeof(struct icemig_wire_mac));
+		for (i = 0; i < st->num_macs; i++) {
+			struct icemig_wire_mac w = {
+				.flags = cpu_to_le16(st->macs[i].flags),
+			};
+
+			memcpy(w.addr, st->macs[i].addr, 6);
+			memcpy(val + i * sizeof(w), &w, sizeof(w));
+		}
+	}
+	if (st->num_vlans) {
+		val = put_array(&p, ICEMIG_TLV_VLAN_FILTERS, st->num_vlans * 2u);
+		for (i = 0; i < st->num_vlans; i++) {
+			__le16 v = cpu_to_le16(st->vlans[i]);
+
+			memcpy(val + 2 * i, &v, 2);
+		}
+	}
+	if (st->has_mbx) {
+		struct icemig_wire_mbx w = {
+			.last_opcode = cpu_to_le32(st->mbx.last_opcode),
+			.asq_len = cpu_to_le16(st->mbx.asq_len),
+			.asq_head = cpu_to_le16(st->mbx.asq_head),
+			.asq_tail = cpu_to_le16(st->mbx.asq_tail),
+			.arq_len = cpu_to_le16(st->mbx.arq_len),
+			.arq_head = cpu_to_le16(st->mbx.arq_head),
+			.arq_tail = cpu_to_le16(st->mbx.arq_tail),
+		};
+
+		p = put_tlv(p, ICEMIG_TLV_MBX, ICEMIG_TLV_F_MANDATORY, &w, sizeof(w));
 	}
 	return p;
 }
@@ -280,6 +448,7 @@ int icemig_stream_encode(const struct icemig_vf_state *st, void *buf,
 
 		p = put_tlv(p, ICEMIG_TLV_STATS, 0, &ws, sizeof(ws));
 	}
+	p = put_extra(p, st);
 
 	hdr.total_len = cpu_to_le32(total);
 	hdr.checksum = cpu_to_le32(icemig_crc32((__u8 *)buf + HDR_LEN, total - HDR_LEN));
@@ -323,6 +492,100 @@ static int get_queues(const __u8 *val, __u32 len, __u32 off, __u16 type,
 	}
 	*mask = seen;
 	return 0;
+}
+
+/* Parse one of the variable-content records; ranges are checked later. */
+static int get_extra(const __u8 *val, __u32 len, __u32 off, __u16 type,
+		     struct icemig_vf_state *st, struct icemig_stream_err *err)
+{
+	__u32 i, n;
+
+	switch (type) {
+	case ICEMIG_TLV_MSIX:
+		if (len % sizeof(struct icemig_wire_msix))
+			return fail(err, "msix.len", off);
+		n = len / sizeof(struct icemig_wire_msix);
+		if (n < 1 || n > ICEMIG_MAX_MSIX)
+			return fail(err, "msix.count", off);
+		for (i = 0; i < n; i++) {
+			struct icemig_wire_msix w;
+
+			memcpy(&w, val + i * sizeof(w), sizeof(w));
+			st->msix[i].vector = le16_to_cpu(w.vector);
+			st->msix[i].rxq_map = le16_to_cpu(w.rxq_map);
+			st->msix[i].txq_map = le16_to_cpu(w.txq_map);
+			st->msix[i].rx_itr = w.rx_itr;
+			st->msix[i].tx_itr = w.tx_itr;
+		}
+		st->num_msix_maps = n;
+		return 0;
+	case ICEMIG_TLV_RSS: {
+		struct icemig_wire_rss w;
+
+		if (len < sizeof(w))
+			return fail(err, "rss.len", off);
+		memcpy(&w, val, sizeof(w));
+		n = le16_to_cpu(w.lut_len);
+		if (le16_to_cpu(w.key_len) != ICEMIG_RSS_KEY_LEN)
+			return fail(err, "rss.key_len", off);
+		if (n < 1 || n > ICEMIG_RSS_LUT_MAX || len != sizeof(w) + n)
+			return fail(err, "rss.lut_len", off);
+		if (w.reserved || w.pad[0] || w.pad[1] || w.pad[2] || w.pad[3])
+			return fail(err, "rss.reserved", off);
+		st->has_rss = 1;
+		st->rss_hena = le64_to_cpu(w.hena);
+		st->rss_lut_len = n;
+		memcpy(st->rss_key, w.key, ICEMIG_RSS_KEY_LEN);
+		memcpy(st->rss_lut, val + sizeof(w), n);
+		return 0;
+	}
+	case ICEMIG_TLV_MAC_FILTERS:
+		if (len % sizeof(struct icemig_wire_mac))
+			return fail(err, "mac_filters.len", off);
+		n = len / sizeof(struct icemig_wire_mac);
+		if (n < 1 || n > ICEMIG_MAX_MAC_FILTERS)
+			return fail(err, "mac_filters.count", off);
+		for (i = 0; i < n; i++) {
+			struct icemig_wire_mac w;
+
+			memcpy(&w, val + i * sizeof(w), sizeof(w));
+			memcpy(st->macs[i].addr, w.addr, 6);
+			st->macs[i].flags = le16_to_cpu(w.flags);
+		}
+		st->num_macs = n;
+		return 0;
+	case ICEMIG_TLV_VLAN_FILTERS:
+		if (len % 2)
+			return fail(err, "vlan_filters.len", off);
+		n = len / 2;
+		if (n < 1 || n > ICEMIG_MAX_VLAN_FILTERS)
+			return fail(err, "vlan_filters.count", off);
+		for (i = 0; i < n; i++) {
+			__le16 v;
+
+			memcpy(&v, val + 2 * i, 2);
+			st->vlans[i] = le16_to_cpu(v);
+		}
+		st->num_vlans = n;
+		return 0;
+	case ICEMIG_TLV_MBX: {
+		struct icemig_wire_mbx w;
+
+		if (len != sizeof(w))
+			return fail(err, "mbx.len", off);
+		memcpy(&w, val, sizeof(w));
+		st->has_mbx = 1;
+		st->mbx.last_opcode = le32_to_cpu(w.last_opcode);
+		st->mbx.asq_len = le16_to_cpu(w.asq_len);
+		st->mbx.asq_head = le16_to_cpu(w.asq_head);
+		st->mbx.asq_tail = le16_to_cpu(w.asq_tail);
+		st->mbx.arq_len = le16_to_cpu(w.arq_len);
+		st->mbx.arq_head = le16_to_cpu(w.arq_head);
+		st->mbx.arq_tail = le16_to_cpu(w.arq_tail);
+		return 0;
+	}
+	}
+	return fail(err, "tlv.type", off);
 }
 
 /**
@@ -443,6 +706,15 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 			st->has_stats = 1;
 			break;
 		}
+		case ICEMIG_TLV_MSIX:
+		case ICEMIG_TLV_RSS:
+		case ICEMIG_TLV_MAC_FILTERS:
+		case ICEMIG_TLV_VLAN_FILTERS:
+		case ICEMIG_TLV_MBX:
+			ret = get_extra(val, vlen, off, type, st, err);
+			if (ret)
+				return ret;
+			break;
 		default:
 			if (flags & ICEMIG_TLV_F_MANDATORY)
 				return fail(err, "tlv.type.unknown_mandatory", off);

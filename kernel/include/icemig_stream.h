@@ -42,6 +42,13 @@
 #define ICEMIG_RING_LEN_MIN		64
 #define ICEMIG_RING_LEN_MAX		8160
 #define ICEMIG_RING_LEN_ALIGN		32
+#define ICEMIG_MAX_MSIX			65	/* 64 queue vectors + mailbox */
+#define ICEMIG_RSS_KEY_LEN		52
+#define ICEMIG_RSS_LUT_MAX		64
+#define ICEMIG_MAX_MAC_FILTERS		64
+#define ICEMIG_MAX_VLAN_FILTERS		512
+#define ICEMIG_MBX_LEN_MAX		1024
+#define ICEMIG_ITR_NONE			3
 
 /**
  * struct icemig_stream_hdr - stream header, 24 bytes
@@ -86,13 +93,28 @@ struct icemig_tlv {
  *	of the VF (count = len / entry size), at most one record, mandatory
  * @ICEMIG_TLV_RXQ: the same for Rx queues
  * @ICEMIG_TLV_STATS: struct icemig_wire_stats, at most one, optional
+ * @ICEMIG_TLV_MSIX: array of struct icemig_wire_msix, the interrupt map
+ *	(virtchnl CONFIG_IRQ_MAP), at most one, mandatory; absent: no map
+ * @ICEMIG_TLV_RSS: struct icemig_wire_rss followed by lut_len LUT bytes,
+ *	at most one, mandatory; absent: RSS not configured
+ * @ICEMIG_TLV_MAC_FILTERS: array of struct icemig_wire_mac, at most one,
+ *	mandatory; absent: no filter
+ * @ICEMIG_TLV_VLAN_FILTERS: array of __le16 VLAN IDs, strictly increasing,
+ *	at most one, mandatory; absent: no filter
+ * @ICEMIG_TLV_MBX: struct icemig_wire_mbx, the PF<->VF mailbox queues, at
+ *	most one, mandatory; absent: mailbox not set up
  */
 enum icemig_tlv_type {
 	ICEMIG_TLV_VF_INFO = 1,
 	ICEMIG_TLV_TXQ = 2,
 	ICEMIG_TLV_RXQ = 3,
 	ICEMIG_TLV_STATS = 4,
-	ICEMIG_TLV_MAX_KNOWN = ICEMIG_TLV_STATS,
+	ICEMIG_TLV_MSIX = 5,
+	ICEMIG_TLV_RSS = 6,
+	ICEMIG_TLV_MAC_FILTERS = 7,
+	ICEMIG_TLV_VLAN_FILTERS = 8,
+	ICEMIG_TLV_MBX = 9,
+	ICEMIG_TLV_MAX_KNOWN = ICEMIG_TLV_MBX,
 };
 
 /* virtchnl link state forced by the PF admin (ip link set vf state). */
@@ -166,7 +188,94 @@ struct icemig_wire_stats {
 	__le64 tx_bytes;
 };
 
+/**
+ * struct icemig_wire_msix - one interrupt vector's queue map, 8 bytes
+ * @vector: MSI-X vector index, < num_msix, unique
+ * @rxq_map: bit i: Rx queue i raises this vector (i < num_qps)
+ * @txq_map: bit i: Tx queue i raises this vector (i < num_qps)
+ * @rx_itr: Rx ITR index, 0..2 or ICEMIG_ITR_NONE
+ * @tx_itr: Tx ITR index, 0..2 or ICEMIG_ITR_NONE
+ */
+struct icemig_wire_msix {
+	__le16 vector;
+	__le16 rxq_map;
+	__le16 txq_map;
+	__u8 rx_itr;
+	__u8 tx_itr;
+};
+
+/**
+ * struct icemig_wire_rss - RSS configuration, 72 bytes + LUT
+ * @hena: enabled hash types (virtchnl VIRTCHNL_OP_SET_RSS_HENA bits)
+ * @key_len: ICEMIG_RSS_KEY_LEN
+ * @lut_len: LUT entries (bytes) that follow @key, 1..ICEMIG_RSS_LUT_MAX;
+ *	each entry is a queue index < num_qps
+ * @reserved: zero
+ * @key: hash key
+ * @pad: zero
+ */
+struct icemig_wire_rss {
+	__le64 hena;
+	__le16 key_len;
+	__le16 lut_len;
+	__le32 reserved;
+	__u8 key[ICEMIG_RSS_KEY_LEN];
+	__u8 pad[4];
+};
+
+/**
+ * struct icemig_wire_mac - one MAC filter, 8 bytes
+ * @addr: unicast or multicast address, not all-zero, unique
+ * @flags: ICEMIG_MAC_F_*
+ */
+struct icemig_wire_mac {
+	__u8 addr[6];
+	__le16 flags;
+};
+
+#define ICEMIG_MAC_F_PRIMARY		0x0001u
+#define ICEMIG_MAC_F_ALL		ICEMIG_MAC_F_PRIMARY
+
+/**
+ * struct icemig_wire_mbx - PF<->VF mailbox queue positions, 16 bytes
+ * @last_opcode: last virtchnl opcode the PF handled for the VF
+ * @asq_len: send queue length (descriptors, 1..ICEMIG_MBX_LEN_MAX)
+ * @asq_head: < asq_len
+ * @asq_tail: < asq_len
+ * @arq_len: receive queue length (1..ICEMIG_MBX_LEN_MAX)
+ * @arq_head: < arq_len
+ * @arq_tail: < arq_len
+ */
+struct icemig_wire_mbx {
+	__le32 last_opcode;
+	__le16 asq_len;
+	__le16 asq_head;
+	__le16 asq_tail;
+	__le16 arq_len;
+	__le16 arq_head;
+	__le16 arq_tail;
+};
+
 /* ---- native (in-memory) state: what a provider saves and loads ---- */
+
+struct icemig_msix_map {
+	__u16 vector;
+	__u16 rxq_map;
+	__u16 txq_map;
+	__u8 rx_itr;
+	__u8 tx_itr;
+};
+
+struct icemig_mac_filter {
+	__u8 addr[6];
+	__u16 flags;
+};
+
+struct icemig_mbx {
+	__u32 last_opcode;
+	__u16 asq_len, asq_head, asq_tail;
+	__u16 arq_len, arq_head, arq_tail;
+};
 
 /**
  * struct icemig_queue - a queue context in CPU byte order
@@ -183,6 +292,8 @@ struct icemig_queue {
 /**
  * struct icemig_vf_state - the VF state a stream carries, CPU byte order.
  * Queue @txq[i] / @rxq[i] is the context of queue i, for i < @num_qps.
+ * Array members are meaningful up to their count (@num_msix_maps,
+ * @rss_lut_len, @num_macs, @num_vlans); the rest is zero.
  */
 struct icemig_vf_state {
 	__u8 mac[6];
@@ -202,6 +313,19 @@ struct icemig_vf_state {
 	__u64 tx_packets;
 	__u64 tx_bytes;
 	__u8 has_stats;
+	__u8 has_rss;
+	__u8 has_mbx;
+	__u16 num_msix_maps;
+	struct icemig_msix_map msix[ICEMIG_MAX_MSIX];
+	__u64 rss_hena;
+	__u16 rss_lut_len;
+	__u8 rss_key[ICEMIG_RSS_KEY_LEN];
+	__u8 rss_lut[ICEMIG_RSS_LUT_MAX];
+	__u16 num_macs;
+	struct icemig_mac_filter macs[ICEMIG_MAX_MAC_FILTERS];
+	__u16 num_vlans;
+	__u16 vlans[ICEMIG_MAX_VLAN_FILTERS];
+	struct icemig_mbx mbx;
 };
 
 /**

@@ -45,6 +45,28 @@ static void sample_state(struct icemig_vf_state *st, unsigned int nqp)
 						    .buf_len = 2048,
 						    .flags = ICEMIG_QUEUE_F_ENABLED };
 	}
+	for (i = 0; i <= nqp; i++) {
+		st->msix[i].vector = i;
+		st->msix[i].rxq_map = i ? 1u << (i - 1) : 0;
+		st->msix[i].txq_map = i ? 1u << (i - 1) : 0;
+		st->msix[i].rx_itr = 0;
+		st->msix[i].tx_itr = i ? 1 : ICEMIG_ITR_NONE;
+	}
+	st->num_msix_maps = nqp + 1;
+	st->has_rss = 1;
+	st->rss_hena = 0x3fff;
+	st->rss_lut_len = ICEMIG_RSS_LUT_MAX;
+	for (i = 0; i < ICEMIG_RSS_KEY_LEN; i++)
+		st->rss_key[i] = (uint8_t)(i * 7 + 1);
+	for (i = 0; i < ICEMIG_RSS_LUT_MAX; i++)
+		st->rss_lut[i] = i % nqp;
+	memcpy(st->macs[0].addr, st->mac, 6);
+	st->macs[0].flags = ICEMIG_MAC_F_PRIMARY;
+	memcpy(st->macs[1].addr, "\x01\x00\x5e\x00\x00\x01", 6);
+	st->num_macs = 2;
+	st->has_mbx = 1;
+	st->mbx = (struct icemig_mbx){ .last_opcode = 6, .asq_len = 64, .asq_head = 5,
+				       .asq_tail = 5, .arq_len = 64, .arq_head = 9, .arq_tail = 8 };
 	st->rx_packets = 123456789;
 	st->rx_bytes = 987654321;
 	st->tx_packets = 42;
@@ -112,8 +134,21 @@ static void test_roundtrip(void **state)
 		assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
 		assert_memory_equal(&in, &out, sizeof(in));
 	}
-	/* Contract 1 size target: 16 queue pairs within 2 KiB. */
+	/* Contract 1 size target: 16 queue pairs, no VLAN, within 2 KiB. */
 	assert_true(len <= 2048);
+
+	/* The largest state: every VLAN filter and MAC filter. */
+	for (i = 0; i < ICEMIG_MAX_VLAN_FILTERS; i++)
+		in.vlans[i] = i + 1;
+	in.num_vlans = ICEMIG_MAX_VLAN_FILTERS;
+	for (i = 2; i < ICEMIG_MAX_MAC_FILTERS; i++) {
+		memcpy(in.macs[i].addr, "\x02\x00\x00\x00\x00", 5);
+		in.macs[i].addr[5] = i;
+	}
+	in.num_macs = ICEMIG_MAX_MAC_FILTERS;
+	assert_int_equal(icemig_stream_encode(&in, buf, sizeof(buf), &len), 0);
+	assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
+	assert_memory_equal(&in, &out, sizeof(in));
 }
 
 static void test_encode_small_buffer(void **state)
@@ -371,6 +406,100 @@ static void test_bad_record_length(void **state)
 	free(buf);
 }
 
+/* Offset of the first record of @type in a stream, or 0. */
+static uint32_t find_record(const uint8_t *buf, uint32_t len, uint16_t type)
+{
+	uint32_t off = HDR;
+
+	while (off + 8 <= len) {
+		uint16_t t;
+		uint32_t l;
+
+		memcpy(&t, buf + off, 2);
+		memcpy(&l, buf + off + 4, 4);
+		if (le16toh(t) == type)
+			return off;
+		off += 8 + ((le32toh(l) + 7) & ~7u);
+	}
+	return 0;
+}
+
+/* Break one field of a record, fix the checksum, expect @what. */
+static void break_field(unsigned int nqp, uint16_t type, uint32_t at, uint16_t val,
+			const char *what)
+{
+	uint32_t len, off;
+	uint8_t *buf = make_stream(nqp, 0, &len);
+
+	off = find_record(buf, len, type);
+	assert_int_not_equal(off, 0);
+	put16(buf + off + 8 + at, val);
+	fix_crc(buf, len);
+	expect_reject(buf, len, what);
+	free(buf);
+}
+
+static void test_bad_extra_records(void **state)
+{
+	(void)state;
+	/* MSI-X: vector beyond num_msix, queue bit beyond num_qps, ITR. */
+	break_field(2, ICEMIG_TLV_MSIX, 0, 9, "msix.vector");
+	break_field(2, ICEMIG_TLV_MSIX, 8, 0, "msix.vector"); /* duplicate 0 */
+	break_field(2, ICEMIG_TLV_MSIX, 2, 0x4, "msix.queue_map");
+	break_field(2, ICEMIG_TLV_MSIX, 6, 0x0404, "msix.itr");
+	/* RSS: key length, LUT length beyond the record, LUT entry. */
+	break_field(2, ICEMIG_TLV_RSS, 8, 40, "rss.key_len");
+	break_field(2, ICEMIG_TLV_RSS, 10, 65, "rss.lut_len");
+	break_field(2, ICEMIG_TLV_RSS, 72, 0x0202, "rss.lut");
+	/* MAC filters: unknown flag; all-zero and duplicate below. */
+	break_field(1, ICEMIG_TLV_MAC_FILTERS, 6, 0x8000, "mac_filters.flags");
+	{
+		uint32_t len, off;
+		uint8_t *buf = make_stream(1, 0, &len);
+
+		off = find_record(buf, len, ICEMIG_TLV_MAC_FILTERS);
+		assert_int_not_equal(off, 0);
+		memcpy(buf + off + 8 + 8, buf + off + 8, 6); /* second = first */
+		fix_crc(buf, len);
+		expect_reject(buf, len, "mac_filters.duplicate");
+		memset(buf + off + 8 + 8, 0, 6);
+		fix_crc(buf, len);
+		expect_reject(buf, len, "mac_filters.addr");
+		free(buf);
+	}
+	/* Mailbox: head outside the queue, zero length. */
+	break_field(1, ICEMIG_TLV_MBX, 6, 64, "mbx.asq");
+	break_field(1, ICEMIG_TLV_MBX, 10, 0, "mbx.arq");
+}
+
+static void test_bad_vlans(void **state)
+{
+	struct icemig_vf_state st;
+	uint8_t buf[8192];
+	uint32_t len, off;
+
+	(void)state;
+	sample_state(&st, 1);
+	st.vlans[0] = 10;
+	st.vlans[1] = 20;
+	st.num_vlans = 2;
+	assert_int_equal(icemig_stream_encode(&st, buf, sizeof(buf), &len), 0);
+	off = find_record(buf, len, ICEMIG_TLV_VLAN_FILTERS);
+	assert_int_not_equal(off, 0);
+	put16(buf + off + 8 + 2, 10); /* not increasing: duplicate */
+	fix_crc(buf, len);
+	expect_reject(buf, len, "vlan_filters.order");
+	put16(buf + off + 8 + 2, 4096); /* out of range */
+	fix_crc(buf, len);
+	expect_reject(buf, len, "vlan_filters.vid");
+	/* Odd length: framing consistent, not a whole number of IDs. */
+	put32(buf + off + 4, 3);
+	put16(buf + off + 8 + 2, 20);
+	buf[off + 8 + 3] = 0;
+	fix_crc(buf, len);
+	expect_reject(buf, len, "vlan_filters.len");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +521,8 @@ int main(void)
 		cmocka_unit_test(test_bad_index_and_count),
 		cmocka_unit_test(test_bad_queue_context),
 		cmocka_unit_test(test_bad_record_length),
+		cmocka_unit_test(test_bad_extra_records),
+		cmocka_unit_test(test_bad_vlans),
 	};
 
 	return cmocka_run_group_tests_name("stream codec", tests, NULL, NULL);
