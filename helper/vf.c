@@ -219,16 +219,16 @@ static int bind_restore(struct bind_state *s, struct icemig_err *err)
 	}
 	if (!s->old_driver[0])
 		return 0;
-	/* Normal driver selection first, as libvirt's reattach does ... */
-	r = icemig_pci_drivers_probe(&s->bdf, err);
-	if (r)
-		return r;
+	/*
+	 * Normal driver selection first, as libvirt's reattach does; if that
+	 * fails or picks another driver, bind the old driver explicitly.
+	 */
+	icemig_pci_drivers_probe(&s->bdf, NULL);
 	r = icemig_pci_get_driver(&s->bdf, now, sizeof(now), err);
 	if (r)
 		return r;
 	if (!strcmp(now, s->old_driver))
 		return 0;
-	/* ... then force the old driver if something else (or nothing) took it. */
 	if (now[0]) {
 		r = icemig_pci_unbind(&s->bdf, now, err);
 		if (r)

@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Unit tests: vf create / bind / list against the fake sysfs (fakesys.h),
+ * which reacts to writes like the kernel.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "fakesys.h"
+#include "vf.h"
+
+#define PF "0000:01:00.0"
+#define VF0 "0000:01:10.0"
+#define VF1 "0000:01:10.1"
+#define VF2 "0000:01:10.2"
+
+static int setup(void **state)
+{
+	struct fakesys *fs = calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return -1;
+	fakesys_setup(fs);
+	fakesys_add_pf(fs, PF, 4, "ice", "iavf");
+	fakesys_add_driver(fs, "ice_vfio_pci");
+	fakesys_add_netdev(fs, "eth0", PF);
+	*state = fs;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fakesys *fs = *state;
+
+	fakesys_teardown(fs);
+	free(fs);
+	return 0;
+}
+
+static struct icemig_bdf bdf(const char *s)
+{
+	struct icemig_bdf b;
+
+	if (icemig_bdf_parse(s, &b))
+		fail_msg("bad test BDF %s", s);
+	return b;
+}
+
+/* Create @n VFs on PF through the library; assert success. */
+static void create(struct fakesys *fs, unsigned long n)
+{
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf = bdf(PF), *vfs = NULL;
+	size_t nvfs = 0;
+	bool changed;
+	int r;
+
+	r = icemig_vf_create(&pf, n, false, &vfs, &nvfs, &changed, &err);
+	if (r)
+		fail_msg("create: %s", err.msg);
+	assert_int_equal(nvfs, n);
+	assert_int_equal(fakesys_numvfs(fs, PF), n);
+	free(vfs);
+}
+
+/* ---- vf create ----------------------------------------------------------- */
+
+static void test_create(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf = bdf(PF), *vfs = NULL;
+	char name[ICEMIG_BDF_LEN];
+	size_t nvfs = 0;
+	bool changed = false;
+
+	assert_int_equal(icemig_vf_create(&pf, 2, false, &vfs, &nvfs, &changed, &err), 0);
+	assert_true(changed);
+	assert_int_equal(nvfs, 2);
+	assert_string_equal(icemig_bdf_format(&vfs[0], name), VF0);
+	assert_string_equal(icemig_bdf_format(&vfs[1], name), VF1);
+	free(vfs);
+	assert_string_equal(fakesys_log(fs), "bus/pci/devices/" PF "/sriov_numvfs=2\n");
+	assert_int_equal(fakesys_numvfs(fs, PF), 2);
+	/* the new VFs were auto-probed by their native driver */
+	assert_string_equal(fakesys_driver(fs, VF0), "iavf");
+
+	/* same count again: nothing written */
+	fakesys_clear_log(fs);
+	assert_int_equal(icemig_vf_create(&pf, 2, false, &vfs, &nvfs, &changed, &err), 0);
+	assert_false(changed);
+	assert_int_equal(nvfs, 2);
+	free(vfs);
+	assert_string_equal(fakesys_log(fs), "");
+}
+
+static void test_create_needs_force(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf = bdf(PF), *vfs = NULL;
+	char name[ICEMIG_BDF_LEN];
+	size_t nvfs = 0;
+	bool changed;
+
+	create(fs, 2);
+	fakesys_clear_log(fs);
+	assert_int_equal(icemig_vf_create(&pf, 3, false, &vfs, &nvfs, &changed, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, PF ": already has 2 VFs"));
+	assert_non_null(strstr(err.msg, "--force"));
+	assert_string_equal(fakesys_log(fs), ""); /* refused before any write */
+	assert_int_equal(fakesys_numvfs(fs, PF), 2);
+
+	assert_int_equal(icemig_vf_create(&pf, 3, true, &vfs, &nvfs, &changed, &err), 0);
+	assert_true(changed);
+	assert_string_equal(fakesys_log(fs), "bus/pci/devices/" PF "/sriov_numvfs=0\n"
+					     "bus/pci/devices/" PF "/sriov_numvfs=3\n");
+	assert_int_equal(nvfs, 3);
+	assert_string_equal(icemig_bdf_format(&vfs[2], name), VF2);
+	free(vfs);
+	assert_int_equal(fakesys_numvfs(fs, PF), 3);
+}
+
+static void test_create_limits(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf = bdf(PF), *vfs = NULL;
+	size_t nvfs;
+
+	assert_int_equal(icemig_vf_create(&pf, 5, true, &vfs, &nvfs, NULL, &err), -ERANGE);
+	assert_non_null(strstr(err.msg, "sriov_totalvfs is 4"));
+	assert_int_equal(icemig_vf_create(&pf, 0, true, &vfs, &nvfs, NULL, &err), -EINVAL);
+	assert_string_equal(fakesys_log(fs), "");
+
+	/* the kernel refuses the write: its errno comes back with the path */
+	fakesys_fail_write(fs, "bus/pci/devices/" PF "/sriov_numvfs", "", ENOMEM);
+	assert_int_equal(icemig_vf_create(&pf, 2, false, &vfs, &nvfs, NULL, &err), -ENOMEM);
+	assert_non_null(strstr(err.msg, PF ": creating 2 VFs: write '2' to "));
+	assert_non_null(strstr(err.msg, "sriov_numvfs: Cannot allocate memory"));
+	assert_int_equal(fakesys_numvfs(fs, PF), 0);
+}
+
+static void test_pf_resolve(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf;
+	char name[ICEMIG_BDF_LEN];
+
+	assert_int_equal(icemig_pf_resolve("eth0", &pf, &err), 0);
+	assert_string_equal(icemig_bdf_format(&pf, name), PF);
+	assert_int_equal(icemig_pf_resolve("0000:01:00.0", &pf, &err), 0);
+
+	assert_int_equal(icemig_pf_resolve("eth9", &pf, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "eth9: no such network interface"));
+	assert_int_equal(icemig_pf_resolve("../../etc", &pf, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "neither a PCI address"));
+	assert_int_equal(icemig_pf_resolve("0000:02:00.0", &pf, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "0000:02:00.0: no such PCI device"));
+
+	fakesys_add_dev(fs, "0000:00:1f.0", "lpc_ich");
+	assert_int_equal(icemig_pf_resolve("0000:00:1f.0", &pf, &err), -EOPNOTSUPP);
+	assert_non_null(strstr(err.msg, "0000:00:1f.0: not an SR-IOV physical function"));
+}
+
+/* ---- vf bind -------------------------------------------------------------- */
+
+static int bind(const char *const *names, size_t n, const char *driver,
+		enum icemig_bind_status *st, struct icemig_err *err)
+{
+	struct icemig_bdf b[8];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = bdf(names[i]);
+	return icemig_vf_bind(b, n, driver, st, err);
+}
+
+static void test_bind_sequence(void **state)
+{
+	static const char *const vfs[] = { VF0, VF1 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	enum icemig_bind_status st[2];
+	int r;
+
+	create(fs, 2);
+	fakesys_clear_log(fs);
+	r = bind(vfs, 2, "ice_vfio_pci", st, &err);
+	if (r)
+		fail_msg("%s", err.msg);
+	assert_int_equal(st[0], ICEMIG_BIND_DONE);
+	assert_int_equal(st[1], ICEMIG_BIND_DONE);
+	/* libvirt's order: driver_override, unbind, drivers_probe */
+	assert_string_equal(fakesys_log(fs),
+			    "bus/pci/devices/" VF0 "/driver_override=ice_vfio_pci\n"
+			    "bus/pci/drivers/iavf/unbind=" VF0 "\n"
+			    "bus/pci/drivers_probe=" VF0 "\n"
+			    "bus/pci/devices/" VF1 "/driver_override=ice_vfio_pci\n"
+			    "bus/pci/drivers/iavf/unbind=" VF1 "\n"
+			    "bus/pci/drivers_probe=" VF1 "\n");
+	assert_string_equal(fakesys_driver(fs, VF0), "ice_vfio_pci");
+	assert_string_equal(fakesys_driver(fs, VF1), "ice_vfio_pci");
+
+	/* idempotent: already bound devices are left alone */
+	fakesys_clear_log(fs);
+	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", st, &err), 0);
+	assert_int_equal(st[0], ICEMIG_BIND_ALREADY);
+	assert_int_equal(st[1], ICEMIG_BIND_ALREADY);
+	assert_string_equal(fakesys_log(fs), "");
+}
+
+static void test_bind_unbound_device(void **state)
+{
+	static const char *const vfs[] = { VF0 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	create(fs, 1);
+	fakesys_put_driver(fs, VF0, NULL);
+	fakesys_clear_log(fs);
+	assert_int_equal(bind(vfs, 1, "ice_vfio_pci", NULL, &err), 0);
+	/* nothing to unbind */
+	assert_string_equal(fakesys_log(fs), "bus/pci/devices/" VF0 "/driver_override=ice_vfio_pci\n"
+					     "bus/pci/drivers_probe=" VF0 "\n");
+	assert_string_equal(fakesys_driver(fs, VF0), "ice_vfio_pci");
+}
+
+static void test_bind_rollback_refused(void **state)
+{
+	static const char *const vfs[] = { VF0, VF1, VF2 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	int r;
+
+	create(fs, 3);
+	fakesys_refuse(fs, "ice_vfio_pci", VF2);
+	r = bind(vfs, 3, "ice_vfio_pci", NULL, &err);
+	assert_int_equal(r, -ENODEV);
+	assert_non_null(strstr(err.msg, VF2 ": not bound to any driver after drivers_probe, expected ice_vfio_pci"));
+	assert_non_null(strstr(err.msg, "restored " VF0 " to iavf"));
+	assert_null(strstr(err.msg, "ROLLBACK FAILED"));
+	/* every device is back on its old driver with its old (empty) override */
+	assert_string_equal(fakesys_driver(fs, VF0), "iavf");
+	assert_string_equal(fakesys_driver(fs, VF1), "iavf");
+	assert_string_equal(fakesys_driver(fs, VF2), "iavf");
+	assert_string_equal(fakesys_override(fs, VF0), "");
+	assert_string_equal(fakesys_override(fs, VF1), "");
+	assert_string_equal(fakesys_override(fs, VF2), "");
+}
+
+static void test_bind_rollback_unbind_fails(void **state)
+{
+	static const char *const vfs[] = { VF0, VF1 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	create(fs, 2);
+	fakesys_fail_write(fs, "bus/pci/drivers/iavf/unbind", VF1, EBUSY);
+	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, VF1 ": unbinding from iavf: write '" VF1 "' to "));
+	assert_non_null(strstr(err.msg, "Device or resource busy"));
+	assert_string_equal(fakesys_driver(fs, VF0), "iavf");
+	assert_string_equal(fakesys_driver(fs, VF1), "iavf");
+	assert_string_equal(fakesys_override(fs, VF0), "");
+	assert_string_equal(fakesys_override(fs, VF1), "");
+}
+
+static void test_bind_rollback_restores_override(void **state)
+{
+	static const char *const vfs[] = { VF0, VF1 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	create(fs, 2);
+	/* VF0 was deliberately on vfio-pci through driver_override */
+	fakesys_add_driver(fs, "vfio-pci");
+	fakesys_put_override(fs, VF0, "vfio-pci");
+	fakesys_put_driver(fs, VF0, "vfio-pci");
+	fakesys_refuse(fs, "ice_vfio_pci", VF1);
+	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", NULL, &err), -ENODEV);
+	assert_string_equal(fakesys_driver(fs, VF0), "vfio-pci");
+	assert_string_equal(fakesys_override(fs, VF0), "vfio-pci");
+	assert_string_equal(fakesys_driver(fs, VF1), "iavf");
+	assert_string_equal(fakesys_override(fs, VF1), "");
+}
+
+static void test_bind_rollback_probe_write_fails(void **state)
+{
+	static const char *const vfs[] = { VF0, VF1 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	create(fs, 2);
+	fakesys_fail_write(fs, "bus/pci/drivers_probe", VF1, EINVAL);
+	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, VF1 ": probing for ice_vfio_pci"));
+	/* VF1 was left unbound by the failed step; the rollback must bind it again */
+	assert_string_equal(fakesys_driver(fs, VF1), "iavf");
+	assert_string_equal(fakesys_driver(fs, VF0), "iavf");
+}
+
+static void test_bind_preflight(void **state)
+{
+	static const char *const vfs[] = { VF0, "0000:01:1f.7" };
+	static const char *const one[] = { VF0 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	create(fs, 1);
+	fakesys_clear_log(fs);
+	/* a missing device: nothing touched */
+	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", NULL, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "0000:01:1f.7: no such PCI device"));
+	assert_string_equal(fakesys_log(fs), "");
+	/* a driver that is not loaded: nothing touched */
+	assert_int_equal(bind(one, 1, "nosuchdrv", NULL, &err), -ENOENT);
+	assert_non_null(strstr(err.msg, "driver nosuchdrv is not loaded"));
+	/* a driver name that would escape the drivers directory */
+	assert_int_equal(bind(one, 1, "../../../x", NULL, &err), -EINVAL);
+	assert_string_equal(fakesys_log(fs), "");
+	assert_string_equal(fakesys_driver(fs, VF0), "iavf");
+}
+
+/* ---- vf list ---------------------------------------------------------------- */
+
+static char *render(const struct icemig_vf_table *t, bool json)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(icemig_vf_render(t, json, f), 0);
+	fclose(f);
+	return buf;
+}
+
+static void test_list(void **state)
+{
+	static const char *const vfs[] = { VF0 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_vf_table t;
+	struct json_object *root, *arr, *row, *v;
+	char *text;
+
+	create(fs, 2);
+	assert_int_equal(bind(vfs, 1, "ice_vfio_pci", NULL, &err), 0);
+	fakesys_put_driver(fs, VF1, NULL);
+	fakesys_add_pf(fs, "0000:02:00.0", 8, "ice", "iavf"); /* SR-IOV, no VFs yet */
+	fakesys_add_dev(fs, "0000:00:1f.0", "lpc_ich");	     /* not SR-IOV: not listed */
+	fakesys_set_providers(fs, PF " ice_mig_sim\n");
+	fakesys_reserve(fs, VF0, "vm-one");
+
+	assert_int_equal(icemig_vf_collect(&t, &err), 0);
+	assert_int_equal(t.n, 3);
+	text = render(&t, false);
+	assert_string_equal(text,
+			    "PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  RESERVED_BY\n"
+			    "0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           vm-one\n"
+			    "0000:01:00.0  ice_mig_sim  1      0000:01:10.1  -             12           -\n"
+			    "0000:02:00.0  -            -      -             -             -            -\n");
+	free(text);
+
+	text = render(&t, true);
+	root = json_tokener_parse(text);
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "ice_vfio_pci_loaded", &v));
+	assert_true(json_object_get_boolean(v));
+	assert_true(json_object_object_get_ex(root, "vfs", &arr));
+	assert_int_equal(json_object_array_length(arr), 3);
+	row = json_object_array_get_idx(arr, 0);
+	assert_true(json_object_object_get_ex(row, "pf", &v));
+	assert_string_equal(json_object_get_string(v), PF);
+	assert_true(json_object_object_get_ex(row, "provider", &v));
+	assert_string_equal(json_object_get_string(v), "ice_mig_sim");
+	assert_true(json_object_object_get_ex(row, "index", &v));
+	assert_true(json_object_is_type(v, json_type_int));
+	assert_int_equal(json_object_get_int(v), 0);
+	assert_true(json_object_object_get_ex(row, "vf", &v));
+	assert_string_equal(json_object_get_string(v), VF0);
+	assert_true(json_object_object_get_ex(row, "iommu_group", &v));
+	assert_int_equal(json_object_get_int(v), 11);
+	assert_true(json_object_object_get_ex(row, "reserved_by", &v));
+	assert_string_equal(json_object_get_string(v), "vm-one");
+	row = json_object_array_get_idx(arr, 1);
+	assert_true(json_object_object_get_ex(row, "driver", &v));
+	assert_null(v); /* unbound: JSON null, '-' in text */
+	row = json_object_array_get_idx(arr, 2);
+	assert_true(json_object_object_get_ex(row, "provider", &v));
+	assert_null(v);
+	assert_true(json_object_object_get_ex(row, "vf", &v));
+	assert_null(v);
+	json_object_put(root);
+	free(text);
+	icemig_vf_table_free(&t);
+
+	/* no providers file (ice_vfio_pci not loaded): no PF has a provider */
+	fakesys_set_providers(fs, NULL);
+	assert_int_equal(icemig_vf_collect(&t, &err), 0);
+	assert_false(t.providers_present);
+	assert_string_equal(t.rows[0].provider, "");
+	icemig_vf_table_free(&t);
+}
+
+static void test_list_bad_providers(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_vf_table t;
+
+	fakesys_set_providers(fs, PF " ice_mig_sim\nnot-a-bdf x\n");
+	assert_int_equal(icemig_vf_collect(&t, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "providers: line 2: 'not-a-bdf' is not a PCI address"));
+	fakesys_set_providers(fs, PF "\n");
+	assert_int_equal(icemig_vf_collect(&t, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "line 1: expected '<PF BDF> <provider>'"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_needs_force, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pf_resolve, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_sequence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_unbound_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_rollback_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_rollback_unbind_fails, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_rollback_restores_override, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bind_rollback_probe_write_fails, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bind_preflight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_bad_providers, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
