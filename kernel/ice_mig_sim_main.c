@@ -15,13 +15,26 @@
  * leaves RUNNING and continue from the same value when it runs again, here
  * or, after a migration, on the destination.
  *
- * debugfs, per VF: /sys/kernel/debug/ice_mig_sim/<PF BDF>/vf<N>/
+ * debugfs, per PF: /sys/kernel/debug/ice_mig_sim/<PF BDF>/
+ *   caps    capacity this PF offers each VF, "key=value" lines, writable
+ *	     (to emulate a smaller destination): max_qps, max_msix,
+ *	     max_mac_filters, max_vlan_filters, rss_lut_size.
+ * per VF: /sys/kernel/debug/ice_mig_sim/<PF BDF>/vf<N>/
  *   state   read: "key=value" lines; write: "key=value" tokens separated by
- *	     blanks or newlines, applied all-or-nothing after validation.
- *	     Keys: mac, trust, spoofchk, link_state, port_vlan, num_qps,
- *	     num_msix, vc_api (MAJOR.MINOR), vc_caps, txq<i> and rxq<i>
- *	     (base:ring_len:head:tail:flags, Rx adds :buf_len before :flags),
+ *	     blanks or newlines, applied all-or-nothing after validation
+ *	     (stream rules and this PF's caps). Reading gives text that writes
+ *	     back the same state. Keys: mac, trust, spoofchk, link_state,
+ *	     port_vlan, num_qps, num_msix, vc_api (MAJOR.MINOR), vc_caps,
+ *	     txq<i> and rxq<i> (base:ring_len:head:tail:flags, Rx adds :buf_len
+ *	     before :flags), msix<i> (vector:rxq_map:txq_map:rx_itr:tx_itr,
+ *	     with num_msix_maps), rss (off, or hena:lut where lut is hex bytes),
+ *	     rss_key (104 hex digits), mac_filters (none, or addr/flags,...),
+ *	     vlan_filters (none, or IDs and ranges: 10,20-29), mbx (none, or
+ *	     opcode:asq_len:asq_head:asq_tail:arq_len:arq_head:arq_tail),
  *	     rx_packets, rx_bytes, tx_packets, tx_bytes. Read-only: running.
+ *   fault   write "corrupt_save" to flip one payload byte of the next saved
+ *	     stream (its checksum then fails on the destination); read shows
+ *	     what is armed.
  *   saved   the last save: "saves=N bytes=B rx_packets=.. rx_bytes=..
  *	     tx_packets=.. tx_bytes=.." (N saves so far, B stream bytes, and
  *	     the statistics the stream carried)
@@ -38,6 +51,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "include/icemig_compat.h"
 #include "include/icemig_provider.h"
 #include "include/icemig_stream.h"
 
@@ -60,6 +74,11 @@ struct sim_vf {
 	bool running;
 	u64 run_since_ns;		/* stats are current as of this time */
 	struct sim_snapshot saved, loaded;
+	bool fault_corrupt_save;
+};
+
+struct sim_caps {
+	u16 max_qps, max_msix, max_mac_filters, max_vlan_filters, rss_lut_size;
 };
 
 struct sim_pf {
@@ -69,9 +88,12 @@ struct sim_pf {
 	struct sim_vf *vfs;
 	struct dentry *dir;
 	bool registered;
+	struct mutex caps_lock;		/* protects @caps */
+	struct sim_caps caps;
 };
 
 static LIST_HEAD(sim_pfs);
+static const char sim_provider_name[] = KBUILD_MODNAME;
 static struct dentry *sim_debugfs_root;
 
 /* Bring the statistics up to now. Caller holds vf->lock. */
@@ -108,30 +130,95 @@ static void sim_snapshot(struct sim_snapshot *s, const struct icemig_vf_state *s
 	s->tx_bytes = st->tx_bytes;
 }
 
+/* ---- capacity and compatibility ---- */
+
+/* The VF state of VF @vf, or NULL if its PF is not ours. */
+static struct sim_vf *sim_find_vf(struct pci_dev *vf)
+{
+	struct pci_dev *pf = pci_physfn(vf);
+	struct sim_pf *spf;
+	int id = pci_iov_vf_id(vf);
+
+	if (!vf->is_virtfn || id < 0)
+		return NULL;
+	/* sim_pfs only changes at module init and exit. */
+	list_for_each_entry(spf, &sim_pfs, list)
+		if (spf->pdev == pf)
+			return (unsigned int)id < spf->num_vfs ? &spf->vfs[id] : NULL;
+	return NULL;
+}
+
+
+static void sim_describe_locked(struct sim_vf *vf, const struct icemig_vf_state *st,
+				struct icemig_compat *c)
+{
+	struct sim_caps caps;
+
+	mutex_lock(&vf->pf->caps_lock);
+	caps = vf->pf->caps;
+	mutex_unlock(&vf->pf->caps_lock);
+	c->max_qps = min(c->max_qps, caps.max_qps);
+	c->max_msix = min(c->max_msix, caps.max_msix);
+	c->max_mac_filters = min(c->max_mac_filters, caps.max_mac_filters);
+	c->max_vlan_filters = min(c->max_vlan_filters, caps.max_vlan_filters);
+	c->rss_lut_size = caps.rss_lut_size;
+	icemig_compat_set_used(c, st);
+}
+
+/*
+ * Can this VF take @st? The same compare function as the destination hook
+ * and icemig compat check (Contract 3): the state's needs against this VF's
+ * descriptor. Caller holds vf->lock.
+ */
+static int sim_check_fits(struct sim_vf *vf, const struct icemig_vf_state *st,
+			  const char *what)
+{
+	struct icemig_compat src, dst;
+	struct icemig_compat_err err = {};
+	struct pci_dev *pdev = vf->pf->pdev;
+
+	icemig_compat_init(&dst, sim_provider_name, 0, 0);
+	sim_describe_locked(vf, &vf->st, &dst);
+	icemig_compat_init(&src, sim_provider_name, 0, 0);
+	icemig_compat_set_used(&src, st);
+	/* The LUT a VF programs has the size it negotiated. */
+	src.rss_lut_size = st->has_rss ? st->rss_lut_len : dst.rss_lut_size;
+	if (!icemig_compat_check(&src, &dst, &err))
+		return 0;
+	pci_err(pdev, "VF %u: %s: incompatible %s: needs %llu, this VF offers %llu\n",
+		vf->id, what, err.field, err.src, err.dst);
+	return -EINVAL;
+}
+
+static int sim_describe(struct pci_dev *pdev, struct icemig_compat *c)
+{
+	struct sim_vf *vf = sim_find_vf(pdev);
+
+	if (!vf)
+		return -ENODEV;
+	mutex_lock(&vf->lock);
+	sim_describe_locked(vf, &vf->st, c);
+	mutex_unlock(&vf->lock);
+	return 0;
+}
+
 /* ---- provider ops ---- */
 
-static void *sim_open(struct pci_dev *pf, unsigned int vf_id)
+static void *sim_open(struct pci_dev *pdev)
 {
-	struct sim_pf *spf;
-	struct sim_vf *vf;
+	struct sim_vf *vf = sim_find_vf(pdev);
 
-	list_for_each_entry(spf, &sim_pfs, list) {
-		if (spf->pdev != pf)
-			continue;
-		if (vf_id >= spf->num_vfs)
-			return ERR_PTR(-ENODEV);
-		vf = &spf->vfs[vf_id];
-		mutex_lock(&vf->lock);
-		if (vf->open) {
-			mutex_unlock(&vf->lock);
-			return ERR_PTR(-EBUSY);
-		}
-		vf->open = true;
-		sim_vf_set_running(vf, true);
+	if (!vf)
+		return ERR_PTR(-ENODEV);
+	mutex_lock(&vf->lock);
+	if (vf->open) {
 		mutex_unlock(&vf->lock);
-		return vf;
+		return ERR_PTR(-EBUSY);
 	}
-	return ERR_PTR(-ENODEV);
+	vf->open = true;
+	sim_vf_set_running(vf, true);
+	mutex_unlock(&vf->lock);
+	return vf;
 }
 
 static void sim_close(void *h)
@@ -187,6 +274,12 @@ static ssize_t sim_save(void *h, void *buf, size_t size)
 	ret = icemig_stream_encode(&vf->st, buf, min_t(size_t, size, U32_MAX), &used);
 	if (!ret)
 		sim_snapshot(&vf->saved, &vf->st, used);
+	if (!ret && vf->fault_corrupt_save) {
+		/* Test fault: one flipped bit in the last payload byte. */
+		((u8 *)buf)[used - 1] ^= 0x01;
+		vf->fault_corrupt_save = false;
+		pci_info(vf->pf->pdev, "VF %u: fault injected: saved stream corrupted\n", vf->id);
+	}
 	mutex_unlock(&vf->lock);
 	return ret ? ret : used;
 }
@@ -214,6 +307,12 @@ static int sim_load(void *h, const void *buf, size_t len)
 		return ret;
 	}
 	mutex_lock(&vf->lock);
+	ret = sim_check_fits(vf, st, "rejecting device state");
+	if (ret) {
+		mutex_unlock(&vf->lock);
+		kfree(st);
+		return ret;
+	}
 	vf->st = *st;
 	vf->run_since_ns = ktime_get_ns();
 	sim_snapshot(&vf->loaded, &vf->st, len);
@@ -237,6 +336,7 @@ static void sim_reset(void *h)
 }
 
 static const struct icemig_provider_ops sim_ops = {
+	.describe = sim_describe,
 	.open = sim_open,
 	.close = sim_close,
 	.suspend = sim_suspend,
@@ -248,95 +348,210 @@ static const struct icemig_provider_ops sim_ops = {
 };
 
 static const struct icemig_provider sim_provider = {
-	.name = KBUILD_MODNAME,
+	.name = sim_provider_name,
 	.owner = THIS_MODULE,
 	.ops = &sim_ops,
 };
 
 /* ---- debugfs ---- */
 
-#define SIM_TEXT_MAX 4096
+#define SIM_TEXT_MAX 16384
 
-static int sim_print_queue(char *buf, int len, const char *dir, unsigned int i,
-			   const struct icemig_queue *q, bool rx)
+struct sim_buf {
+	char *p;
+	int len;
+};
+
+static __printf(2, 3) void sim_printf(struct sim_buf *b, const char *fmt, ...)
 {
-	if (rx)
-		return scnprintf(buf + len, SIM_TEXT_MAX - len,
-				 "%s%u=0x%llx:%u:%u:%u:%u:%u\n", dir, i, q->base,
-				 q->ring_len, q->head, q->tail, q->buf_len, q->flags);
-	return scnprintf(buf + len, SIM_TEXT_MAX - len, "%s%u=0x%llx:%u:%u:%u:%u\n",
-			 dir, i, q->base, q->ring_len, q->head, q->tail, q->flags);
+	va_list ap;
+
+	va_start(ap, fmt);
+	b->len += vscnprintf(b->p + b->len, SIM_TEXT_MAX - b->len, fmt, ap);
+	va_end(ap);
+}
+
+static void sim_print_state(struct sim_buf *b, const struct icemig_vf_state *st)
+{
+	unsigned int i, j;
+
+	sim_printf(b, "mac=%pM\ntrust=%u\nspoofchk=%u\nlink_state=%u\nport_vlan=%u\n"
+		   "num_qps=%u\nnum_msix=%u\nvc_api=%u.%u\nvc_caps=0x%08x\n",
+		   st->mac, st->trust, st->spoofchk, st->link_state, st->port_vlan,
+		   st->num_qps, st->num_msix, st->vc_api_major, st->vc_api_minor,
+		   st->vc_caps);
+	for (i = 0; i < st->num_qps; i++) {
+		const struct icemig_queue *q = &st->txq[i];
+
+		sim_printf(b, "txq%u=0x%llx:%u:%u:%u:%u\n", i, q->base, q->ring_len,
+			   q->head, q->tail, q->flags);
+	}
+	for (i = 0; i < st->num_qps; i++) {
+		const struct icemig_queue *q = &st->rxq[i];
+
+		sim_printf(b, "rxq%u=0x%llx:%u:%u:%u:%u:%u\n", i, q->base, q->ring_len,
+			   q->head, q->tail, q->buf_len, q->flags);
+	}
+	sim_printf(b, "num_msix_maps=%u\n", st->num_msix_maps);
+	for (i = 0; i < st->num_msix_maps; i++) {
+		const struct icemig_msix_map *m = &st->msix[i];
+
+		sim_printf(b, "msix%u=%u:0x%x:0x%x:%u:%u\n", i, m->vector, m->rxq_map,
+			   m->txq_map, m->rx_itr, m->tx_itr);
+	}
+	if (st->has_rss) {
+		sim_printf(b, "rss=0x%llx:%*phN\n", st->rss_hena, st->rss_lut_len, st->rss_lut);
+		sim_printf(b, "rss_key=%*phN\n", ICEMIG_RSS_KEY_LEN, st->rss_key);
+	} else {
+		sim_printf(b, "rss=off\n");
+	}
+	sim_printf(b, "mac_filters=");
+	for (i = 0; i < st->num_macs; i++)
+		sim_printf(b, "%s%pM/%u", i ? "," : "", st->macs[i].addr, st->macs[i].flags);
+	sim_printf(b, "%s\nvlan_filters=", st->num_macs ? "" : "none");
+	for (i = 0; i < st->num_vlans; i = j) {
+		/* Print runs as ranges: 1-256 rather than 256 IDs. */
+		for (j = i + 1; j < st->num_vlans && st->vlans[j] == st->vlans[j - 1] + 1; j++)
+			;
+		if (j - i > 1)
+			sim_printf(b, "%s%u-%u", i ? "," : "", st->vlans[i], st->vlans[j - 1]);
+		else
+			sim_printf(b, "%s%u", i ? "," : "", st->vlans[i]);
+	}
+	sim_printf(b, "%s\n", st->num_vlans ? "" : "none");
+	if (st->has_mbx)
+		sim_printf(b, "mbx=%u:%u:%u:%u:%u:%u:%u\n", st->mbx.last_opcode,
+			   st->mbx.asq_len, st->mbx.asq_head, st->mbx.asq_tail,
+			   st->mbx.arq_len, st->mbx.arq_head, st->mbx.arq_tail);
+	else
+		sim_printf(b, "mbx=none\n");
+	sim_printf(b, "rx_packets=%llu\nrx_bytes=%llu\ntx_packets=%llu\ntx_bytes=%llu\n",
+		   st->rx_packets, st->rx_bytes, st->tx_packets, st->tx_bytes);
 }
 
 static ssize_t sim_state_read(struct file *f, char __user *ubuf, size_t count,
 			      loff_t *ppos)
 {
 	struct sim_vf *vf = f->private_data;
-	const struct icemig_vf_state *st = &vf->st;
-	unsigned int i;
+	struct sim_buf b = {};
 	ssize_t ret;
-	char *buf;
-	int len;
 
-	buf = kmalloc(SIM_TEXT_MAX, GFP_KERNEL);
-	if (!buf)
+	b.p = kvmalloc(SIM_TEXT_MAX, GFP_KERNEL);
+	if (!b.p)
 		return -ENOMEM;
 	mutex_lock(&vf->lock);
 	sim_vf_sync(vf);
-	len = scnprintf(buf, SIM_TEXT_MAX,
-			"mac=%pM\ntrust=%u\nspoofchk=%u\nlink_state=%u\nport_vlan=%u\n"
-			"num_qps=%u\nnum_msix=%u\nvc_api=%u.%u\nvc_caps=0x%08x\n",
-			st->mac, st->trust, st->spoofchk, st->link_state, st->port_vlan,
-			st->num_qps, st->num_msix, st->vc_api_major, st->vc_api_minor,
-			st->vc_caps);
-	for (i = 0; i < st->num_qps; i++)
-		len += sim_print_queue(buf, len, "txq", i, &st->txq[i], false);
-	for (i = 0; i < st->num_qps; i++)
-		len += sim_print_queue(buf, len, "rxq", i, &st->rxq[i], true);
-	len += scnprintf(buf + len, SIM_TEXT_MAX - len,
-			 "rx_packets=%llu\nrx_bytes=%llu\ntx_packets=%llu\ntx_bytes=%llu\nrunning=%u\n",
-			 st->rx_packets, st->rx_bytes, st->tx_packets, st->tx_bytes,
-			 vf->running);
+	sim_print_state(&b, &vf->st);
+	sim_printf(&b, "running=%u\n", vf->running);
 	mutex_unlock(&vf->lock);
-	ret = simple_read_from_buffer(ubuf, count, ppos, buf, len);
-	kfree(buf);
+	ret = simple_read_from_buffer(ubuf, count, ppos, b.p, b.len);
+	kvfree(b.p);
 	return ret;
+}
+
+/* Parse up to @n unsigned numbers separated by ':' into @v; all of @n. */
+static int sim_parse_nums(char *val, u64 *v, unsigned int n, u64 max)
+{
+	unsigned int i;
+	char *tok;
+
+	for (i = 0; i < n; i++) {
+		tok = strsep(&val, ":");
+		if (!tok || kstrtou64(tok, 0, &v[i]) || v[i] > max)
+			return -EINVAL;
+	}
+	return val ? -EINVAL : 0;
 }
 
 static int sim_parse_queue(char *val, struct icemig_queue *q, bool rx)
 {
-	unsigned int f[5];
-	u64 base;
-	int n;
+	u64 v[6];
+	char *base = strsep(&val, ":");
 
-	if (rx)
-		n = sscanf(val, "%llx:%u:%u:%u:%u:%u", &base, &f[0], &f[1], &f[2],
-			   &f[3], &f[4]);
-	else
-		n = sscanf(val, "%llx:%u:%u:%u:%u", &base, &f[0], &f[1], &f[2], &f[3]);
-	if (n != (rx ? 6 : 5))
+	if (!base || !val || kstrtou64(base, 0, &v[0]))
 		return -EINVAL;
-	if (!rx) {
-		f[4] = f[3];
-		f[3] = 0;
+	if (sim_parse_nums(val, v + 1, rx ? 5 : 4, U16_MAX))
+		return -EINVAL;
+	q->base = v[0];
+	q->ring_len = v[1];
+	q->head = v[2];
+	q->tail = v[3];
+	q->buf_len = rx ? v[4] : 0;
+	q->flags = rx ? v[5] : v[4];
+	return 0;
+}
+
+static int sim_parse_hex(const char *hex, u8 *out, unsigned int max, unsigned int *n)
+{
+	size_t len = strlen(hex);
+
+	if (!len || len % 2 || len / 2 > max || hex2bin(out, hex, len / 2))
+		return -EINVAL;
+	*n = len / 2;
+	return 0;
+}
+
+static int sim_parse_macs(char *val, struct icemig_vf_state *st)
+{
+	char *tok, *fl;
+	u16 n = 0;
+
+	if (!strcmp(val, "none")) {
+		st->num_macs = 0;
+		memset(st->macs, 0, sizeof(st->macs));
+		return 0;
 	}
-	if (f[0] > U16_MAX || f[1] > U16_MAX || f[2] > U16_MAX || f[3] > U16_MAX ||
-	    f[4] > U16_MAX)
-		return -EINVAL;
-	q->base = base;
-	q->ring_len = f[0];
-	q->head = f[1];
-	q->tail = f[2];
-	q->buf_len = f[3];
-	q->flags = f[4];
+	while ((tok = strsep(&val, ","))) {
+		unsigned int flags = 0;
+
+		if (n >= ICEMIG_MAX_MAC_FILTERS)
+			return -EINVAL;
+		fl = strchr(tok, '/');
+		if (fl) {
+			*fl++ = '\0';
+			if (kstrtouint(fl, 0, &flags) || flags > U16_MAX)
+				return -EINVAL;
+		}
+		if (!mac_pton(tok, st->macs[n].addr))
+			return -EINVAL;
+		st->macs[n++].flags = flags;
+	}
+	st->num_macs = n;
+	memset(&st->macs[n], 0, sizeof(st->macs) - n * sizeof(st->macs[0]));
+	return 0;
+}
+
+static int sim_parse_vlans(char *val, struct icemig_vf_state *st)
+{
+	unsigned int lo, hi, v;
+	char *tok, *dash;
+	u16 n = 0;
+
+	if (strcmp(val, "none")) {
+		while ((tok = strsep(&val, ","))) {
+			dash = strchr(tok, '-');
+			if (dash)
+				*dash++ = '\0';
+			if (kstrtouint(tok, 10, &lo) || (dash && kstrtouint(dash, 10, &hi)))
+				return -EINVAL;
+			if (!dash)
+				hi = lo;
+			if (hi < lo || hi > 4095 || hi - lo >= ICEMIG_MAX_VLAN_FILTERS - n)
+				return -EINVAL;
+			for (v = lo; v <= hi; v++)
+				st->vlans[n++] = v;
+		}
+	}
+	st->num_vlans = n;
+	memset(&st->vlans[n], 0, sizeof(st->vlans) - n * sizeof(st->vlans[0]));
 	return 0;
 }
 
 static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 {
 	char *val = strchr(tok, '=');
-	unsigned int u, v;
-	u64 u64v;
+	unsigned int u, v, n;
+	u64 x[7];
 
 	if (!val)
 		return -EINVAL;
@@ -350,6 +565,60 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 		if (kstrtouint(tok + 3, 10, &u) || u >= ICEMIG_MAX_QP)
 			return -EINVAL;
 		return sim_parse_queue(val, rx ? &st->rxq[u] : &st->txq[u], rx);
+	}
+	if (!strncmp(tok, "msix", 4) && tok[4] >= '0' && tok[4] <= '9') {
+		if (kstrtouint(tok + 4, 10, &u) || u >= ICEMIG_MAX_MSIX ||
+		    sim_parse_nums(val, x, 5, U16_MAX) || x[3] > U8_MAX || x[4] > U8_MAX)
+			return -EINVAL;
+		st->msix[u] = (struct icemig_msix_map){ .vector = x[0], .rxq_map = x[1],
+							.txq_map = x[2], .rx_itr = x[3],
+							.tx_itr = x[4] };
+		return 0;
+	}
+	if (!strcmp(tok, "rss")) {
+		char *lut;
+
+		if (!strcmp(val, "off")) {
+			st->has_rss = 0;
+			st->rss_hena = 0;
+			st->rss_lut_len = 0;
+			memset(st->rss_lut, 0, sizeof(st->rss_lut));
+			return 0;
+		}
+		lut = strchr(val, ':');
+		if (!lut)
+			return -EINVAL;
+		*lut++ = '\0';
+		memset(st->rss_lut, 0, sizeof(st->rss_lut));
+		if (kstrtou64(val, 0, &st->rss_hena) ||
+		    sim_parse_hex(lut, st->rss_lut, ICEMIG_RSS_LUT_MAX, &n))
+			return -EINVAL;
+		st->rss_lut_len = n;
+		st->has_rss = 1;
+		return 0;
+	}
+	if (!strcmp(tok, "rss_key"))
+		return sim_parse_hex(val, st->rss_key, ICEMIG_RSS_KEY_LEN, &n) ||
+		       n != ICEMIG_RSS_KEY_LEN ? -EINVAL : 0;
+	if (!strcmp(tok, "mac_filters"))
+		return sim_parse_macs(val, st);
+	if (!strcmp(tok, "vlan_filters"))
+		return sim_parse_vlans(val, st);
+	if (!strcmp(tok, "mbx")) {
+		if (!strcmp(val, "none")) {
+			st->has_mbx = 0;
+			memset(&st->mbx, 0, sizeof(st->mbx));
+			return 0;
+		}
+		if (sim_parse_nums(val, x, 7, U32_MAX) || x[1] > U16_MAX || x[2] > U16_MAX ||
+		    x[3] > U16_MAX || x[4] > U16_MAX || x[5] > U16_MAX || x[6] > U16_MAX)
+			return -EINVAL;
+		st->mbx = (struct icemig_mbx){ .last_opcode = x[0], .asq_len = x[1],
+					       .asq_head = x[2], .asq_tail = x[3],
+					       .arq_len = x[4], .arq_head = x[5],
+					       .arq_tail = x[6] };
+		st->has_mbx = 1;
+		return 0;
 	}
 	if (!strcmp(tok, "vc_api")) {
 		if (sscanf(val, "%u.%u", &u, &v) != 2 || u > U16_MAX || v > U16_MAX)
@@ -366,22 +635,26 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 		return kstrtou64(val, 0, &st->tx_packets);
 	if (!strcmp(tok, "tx_bytes"))
 		return kstrtou64(val, 0, &st->tx_bytes);
-	if (kstrtou64(val, 0, &u64v))
+	if (kstrtou64(val, 0, &x[0]))
 		return -EINVAL;
-	if (!strcmp(tok, "vc_caps") && u64v <= U32_MAX)
-		st->vc_caps = u64v;
-	else if (!strcmp(tok, "trust") && u64v <= 1)
-		st->trust = u64v;
-	else if (!strcmp(tok, "spoofchk") && u64v <= 1)
-		st->spoofchk = u64v;
-	else if (!strcmp(tok, "link_state") && u64v <= ICEMIG_LINK_DISABLE)
-		st->link_state = u64v;
-	else if (!strcmp(tok, "port_vlan") && u64v <= 4095)
-		st->port_vlan = u64v;
-	else if (!strcmp(tok, "num_qps") && u64v <= ICEMIG_MAX_QP)
-		st->num_qps = u64v;
-	else if (!strcmp(tok, "num_msix") && u64v <= U16_MAX)
-		st->num_msix = u64v;
+	if (!strcmp(tok, "vc_caps") && x[0] <= U32_MAX)
+		st->vc_caps = x[0];
+	else if (!strcmp(tok, "trust") && x[0] <= 1)
+		st->trust = x[0];
+	else if (!strcmp(tok, "spoofchk") && x[0] <= 1)
+		st->spoofchk = x[0];
+	else if (!strcmp(tok, "link_state") && x[0] <= ICEMIG_LINK_DISABLE)
+		st->link_state = x[0];
+	else if (!strcmp(tok, "port_vlan") && x[0] <= 4095)
+		st->port_vlan = x[0];
+	else if (!strcmp(tok, "num_qps") && x[0] <= ICEMIG_MAX_QP)
+		st->num_qps = x[0];
+	else if (!strcmp(tok, "num_msix") && x[0] <= U16_MAX)
+		st->num_msix = x[0];
+	else if (!strcmp(tok, "num_msix_maps") && x[0] <= ICEMIG_MAX_MSIX)
+		st->num_msix_maps = x[0];
+	else if (!strcmp(tok, "running"))
+		return 0;	/* read-only; accepted so that read output writes back */
 	else
 		return -EINVAL;
 	return 0;
@@ -394,6 +667,7 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 	struct icemig_stream_err err = {};
 	struct icemig_vf_state *st;
 	char *text, *p, *tok;
+	unsigned int i;
 	int ret = 0;
 
 	if (count >= SIM_TEXT_MAX)
@@ -401,7 +675,7 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 	text = memdup_user_nul(ubuf, count);
 	if (IS_ERR(text))
 		return PTR_ERR(text);
-	st = kmalloc(sizeof(*st), GFP_KERNEL);
+	st = kvmalloc(sizeof(*st), GFP_KERNEL);
 	if (!st) {
 		kfree(text);
 		return -ENOMEM;
@@ -421,17 +695,22 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 		}
 	}
 	if (!ret) {
+		/* Entries past a count are not state: keep them zero. */
+		for (i = st->num_msix_maps; i < ICEMIG_MAX_MSIX; i++)
+			memset(&st->msix[i], 0, sizeof(st->msix[i]));
 		ret = icemig_state_check(st, &err);
 		if (ret)
 			pci_warn(vf->pf->pdev, "VF %u: debugfs: state rejected: %s\n",
 				 vf->id, err.what);
 	}
+	if (!ret)
+		ret = sim_check_fits(vf, st, "debugfs");
 	if (!ret) {
 		vf->st = *st;
 		vf->run_since_ns = ktime_get_ns();
 	}
 	mutex_unlock(&vf->lock);
-	kfree(st);
+	kvfree(st);
 	kfree(text);
 	return ret ? ret : count;
 }
@@ -485,6 +764,121 @@ static const struct file_operations sim_loaded_fops = {
 	.owner = THIS_MODULE,
 	.open = simple_open,
 	.read = sim_loaded_read,
+	.llseek = default_llseek,
+};
+
+static ssize_t sim_fault_read(struct file *f, char __user *ubuf, size_t count,
+			      loff_t *ppos)
+{
+	struct sim_vf *vf = f->private_data;
+	char buf[32];
+	int len;
+
+	mutex_lock(&vf->lock);
+	len = scnprintf(buf, sizeof(buf), "%s\n", vf->fault_corrupt_save ? "corrupt_save" : "none");
+	mutex_unlock(&vf->lock);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t sim_fault_write(struct file *f, const char __user *ubuf, size_t count,
+			       loff_t *ppos)
+{
+	struct sim_vf *vf = f->private_data;
+	char buf[32];
+
+	if (count >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	buf[count] = '\0';
+	mutex_lock(&vf->lock);
+	if (sysfs_streq(buf, "corrupt_save"))
+		vf->fault_corrupt_save = true;
+	else if (sysfs_streq(buf, "none"))
+		vf->fault_corrupt_save = false;
+	else
+		count = -EINVAL;
+	mutex_unlock(&vf->lock);
+	return count;
+}
+
+static const struct file_operations sim_fault_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = sim_fault_read,
+	.write = sim_fault_write,
+	.llseek = default_llseek,
+};
+
+static ssize_t sim_caps_read(struct file *f, char __user *ubuf, size_t count,
+			     loff_t *ppos)
+{
+	struct sim_pf *spf = f->private_data;
+	struct sim_caps c;
+	char buf[160];
+	int len;
+
+	mutex_lock(&spf->caps_lock);
+	c = spf->caps;
+	mutex_unlock(&spf->caps_lock);
+	len = scnprintf(buf, sizeof(buf),
+			"max_qps=%u\nmax_msix=%u\nmax_mac_filters=%u\nmax_vlan_filters=%u\nrss_lut_size=%u\n",
+			c.max_qps, c.max_msix, c.max_mac_filters, c.max_vlan_filters,
+			c.rss_lut_size);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static ssize_t sim_caps_write(struct file *f, const char __user *ubuf, size_t count,
+			      loff_t *ppos)
+{
+	struct sim_pf *spf = f->private_data;
+	char *text, *p, *tok, *val;
+	struct sim_caps c;
+	unsigned int v;
+	int ret = 0;
+
+	if (count >= 1024)
+		return -EFBIG;
+	text = memdup_user_nul(ubuf, count);
+	if (IS_ERR(text))
+		return PTR_ERR(text);
+	mutex_lock(&spf->caps_lock);
+	c = spf->caps;
+	p = text;
+	while (!ret && (tok = strsep(&p, " \t\n"))) {
+		if (!*tok)
+			continue;
+		val = strchr(tok, '=');
+		if (!val || kstrtouint(val + 1, 0, &v)) {
+			ret = -EINVAL;
+			break;
+		}
+		*val = '\0';
+		if (!strcmp(tok, "max_qps") && v >= 1 && v <= ICEMIG_MAX_QP)
+			c.max_qps = v;
+		else if (!strcmp(tok, "max_msix") && v <= ICEMIG_MAX_MSIX)
+			c.max_msix = v;
+		else if (!strcmp(tok, "max_mac_filters") && v <= ICEMIG_MAX_MAC_FILTERS)
+			c.max_mac_filters = v;
+		else if (!strcmp(tok, "max_vlan_filters") && v <= ICEMIG_MAX_VLAN_FILTERS)
+			c.max_vlan_filters = v;
+		else if (!strcmp(tok, "rss_lut_size") && v >= 1 && v <= ICEMIG_RSS_LUT_MAX)
+			c.rss_lut_size = v;
+		else
+			ret = -EINVAL;
+	}
+	if (!ret)
+		spf->caps = c;
+	mutex_unlock(&spf->caps_lock);
+	kfree(text);
+	return ret ? ret : count;
+}
+
+static const struct file_operations sim_caps_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = sim_caps_read,
+	.write = sim_caps_write,
 	.llseek = default_llseek,
 };
 
@@ -560,7 +954,16 @@ static int sim_pf_attach(const char *bdf)
 		sim_pf_free(spf);
 		return -ENOMEM;
 	}
+	mutex_init(&spf->caps_lock);
+	spf->caps = (struct sim_caps){
+		.max_qps = ICEMIG_MAX_QP,
+		.max_msix = ICEMIG_MAX_MSIX,
+		.max_mac_filters = ICEMIG_MAX_MAC_FILTERS,
+		.max_vlan_filters = ICEMIG_MAX_VLAN_FILTERS,
+		.rss_lut_size = ICEMIG_RSS_LUT_MAX,
+	};
 	spf->dir = debugfs_create_dir(pci_name(pdev), sim_debugfs_root);
+	debugfs_create_file("caps", 0600, spf->dir, spf, &sim_caps_fops);
 	for (i = 0; i < spf->num_vfs; i++) {
 		struct dentry *d;
 
@@ -570,6 +973,7 @@ static int sim_pf_attach(const char *bdf)
 		debugfs_create_file("state", 0600, d, &spf->vfs[i], &sim_state_fops);
 		debugfs_create_file("saved", 0400, d, &spf->vfs[i], &sim_saved_fops);
 		debugfs_create_file("loaded", 0400, d, &spf->vfs[i], &sim_loaded_fops);
+		debugfs_create_file("fault", 0600, d, &spf->vfs[i], &sim_fault_fops);
 	}
 	list_add_tail(&spf->list, &sim_pfs);
 

@@ -22,12 +22,13 @@
 
 struct pci_dev;
 struct module;
+struct icemig_compat;
 
 /**
  * struct icemig_provider_ops - what a provider does for one VF
- * @open: attach to VF @vf_id (0-based, as pci_iov_vf_id()) of PF @pf when
- *	its VFIO device is opened. Returns an opaque handle or an ERR_PTR().
- *	After open the VF is RUNNING.
+ * @open: attach to VF @vf (its PF is pci_physfn(@vf), its index
+ *	pci_iov_vf_id(@vf)) when its VFIO device is opened. Returns an opaque
+ *	handle or an ERR_PTR(). After open the VF is RUNNING.
  * @close: detach; the handle is invalid afterwards.
  * @suspend: the VF leaves RUNNING: stop it so that its state no longer
  *	changes (RUNNING -> RUNNING_P2P). Returns 0 or -errno.
@@ -36,21 +37,28 @@ struct module;
  * @save: serialize the suspended VF's state as an icemig stream into @buf
  *	(@size bytes). Returns the stream length or -errno (-ENOSPC if @size is
  *	too small).
- * @load: validate the whole stream in @buf (@len bytes) and, only if it is
- *	valid, apply it to the suspended VF. Returns 0, or -EINVAL for a bad
- *	stream with the VF unchanged.
+ * @load: validate the whole stream in @buf (@len bytes), check the state
+ *	it carries against the VF's own descriptor (icemig_compat_check()) and,
+ *	only if both pass, apply it to the suspended VF. Returns 0, or -EINVAL
+ *	for a bad or incompatible stream, with the VF unchanged and a
+ *	message naming the field.
  * @reset: the VF was reset (FLR or VFIO_DEVICE_RESET); it is RUNNING
  *	again with its queues disabled.
+ * @describe: fill the compatibility descriptor of VF @vf (open or not):
+ *	@c arrives initialised by icemig_compat_init() with the VF's IDs and
+ *	the provider's name; lower the capacities to what the PF offers and
+ *	set the "used" fields. Returns 0 or -errno.
  */
 struct icemig_provider_ops {
-	void *(*open)(struct pci_dev *pf, unsigned int vf_id);
-	void (*close)(void *vf);
-	int (*suspend)(void *vf);
-	int (*resume)(void *vf);
-	ssize_t (*save_size)(void *vf);
-	ssize_t (*save)(void *vf, void *buf, size_t size);
-	int (*load)(void *vf, const void *buf, size_t len);
-	void (*reset)(void *vf);
+	void *(*open)(struct pci_dev *vf);
+	void (*close)(void *h);
+	int (*suspend)(void *h);
+	int (*resume)(void *h);
+	ssize_t (*save_size)(void *h);
+	ssize_t (*save)(void *h, void *buf, size_t size);
+	int (*load)(void *h, const void *buf, size_t len);
+	void (*reset)(void *h);
+	int (*describe)(struct pci_dev *vf, struct icemig_compat *c);
 };
 
 /**

@@ -29,6 +29,7 @@
 #include <linux/vfio.h>
 #include <linux/vfio_pci_core.h>
 
+#include "include/icemig_compat.h"
 #include "include/icemig_provider.h"
 #include "include/icemig_stream.h"
 
@@ -103,7 +104,7 @@ int ice_vfio_pci_register_provider(struct pci_dev *pf,
 
 	if (!pf || !pf->is_physfn || !ops || !ops->open || !ops->close ||
 	    !ops->suspend || !ops->resume || !ops->save_size || !ops->save ||
-	    !ops->load || !ops->reset)
+	    !ops->load || !ops->reset || !ops->describe)
 		return -EINVAL;
 
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
@@ -580,7 +581,7 @@ static int ice_vfio_pci_open_device(struct vfio_device *core_vdev)
 		return ret;
 
 	if (ivdev->prov) {
-		h = ivdev->prov->ops->open(pci_physfn(vdev->pdev), ivdev->vf_id);
+		h = ivdev->prov->ops->open(vdev->pdev);
 		if (IS_ERR(h)) {
 			vfio_pci_core_disable(vdev);
 			return PTR_ERR(h);
@@ -687,6 +688,56 @@ static const struct pci_error_handlers ice_vfio_pci_err_handlers = {
 	.error_detected = vfio_pci_core_aer_err_detected,
 };
 
+/*
+ * /sys/bus/pci/devices/<VF>/icemig_compat: the VF's compatibility
+ * descriptor (Contract 3, format in icemig_compat.h). Present only on VFs
+ * whose PF has a migration provider.
+ */
+static ssize_t icemig_compat_show(struct device *dev, struct device_attribute *attr,
+				  char *buf)
+{
+	struct vfio_pci_core_device *vdev = dev_get_drvdata(dev);
+	struct ice_vfio_pci_device *ivdev =
+		container_of(vdev, struct ice_vfio_pci_device, core_device);
+	struct pci_dev *pdev = vdev->pdev;
+	struct icemig_compat c;
+	int ret;
+
+	icemig_compat_init(&c, ivdev->prov->name, pdev->vendor, pdev->device);
+	ret = ivdev->prov->ops->describe(pdev, &c);
+	if (ret)
+		return ret;
+	ret = icemig_compat_format(&c, buf, PAGE_SIZE);
+	return ret < 0 ? -EIO : ret;
+}
+static DEVICE_ATTR_RO(icemig_compat);
+
+static struct attribute *ice_vfio_pci_dev_attrs[] = {
+	&dev_attr_icemig_compat.attr,
+	NULL,
+};
+
+static umode_t ice_vfio_pci_dev_attr_visible(struct kobject *kobj, struct attribute *a, int n)
+{
+	struct vfio_pci_core_device *vdev = dev_get_drvdata(kobj_to_dev(kobj));
+	struct ice_vfio_pci_device *ivdev;
+
+	if (!vdev)
+		return 0;
+	ivdev = container_of(vdev, struct ice_vfio_pci_device, core_device);
+	return ivdev->prov ? a->mode : 0;
+}
+
+static const struct attribute_group ice_vfio_pci_dev_group = {
+	.attrs = ice_vfio_pci_dev_attrs,
+	.is_visible = ice_vfio_pci_dev_attr_visible,
+};
+
+static const struct attribute_group *ice_vfio_pci_dev_groups[] = {
+	&ice_vfio_pci_dev_group,
+	NULL,
+};
+
 static const struct pci_device_id ice_vfio_pci_table[] = {
 	{ PCI_DRIVER_OVERRIDE_DEVICE_VFIO(PCI_VENDOR_ID_INTEL, PCI_DEVICE_ID_INTEL_E810_VF) },
 	{}
@@ -700,6 +751,7 @@ static struct pci_driver ice_vfio_pci_driver = {
 	.remove = ice_vfio_pci_remove,
 	.err_handler = &ice_vfio_pci_err_handlers,
 	.groups = ice_vfio_pci_drv_groups,
+	.dev_groups = ice_vfio_pci_dev_groups,
 	.driver_managed_dma = true,
 };
 

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * icemig compatibility descriptor: build, compare, print, parse.
+ * One source for the kernel (ice_vfio_pci's sysfs attribute, the provider's
+ * load-time check) and user space (icemig, the hook, the fuzzers).
+ */
+#ifdef __KERNEL__
+#include <linux/kernel.h>
+#include <linux/errno.h>
+#include <linux/export.h>
+#include <linux/string.h>
+#else
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#endif
+
+#include "include/icemig_compat.h"
+#include "include/icemig_stream.h"
+
+static void copy_name(char *dst, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= ICEMIG_COMPAT_NAME_LEN)
+		n = ICEMIG_COMPAT_NAME_LEN - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/**
+ * icemig_compat_init() - descriptor of a VF with the protocol's full capacity
+ * @c: descriptor to fill
+ * @provider: provider name (truncated to 31 bytes)
+ * @vendor: VF PCI vendor ID
+ * @device: VF PCI device ID
+ *
+ * Capacities start at the stream format's maxima (ICEMIG_MAX_*); a provider
+ * lowers them to what its PF offers the VF. "used" fields start at zero.
+ */
+void icemig_compat_init(struct icemig_compat *c, const char *provider,
+			__u16 vendor, __u16 device)
+{
+	memset(c, 0, sizeof(*c));
+	copy_name(c->format, ICEMIG_COMPAT_FORMAT);
+	copy_name(c->provider, provider);
+	c->stream_major = ICEMIG_STREAM_VERSION_MAJOR;
+	c->stream_minor = ICEMIG_STREAM_VERSION_MINOR;
+	c->records = ((1u << (ICEMIG_TLV_MAX_KNOWN + 1)) - 1) & ~1u;
+	c->vendor = vendor;
+	c->device = device;
+	c->max_qps = ICEMIG_MAX_QP;
+	c->max_msix = ICEMIG_MAX_MSIX;
+	c->max_mac_filters = ICEMIG_MAX_MAC_FILTERS;
+	c->max_vlan_filters = ICEMIG_MAX_VLAN_FILTERS;
+	c->rss_lut_size = ICEMIG_RSS_LUT_MAX;
+	c->rss_key_len = ICEMIG_RSS_KEY_LEN;
+}
+
+/**
+ * icemig_compat_set_used() - fill the "used" fields from a VF state
+ * @c: descriptor
+ * @st: the VF's current (or incoming) state
+ *
+ * used_records holds the mandatory record types a stream of @st carries:
+ * the ones a destination must understand.
+ */
+void icemig_compat_set_used(struct icemig_compat *c, const struct icemig_vf_state *st)
+{
+	__u32 r = (1u << ICEMIG_TLV_VF_INFO) | (1u << ICEMIG_TLV_TXQ) | (1u << ICEMIG_TLV_RXQ);
+
+	if (st->num_msix_maps)
+		r |= 1u << ICEMIG_TLV_MSIX;
+	if (st->has_rss)
+		r |= 1u << ICEMIG_TLV_RSS;
+	if (st->num_macs)
+		r |= 1u << ICEMIG_TLV_MAC_FILTERS;
+	if (st->num_vlans)
+		r |= 1u << ICEMIG_TLV_VLAN_FILTERS;
+	if (st->has_mbx)
+		r |= 1u << ICEMIG_TLV_MBX;
+	c->used_records = r;
+	c->used_qps = st->num_qps;
+	c->used_msix = st->num_msix;
+	c->used_mac_filters = st->num_macs;
+	c->used_vlan_filters = st->num_vlans;
+	c->used_rss_lut = st->has_rss ? st->rss_lut_len : 0;
+}
+
+static int differ(struct icemig_compat_err *err, const char *field, __u64 src, __u64 dst)
+{
+	if (err) {
+		err->field = field;
+		err->src = src;
+		err->dst = dst;
+	}
+	return -EINVAL;
+}
+
+/**
+ * icemig_compat_check() - can a VF described by @src move onto @dst?
+ * @src: descriptor of the source VF (its "used" fields matter)
+ * @dst: descriptor of the candidate destination VF (its capacities matter)
+ * @err: optional, set to the first field that decides against, with both
+ *	values
+ *
+ * Rules, in order: same stream format and major version (Contract 1: a
+ * major change is incompatible, a minor one is not); every record type the
+ * source's state needs is understood by the destination; same VF
+ * vendor:device; the source uses no more queue pairs, MSI-X vectors, MAC
+ * or VLAN filters than the destination offers; the same RSS LUT size and
+ * key length (the guest driver negotiated them, virtchnl
+ * VIRTCHNL_OP_GET_VF_RESOURCES).
+ *
+ * Return: 0 if compatible, -EINVAL otherwise.
+ */
+int icemig_compat_check(const struct icemig_compat *src, const struct icemig_compat *dst,
+			struct icemig_compat_err *err)
+{
+	if (strncmp(src->format, dst->format, ICEMIG_COMPAT_NAME_LEN))
+		return differ(err, "format", 0, 0);
+	if (src->stream_major != dst->stream_major)
+		return differ(err, "stream_major", src->stream_major, dst->stream_major);
+	if (src->used_records & ~dst->records)
+		return differ(err, "records", src->used_records, dst->records);
+	if (src->vendor != dst->vendor || src->device != dst->device)
+		return differ(err, "device", ((__u32)src->vendor << 16) | src->device,
+			      ((__u32)dst->vendor << 16) | dst->device);
+	if (src->used_qps > dst->max_qps)
+		return differ(err, "max_qps", src->used_qps, dst->max_qps);
+	if (src->used_msix > dst->max_msix)
+		return differ(err, "max_msix", src->used_msix, dst->max_msix);
+	if (src->used_mac_filters > dst->max_mac_filters)
+		return differ(err, "max_mac_filters", src->used_mac_filters,
+			      dst->max_mac_filters);
+	if (src->used_vlan_filters > dst->max_vlan_filters)
+		return differ(err, "max_vlan_filters", src->used_vlan_filters,
+			      dst->max_vlan_filters);
+	if (src->rss_lut_size != dst->rss_lut_size)
+		return differ(err, "rss_lut_size", src->rss_lut_size, dst->rss_lut_size);
+	if (src->used_rss_lut > dst->rss_lut_size)
+		return differ(err, "rss_lut_size", src->used_rss_lut, dst->rss_lut_size);
+	if (src->rss_key_len != dst->rss_key_len)
+		return differ(err, "rss_key_len", src->rss_key_len, dst->rss_key_len);
+	return 0;
+}
+
+/**
+ * icemig_compat_format() - text form (see icemig_compat.h)
+ * @c: descriptor
+ * @buf: output
+ * @size: bytes at @buf; ICEMIG_COMPAT_TEXT_MAX always suffices
+ *
+ * Return: bytes written excluding the NUL, or -ENOSPC.
+ */
+int icemig_compat_format(const struct icemig_compat *c, char *buf, __u32 size)
+{
+	int n = snprintf(buf, size,
+			 "format=%s\nstream_major=%u\nstream_minor=%u\nrecords=0x%x\n"
+			 "device=%04x:%04x\nprovider=%s\nmax_qps=%u\nmax_msix=%u\n"
+			 "max_mac_filters=%u\nmax_vlan_filters=%u\nrss_lut_size=%u\n"
+			 "rss_key_len=%u\nused_records=0x%x\nused_qps=%u\nused_msix=%u\n"
+			 "used_mac_filters=%u\nused_vlan_filters=%u\nused_rss_lut=%u\n",
+			 c->format, c->stream_major, c->stream_minor, c->records, c->vendor,
+			 c->device, c->provider, c->max_qps, c->max_msix, c->max_mac_filters,
+			 c->max_vlan_filters, c->rss_lut_size, c->rss_key_len,
+			 c->used_records, c->used_qps, c->used_msix, c->used_mac_filters,
+			 c->used_vlan_filters, c->used_rss_lut);
+
+	if (n < 0 || (__u32)n >= size)
+		return -ENOSPC;
+	return n;
+}
+
+/* Strict unsigned number: decimal, or hex with 0x; at most @max. */
+static int parse_num(const char *s, __u32 len, __u32 max, __u32 *out)
+{
+	unsigned int base = 10, i = 0;
+	__u64 v = 0;
+
+	if (len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	if (i == len)
+		return -EINVAL;
+	for (; i < len; i++) {
+		char ch = s[i];
+		unsigned int d;
+
+		if (ch >= '0' && ch <= '9')
+			d = ch - '0';
+		else if (base == 16 && ch >= 'a' && ch <= 'f')
+			d = ch - 'a' + 10;
+		else if (base == 16 && ch >= 'A' && ch <= 'F')
+			d = ch - 'A' + 10;
+		else
+			return -EINVAL;
+		v = v * base + d;
+		if (v > max)
+			return -EINVAL;
+	}
+	*out = (__u32)v;
+	return 0;
+}
+
+static int parse_name(const char *s, __u32 len, char *out)
+{
+	__u32 i;
+
+	if (!len || len >= ICEMIG_COMPAT_NAME_LEN)
+		return -EINVAL;
+	for (i = 0; i < len; i++) {
+		char ch = s[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.'))
+			return -EINVAL;
+	}
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
+enum { K_U16, K_U32, K_NAME, K_DEVICE };
+
+struct compat_key {
+	const char *name;
+	int kind;
+	size_t off;
+};
+
+#define KEY(n, k) { #n, k, offsetof(struct icemig_compat, n) }
+static const struct compat_key compat_keys[] = {
+	KEY(format, K_NAME),
+	KEY(stream_major, K_U16),
+	KEY(stream_minor, K_U16),
+	KEY(records, K_U32),
+	{ "device", K_DEVICE, 0 },
+	KEY(provider, K_NAME),
+	KEY(max_qps, K_U16),
+	KEY(max_msix, K_U16),
+	KEY(max_mac_filters, K_U16),
+	KEY(max_vlan_filters, K_U16),
+	KEY(rss_lut_size, K_U16),
+	KEY(rss_key_len, K_U16),
+	KEY(used_records, K_U32),
+	KEY(used_qps, K_U16),
+	KEY(used_msix, K_U16),
+	KEY(used_mac_filters, K_U16),
+	KEY(used_vlan_filters, K_U16),
+	KEY(used_rss_lut, K_U16),
+};
+#define NKEYS (sizeof(compat_keys) / sizeof(compat_keys[0]))
+
+static int parse_value(const struct compat_key *k, const char *v, __u32 vlen,
+		       struct icemig_compat *c)
+{
+	__u8 *base = (__u8 *)c;
+	__u32 x, y;
+
+	switch (k->kind) {
+	case K_U16:
+		if (parse_num(v, vlen, 0xffff, &x))
+			return -EINVAL;
+		*(__u16 *)(base + k->off) = (__u16)x;
+		return 0;
+	case K_U32:
+		if (parse_num(v, vlen, 0xffffffffu, &x))
+			return -EINVAL;
+		*(__u32 *)(base + k->off) = x;
+		return 0;
+	case K_NAME:
+		return parse_name(v, vlen, (char *)(base + k->off));
+	case K_DEVICE: {
+		/* "vvvv:dddd", four hex digits each */
+		char h[6] = { '0', 'x' };
+
+		if (vlen != 9 || v[4] != ':')
+			return -EINVAL;
+		memcpy(h + 2, v, 4);
+		if (parse_num(h, 6, 0xffff, &x))
+			return -EINVAL;
+		memcpy(h + 2, v + 5, 4);
+		if (parse_num(h, 6, 0xffff, &y))
+			return -EINVAL;
+		c->vendor = (__u16)x;
+		c->device = (__u16)y;
+		return 0;
+	}
+	}
+	return -EINVAL;
+}
+
+/**
+ * icemig_compat_parse() - read the text form
+ * @text: "key=value" lines (not necessarily NUL-terminated)
+ * @len: bytes at @text, at most ICEMIG_COMPAT_TEXT_MAX
+ * @c: out
+ * @bad_key: optional, set to the key (static string) that is missing or
+ *	malformed, or "line" for a line without '='
+ *
+ * Every key of icemig_compat.h must appear exactly once with a well-formed
+ * value; unknown keys are ignored (newer writers may add some).
+ *
+ * Return: 0 or -EINVAL.
+ */
+int icemig_compat_parse(const char *text, __u32 len, struct icemig_compat *c,
+			const char **bad_key)
+{
+	__u32 seen = 0, pos = 0, i;
+	const char *bad = "line";
+
+	memset(c, 0, sizeof(*c));
+	if (len > ICEMIG_COMPAT_TEXT_MAX)
+		goto out;
+	while (pos < len) {
+		__u32 end = pos, eq, klen;
+
+		while (end < len && text[end] != '\n')
+			end++;
+		if (end == pos) {
+			pos++;
+			continue;
+		}
+		for (eq = pos; eq < end && text[eq] != '='; eq++)
+			;
+		bad = "line";
+		if (eq == end)
+			goto out;
+		klen = eq - pos;
+		for (i = 0; i < NKEYS; i++) {
+			const struct compat_key *k = &compat_keys[i];
+
+			if (strlen(k->name) != klen || memcmp(k->name, text + pos, klen))
+				continue;
+			bad = k->name;
+			if (seen & (1u << i))
+				goto out;
+			if (parse_value(k, text + eq + 1, end - eq - 1, c))
+				goto out;
+			seen |= 1u << i;
+			break;
+		}
+		pos = end + 1;
+	}
+	for (i = 0; i < NKEYS; i++) {
+		if (!(seen & (1u << i))) {
+			bad = compat_keys[i].name;
+			goto out;
+		}
+	}
+	return 0;
+out:
+	if (bad_key)
+		*bad_key = bad;
+	return -EINVAL;
+}
+
+#ifdef __KERNEL__
+/* Linked into ice_vfio_pci; providers use these through it. */
+EXPORT_SYMBOL_GPL(icemig_compat_init);
+EXPORT_SYMBOL_GPL(icemig_compat_set_used);
+EXPORT_SYMBOL_GPL(icemig_compat_check);
+EXPORT_SYMBOL_GPL(icemig_compat_format);
+EXPORT_SYMBOL_GPL(icemig_compat_parse);
+#endif

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Unit tests of the compatibility descriptor (kernel/icemig_compat.c, the
+ * same source the kernel builds): text round trip, strict parsing, and each
+ * compatibility rule naming its field.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <errno.h>
+#include <cmocka.h>
+
+#include "../../kernel/include/icemig_compat.h"
+#include "../../kernel/include/icemig_stream.h"
+
+static void base(struct icemig_compat *c)
+{
+	struct icemig_vf_state st = { .num_qps = 4, .num_msix = 5, .num_macs = 2,
+				      .num_vlans = 16, .has_rss = 1, .rss_lut_len = 64,
+				      .num_msix_maps = 5 };
+
+	icemig_compat_init(c, "ice_mig_sim", 0x8086, 0x10ca);
+	icemig_compat_set_used(c, &st);
+}
+
+static void test_roundtrip(void **state)
+{
+	struct icemig_compat a, b;
+	char text[ICEMIG_COMPAT_TEXT_MAX];
+	const char *bad = NULL;
+	int n;
+
+	(void)state;
+	base(&a);
+	n = icemig_compat_format(&a, text, sizeof(text));
+	assert_true(n > 0);
+	assert_int_equal(icemig_compat_parse(text, n, &b, &bad), 0);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_non_null(strstr(text, "device=8086:10ca\n"));
+	assert_non_null(strstr(text, "used_vlan_filters=16\n"));
+	/* Unknown keys from a newer writer are ignored. */
+	strcat(text, "future_key=1\n");
+	assert_int_equal(icemig_compat_parse(text, strlen(text), &b, &bad), 0);
+}
+
+static void expect_parse_error(const char *text, const char *key)
+{
+	struct icemig_compat c;
+	const char *bad = NULL;
+
+	assert_int_equal(icemig_compat_parse(text, strlen(text), &c, &bad), -EINVAL);
+	assert_non_null(bad);
+	assert_string_equal(bad, key);
+}
+
+/* Replace the line of @key in a valid text with @line ("" drops it). */
+static void mutate(const char *key, const char *line, char *out)
+{
+	struct icemig_compat c;
+	char text[ICEMIG_COMPAT_TEXT_MAX], *p, *nl;
+	size_t klen = strlen(key);
+
+	base(&c);
+	icemig_compat_format(&c, text, sizeof(text));
+	out[0] = '\0';
+	for (p = text; *p; p = nl + 1) {
+		nl = strchr(p, '\n');
+		if (!strncmp(p, key, klen) && p[klen] == '=')
+			strcat(out, line);
+		else
+			strncat(out, p, nl - p + 1);
+	}
+}
+
+static void test_parse_errors(void **state)
+{
+	char text[ICEMIG_COMPAT_TEXT_MAX + 64];
+
+	(void)state;
+	mutate("max_qps", "", text);
+	expect_parse_error(text, "max_qps");			/* missing */
+	mutate("max_qps", "max_qps=70000\n", text);
+	expect_parse_error(text, "max_qps");			/* > u16 */
+	mutate("max_qps", "max_qps=-1\n", text);
+	expect_parse_error(text, "max_qps");
+	mutate("max_qps", "max_qps=\n", text);
+	expect_parse_error(text, "max_qps");
+	mutate("device", "device=8086-10ca\n", text);
+	expect_parse_error(text, "device");
+	mutate("provider", "provider=../../etc\n", text);
+	expect_parse_error(text, "provider");
+	mutate("records", "records=0x1\nrecords=0x2\n", text);
+	expect_parse_error(text, "records");			/* duplicate */
+	mutate("records", "garbage\n", text);
+	expect_parse_error(text, "line");
+	memset(text, 'a', sizeof(text) - 1);
+	text[sizeof(text) - 1] = '\0';
+	expect_parse_error(text, "line");			/* oversized */
+}
+
+static void expect_incompatible(const struct icemig_compat *src,
+				const struct icemig_compat *dst, const char *field)
+{
+	struct icemig_compat_err err = { 0 };
+
+	assert_int_equal(icemig_compat_check(src, dst, &err), -EINVAL);
+	assert_non_null(err.field);
+	assert_string_equal(err.field, field);
+}
+
+static void test_rules(void **state)
+{
+	struct icemig_compat src, dst;
+
+	(void)state;
+	base(&src);
+	base(&dst);
+	assert_int_equal(icemig_compat_check(&src, &dst, NULL), 0);
+
+	/* Exactly enough capacity is enough. */
+	dst.max_qps = src.used_qps;
+	dst.max_vlan_filters = src.used_vlan_filters;
+	assert_int_equal(icemig_compat_check(&src, &dst, NULL), 0);
+
+	dst.max_qps = src.used_qps - 1;
+	expect_incompatible(&src, &dst, "max_qps");
+	base(&dst);
+	dst.max_msix = 4;
+	expect_incompatible(&src, &dst, "max_msix");
+	base(&dst);
+	dst.max_mac_filters = 1;
+	expect_incompatible(&src, &dst, "max_mac_filters");
+	base(&dst);
+	dst.max_vlan_filters = 15;
+	expect_incompatible(&src, &dst, "max_vlan_filters");
+	base(&dst);
+	dst.rss_lut_size = 32;
+	expect_incompatible(&src, &dst, "rss_lut_size");
+	base(&dst);
+	dst.rss_key_len = 40;
+	expect_incompatible(&src, &dst, "rss_key_len");
+	base(&dst);
+	dst.stream_major = 2;
+	expect_incompatible(&src, &dst, "stream_major");
+	base(&dst);
+	dst.stream_minor = 9;			/* minor versions are compatible */
+	assert_int_equal(icemig_compat_check(&src, &dst, NULL), 0);
+	dst.records &= ~(1u << ICEMIG_TLV_VLAN_FILTERS);
+	expect_incompatible(&src, &dst, "records");
+	base(&dst);
+	dst.device = 0x1889;
+	expect_incompatible(&src, &dst, "device");
+	base(&dst);
+	strcpy(dst.format, "other");
+	expect_incompatible(&src, &dst, "format");
+	/* The provider name is informational only. */
+	base(&dst);
+	strcpy(dst.provider, "ice");
+	assert_int_equal(icemig_compat_check(&src, &dst, NULL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_rules),
+	};
+
+	return cmocka_run_group_tests_name("compat descriptor", tests, NULL, NULL);
+}
