@@ -121,8 +121,7 @@ static void rm_rf(const char *path)
 	rmdir(path);
 }
 
-static void dev_path(struct fakesys *fs, char *buf, size_t size, const char *bdf,
-		     const char *attr)
+static void dev_path(struct fakesys *fs, char *buf, size_t size, const char *bdf, const char *attr)
 {
 	if (attr)
 		pathf(buf, size, "%s/bus/pci/devices/%s/%s", fs->root, bdf, attr);

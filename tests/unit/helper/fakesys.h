@@ -28,8 +28,8 @@
 #define FAKESYS_RULES_MAX 16
 
 struct fakesys {
-	char base[256];   /* temporary directory */
-	char root[512];   /* <base>/sys  (ICEMIG_SYSFS_ROOT) */
+	char base[256]; /* temporary directory */
+	char root[512]; /* <base>/sys  (ICEMIG_SYSFS_ROOT) */
 	char rundir[512]; /* <base>/run  (ICEMIG_RUNDIR) */
 	unsigned int next_group;
 	size_t nlog;
@@ -43,7 +43,7 @@ struct fakesys {
 	struct {
 		char rel[160];
 		char value[64]; /* "" matches any value */
-		int err;	/* positive errno returned */
+		int err; /* positive errno returned */
 	} fail[FAKESYS_RULES_MAX];
 };
 

@@ -43,26 +43,26 @@ static void test_bdf_bad(void **state)
 {
 	static const char *const bad[] = {
 		"",
-		"0000:af:01",		/* no function */
-		"0000:af:01.",		/* empty function */
-		"0000:af:01.8",		/* function > 7 */
-		"0000:af:20.0",		/* device > 0x1f */
-		"000:af:01.0",		/* short domain */
-		"00000:af:01.0",	/* overlong domain */
-		"0000:af:01.00",	/* overlong function */
-		"0000:0af:01.0",	/* overlong bus */
-		"af:01.0",		/* no domain */
-		"0000:af:01.0\n",	/* trailing newline */
-		" 0000:af:01.0",	/* leading space */
-		"0000:af:01.0 ",	/* trailing space */
-		"0000-af:01.0",		/* wrong separator */
-		"0000:af.01:0",		/* swapped separators */
-		"0000:ag:01.0",		/* not hex */
-		"0000:af:0g.0",		/* not hex */
-		"+000:af:01.0",		/* sign */
-		"../../../../etc/x",	/* path injection */
-		"0000:af:01.0/../..",	/* path injection after a valid prefix */
-		"0000:af:01.0/driver",	/* path injection after a valid prefix */
+		"0000:af:01", /* no function */
+		"0000:af:01.", /* empty function */
+		"0000:af:01.8", /* function > 7 */
+		"0000:af:20.0", /* device > 0x1f */
+		"000:af:01.0", /* short domain */
+		"00000:af:01.0", /* overlong domain */
+		"0000:af:01.00", /* overlong function */
+		"0000:0af:01.0", /* overlong bus */
+		"af:01.0", /* no domain */
+		"0000:af:01.0\n", /* trailing newline */
+		" 0000:af:01.0", /* leading space */
+		"0000:af:01.0 ", /* trailing space */
+		"0000-af:01.0", /* wrong separator */
+		"0000:af.01:0", /* swapped separators */
+		"0000:ag:01.0", /* not hex */
+		"0000:af:0g.0", /* not hex */
+		"+000:af:01.0", /* sign */
+		"../../../../etc/x", /* path injection */
+		"0000:af:01.0/../..", /* path injection after a valid prefix */
+		"0000:af:01.0/driver", /* path injection after a valid prefix */
 		"..",
 		"/",
 		"0000:af:01.0x",
@@ -155,8 +155,9 @@ static void test_parse_ulong(void **state)
 	assert_int_equal(icemig_parse_ulong("0x10", 10, 100, &v), -EINVAL);
 	assert_int_equal(icemig_parse_ulong("0x10", 0, 100, &v), 0);
 	assert_int_equal(v, 16);
-	assert_int_equal(icemig_parse_ulong("99999999999999999999999999", 10, (unsigned long)-1, &v),
-			 -ERANGE);
+	assert_int_equal(
+		icemig_parse_ulong("99999999999999999999999999", 10, (unsigned long)-1, &v),
+		-ERANGE);
 	assert_int_equal(icemig_parse_ulong("99999999999999999999999999x", 10, 100, &v), -EINVAL);
 	assert_int_equal(icemig_parse_ulong("", 10, 100, &v), -EINVAL);
 	assert_int_equal(icemig_parse_ulong("-1", 10, 100, &v), -EINVAL);
@@ -205,8 +206,8 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bdf_good),  cmocka_unit_test(test_bdf_bad),
-		cmocka_unit_test(test_bdf_cmp),	  cmocka_unit_test(test_bdf_libvirt),
+		cmocka_unit_test(test_bdf_good),    cmocka_unit_test(test_bdf_bad),
+		cmocka_unit_test(test_bdf_cmp),	    cmocka_unit_test(test_bdf_libvirt),
 		cmocka_unit_test(test_parse_ulong), cmocka_unit_test(test_names),
 	};
 

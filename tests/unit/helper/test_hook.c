@@ -28,12 +28,13 @@
 #define DOM "icemig-vf"
 
 /* One ice_vfio_pci hostdev whose source address attributes are given. */
-#define HOSTDEV(d, b, s, f)                                                                   \
-	"<hostdev mode='subsystem' type='pci' managed='yes'>"                                \
-	"<driver name='vfio' model='ice_vfio_pci'/>"                                         \
+#define HOSTDEV(d, b, s, f)                                                                    \
+	"<hostdev mode='subsystem' type='pci' managed='yes'>"                                  \
+	"<driver name='vfio' model='ice_vfio_pci'/>"                                           \
 	"<source><address domain='" d "' bus='" b "' slot='" s "' function='" f "'/></source>" \
 	"</hostdev>"
-#define DOMAIN_XML(devs) "<domain type='kvm'><name>" DOM "</name><devices>" devs "</devices></domain>\n"
+#define DOMAIN_XML(devs) \
+	"<domain type='kvm'><name>" DOM "</name><devices>" devs "</devices></domain>\n"
 
 static const char one_hostdev[] = DOMAIN_XML(HOSTDEV("0x0000", "0x3b", "0x02", "0x0"));
 static const char two_hostdevs[] = DOMAIN_XML(HOSTDEV("0x0000", "0x3b", "0x02", "0x0")
@@ -190,18 +191,23 @@ static void test_reuse_own_reservation(void **state)
 	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF2);
 	assert_string_equal(icemig_bdf_format(&res.assigned[1], name), VF0);
 	assert_int_equal(res.ncreated, 1);
-	assert_non_null(strstr(res.xml, "<address domain=\"0x0000\" bus=\"0x01\" slot=\"0x10\" function=\"0x2\"/>"));
-	assert_non_null(strstr(res.xml, "<address domain=\"0x0000\" bus=\"0x01\" slot=\"0x10\" function=\"0x0\"/>"));
+	assert_non_null(
+		strstr(res.xml,
+		       "<address domain=\"0x0000\" bus=\"0x01\" slot=\"0x10\" function=\"0x2\"/>"));
+	assert_non_null(
+		strstr(res.xml,
+		       "<address domain=\"0x0000\" bus=\"0x01\" slot=\"0x10\" function=\"0x0\"/>"));
 	assert_null(strstr(res.xml, "bus=\"0x3b\""));
 	icemig_hook_result_free(&res);
 }
 
 static void test_no_matching_hostdev(void **state)
 {
-	static const char xml[] = "<domain><name>" DOM "</name><devices>"
-				  "<hostdev mode='subsystem' type='pci'><driver name='vfio'/>"
-				  "<source><address domain='0x0000' bus='0x3b' slot='0x02' function='0x0'/></source>"
-				  "</hostdev></devices></domain>";
+	static const char xml[] =
+		"<domain><name>" DOM "</name><devices>"
+		"<hostdev mode='subsystem' type='pci'><driver name='vfio'/>"
+		"<source><address domain='0x0000' bus='0x3b' slot='0x02' function='0x0'/></source>"
+		"</hostdev></devices></domain>";
 	struct fakesys *fs = *state;
 	struct icemig_hook_result res;
 	struct icemig_err err = { 0 };
@@ -281,9 +287,10 @@ static void test_all_reserved(void **state)
 	fakesys_reserve(fs, VF0, "vm-a");
 	fakesys_reserve(fs, VF1, "vm-b");
 	fakesys_reserve(fs, VF2, "vm-c");
-	expect_failure(fs, one_hostdev, -ENOSPC, "hostdev with source address 0000:3b:02.0",
-		       "all 3 VFs of the 1 PF(s) with a migration provider are taken (3 reserved by other domains",
-		       3);
+	expect_failure(
+		fs, one_hostdev, -ENOSPC, "hostdev with source address 0000:3b:02.0",
+		"all 3 VFs of the 1 PF(s) with a migration provider are taken (3 reserved by other domains",
+		3);
 	assert_string_equal(fakesys_reserved_by(fs, VF0), "vm-a");
 }
 
@@ -294,9 +301,10 @@ static void test_partial_failure_leaves_nothing(void **state)
 	/* VF0: another domain's; VF1: in use by the host (iavf): only VF2 is free */
 	fakesys_reserve(fs, VF0, "other");
 	fakesys_put_driver(fs, VF1, "iavf");
-	expect_failure(fs, two_hostdevs, -ENOSPC, "hostdev with source address 0000:3b:02.1",
-		       "1 reserved by other domains, 1 bound to a driver other than ice_vfio_pci, 1 given to earlier hostdevs",
-		       1);
+	expect_failure(
+		fs, two_hostdevs, -ENOSPC, "hostdev with source address 0000:3b:02.1",
+		"1 reserved by other domains, 1 bound to a driver other than ice_vfio_pci, 1 given to earlier hostdevs",
+		1);
 	/* the reservation taken for the first hostdev was removed again */
 	assert_null(fakesys_reserved_by(fs, VF2));
 	assert_string_equal(fakesys_reserved_by(fs, VF0), "other");
@@ -326,8 +334,8 @@ static void test_malformed(void **state)
 		       "domain XML: line 1:", NULL, 0);
 	expect_failure(fs, "", -EINVAL, "domain XML", NULL, 0);
 	expect_failure(fs, "<foo/>", -EINVAL, "root element is <foo>, expected <domain>", NULL, 0);
-	expect_failure(fs, "<domain><name>&undeclared;</name></domain>", -EINVAL, "domain XML: line 1:",
-		       NULL, 0);
+	expect_failure(fs, "<domain><name>&undeclared;</name></domain>", -EINVAL,
+		       "domain XML: line 1:", NULL, 0);
 }
 
 static void test_billion_laughs(void **state)
@@ -346,8 +354,8 @@ static void test_billion_laughs(void **state)
 		" <!ENTITY lol8 \"&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;\">\n"
 		" <!ENTITY lol9 \"&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;\">\n"
 		"]>\n"
-		"<domain><name>&lol9;</name><devices>" HOSTDEV("0x0000", "0x3b", "0x02", "0x0")
-		"</devices></domain>\n";
+		"<domain><name>&lol9;</name><devices>" HOSTDEV("0x0000", "0x3b", "0x02",
+							       "0x0") "</devices></domain>\n";
 	struct fakesys *fs = *state;
 
 	expect_failure(fs, xml, -EINVAL, "domain XML: line 2: has a DOCTYPE; refused", NULL, 0);
@@ -357,11 +365,12 @@ static void test_external_entity(void **state)
 {
 	static const char xml[] =
 		"<!DOCTYPE domain [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
-		"<domain><name>&xxe;</name><devices>" HOSTDEV("0x0000", "0x3b", "0x02", "0x0")
-		"</devices></domain>\n";
+		"<domain><name>&xxe;</name><devices>" HOSTDEV("0x0000", "0x3b", "0x02",
+							      "0x0") "</devices></domain>\n";
 	static const char xml_dtd[] =
 		"<!DOCTYPE domain SYSTEM \"http://example.invalid/domain.dtd\">\n"
-		"<domain><devices>" HOSTDEV("0x0000", "0x3b", "0x02", "0x0") "</devices></domain>\n";
+		"<domain><devices>" HOSTDEV("0x0000", "0x3b", "0x02",
+					    "0x0") "</devices></domain>\n";
 	struct fakesys *fs = *state;
 
 	expect_failure(fs, xml, -EINVAL, "has a DOCTYPE; refused", NULL, 0);
@@ -372,20 +381,21 @@ static void test_invalid_source_address(void **state)
 {
 	struct fakesys *fs = *state;
 
-	expect_failure(fs, DOMAIN_XML(HOSTDEV("0x0000", "0x100", "0x02", "0x0")), -EINVAL,
-		       "hostdev #1 with source address domain='0x0000' bus='0x100' slot='0x02' function='0x0'",
-		       "invalid PCI address: bus out of range 0..0xff", 0);
+	expect_failure(
+		fs, DOMAIN_XML(HOSTDEV("0x0000", "0x100", "0x02", "0x0")), -EINVAL,
+		"hostdev #1 with source address domain='0x0000' bus='0x100' slot='0x02' function='0x0'",
+		"invalid PCI address: bus out of range 0..0xff", 0);
 	expect_failure(fs, DOMAIN_XML(HOSTDEV("0x0000", "0x3b", "../../../x", "0x0")), -EINVAL,
 		       "slot='../../../x'", "slot is not a number", 0);
 	expect_failure(fs,
 		       DOMAIN_XML(HOSTDEV("0x0000", "0x3b", "0x02", "0x0")
 					  HOSTDEV("0x0000", "0x3b", "0x02", "0x8")),
 		       -EINVAL, "hostdev #2", "function out of range 0..7", 0);
-	expect_failure(fs,
-		       DOMAIN_XML("<hostdev mode='subsystem' type='pci'><driver model='ice_vfio_pci'/>"
-				  "</hostdev>"),
-		       -EINVAL, "hostdev #1 with model='ice_vfio_pci': no <source><address>", NULL,
-		       0);
+	expect_failure(
+		fs,
+		DOMAIN_XML("<hostdev mode='subsystem' type='pci'><driver model='ice_vfio_pci'/>"
+			   "</hostdev>"),
+		-EINVAL, "hostdev #1 with model='ice_vfio_pci': no <source><address>", NULL, 0);
 }
 
 static void test_invalid_domain_name(void **state)
@@ -441,7 +451,8 @@ static void test_oversize(void **state)
 	assert_int_equal(icemig_hook_run(DOM, "migrate", "begin", "-", fd, f, &err), -EFBIG);
 	fclose(f);
 	close(fd);
-	assert_non_null(strstr(err.msg, "domain XML on stdin: larger than the limit of 4194304 bytes"));
+	assert_non_null(
+		strstr(err.msg, "domain XML on stdin: larger than the limit of 4194304 bytes"));
 	assert_int_equal(outlen, 0);
 	free(out);
 	assert_int_equal(fakesys_nreserved(fs), 0);

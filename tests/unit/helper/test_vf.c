@@ -175,8 +175,8 @@ static void test_pf_resolve(void **state)
 
 /* ---- vf bind -------------------------------------------------------------- */
 
-static int bind(const char *const *names, size_t n, const char *driver,
-		enum icemig_bind_status *st, struct icemig_err *err)
+static int bind(const char *const *names, size_t n, const char *driver, enum icemig_bind_status *st,
+		struct icemig_err *err)
 {
 	struct icemig_bdf b[8];
 	size_t i;
@@ -231,8 +231,9 @@ static void test_bind_unbound_device(void **state)
 	fakesys_clear_log(fs);
 	assert_int_equal(bind(vfs, 1, "ice_vfio_pci", NULL, &err), 0);
 	/* nothing to unbind */
-	assert_string_equal(fakesys_log(fs), "bus/pci/devices/" VF0 "/driver_override=ice_vfio_pci\n"
-					     "bus/pci/drivers_probe=" VF0 "\n");
+	assert_string_equal(fakesys_log(fs),
+			    "bus/pci/devices/" VF0 "/driver_override=ice_vfio_pci\n"
+			    "bus/pci/drivers_probe=" VF0 "\n");
 	assert_string_equal(fakesys_driver(fs, VF0), "ice_vfio_pci");
 }
 
@@ -247,7 +248,9 @@ static void test_bind_rollback_refused(void **state)
 	fakesys_refuse(fs, "ice_vfio_pci", VF2);
 	r = bind(vfs, 3, "ice_vfio_pci", NULL, &err);
 	assert_int_equal(r, -ENODEV);
-	assert_non_null(strstr(err.msg, VF2 ": not bound to any driver after drivers_probe, expected ice_vfio_pci"));
+	assert_non_null(
+		strstr(err.msg,
+		       VF2 ": not bound to any driver after drivers_probe, expected ice_vfio_pci"));
 	assert_non_null(strstr(err.msg, "restored " VF0 " to iavf"));
 	assert_null(strstr(err.msg, "ROLLBACK FAILED"));
 	/* every device is back on its old driver with its old (empty) override */
@@ -359,18 +362,19 @@ static void test_list(void **state)
 	assert_int_equal(bind(vfs, 1, "ice_vfio_pci", NULL, &err), 0);
 	fakesys_put_driver(fs, VF1, NULL);
 	fakesys_add_pf(fs, "0000:02:00.0", 8, "ice", "iavf"); /* SR-IOV, no VFs yet */
-	fakesys_add_dev(fs, "0000:00:1f.0", "lpc_ich");	     /* not SR-IOV: not listed */
+	fakesys_add_dev(fs, "0000:00:1f.0", "lpc_ich"); /* not SR-IOV: not listed */
 	fakesys_set_providers(fs, PF " ice_mig_sim\n");
 	fakesys_reserve(fs, VF0, "vm-one");
 
 	assert_int_equal(icemig_vf_collect(&t, &err), 0);
 	assert_int_equal(t.n, 3);
 	text = render(&t, false);
-	assert_string_equal(text,
-			    "PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  RESERVED_BY\n"
-			    "0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           vm-one\n"
-			    "0000:01:00.0  ice_mig_sim  1      0000:01:10.1  -             12           -\n"
-			    "0000:02:00.0  -            -      -             -             -            -\n");
+	assert_string_equal(
+		text,
+		"PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  RESERVED_BY\n"
+		"0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           vm-one\n"
+		"0000:01:00.0  ice_mig_sim  1      0000:01:10.1  -             12           -\n"
+		"0000:02:00.0  -            -      -             -             -            -\n");
 	free(text);
 
 	text = render(&t, true);

@@ -1,0 +1,175 @@
+#!/bin/sh
+# CLI test of the icemig binary and the libvirt hook script, against a
+# static fake sysfs tree (no writes are simulated here; the unit tests cover
+# the write paths). Checks exit codes, stdout/stderr split and output.
+#
+# Usage: ICEMIG=path/to/icemig HOOK=path/to/libvirt-hooks/icemig sh test_cli.sh
+set -eu
+
+HERE=$(cd "$(dirname "$0")" && pwd -P)
+ICEMIG=${ICEMIG:?set ICEMIG to the icemig binary}
+HOOK=${HOOK:?set HOOK to libvirt-hooks/icemig}
+GOLDEN=$HERE/golden
+T=$(mktemp -d "${TMPDIR:-/tmp}/icemig-cli.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+export ICEMIG_SYSFS_ROOT="$T/sys" ICEMIG_RUNDIR="$T/run"
+n=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	[ -f "$T/err" ] && sed 's/^/  stderr: /' "$T/err" >&2
+	exit 1
+}
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $*"
+}
+# expect RC CMD...: run CMD (stdout to $T/out, stderr to $T/err), check its exit code
+expect() {
+	want=$1
+	shift
+	set +e
+	"$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	set -e
+	[ "$rc" = "$want" ] || fail "exit $rc, expected $want: $*"
+}
+
+# ---- the fake tree -----------------------------------------------------------
+D=$ICEMIG_SYSFS_ROOT/bus/pci/devices
+mkdir -p "$D" "$ICEMIG_SYSFS_ROOT/bus/pci/drivers/ice" "$ICEMIG_SYSFS_ROOT/bus/pci/drivers/ice_vfio_pci" \
+	"$ICEMIG_SYSFS_ROOT/class/net/eth0" "$ICEMIG_SYSFS_ROOT/kernel/iommu_groups/11" \
+	"$ICEMIG_SYSFS_ROOT/kernel/iommu_groups/12"
+mkdir "$D/0000:01:00.0" "$D/0000:01:10.0" "$D/0000:01:10.1" "$D/0000:00:1f.0"
+echo 4 >"$D/0000:01:00.0/sriov_totalvfs"
+echo 2 >"$D/0000:01:00.0/sriov_numvfs"
+ln -s ../../drivers/ice "$D/0000:01:00.0/driver"
+ln -s ../0000:01:10.0 "$D/0000:01:00.0/virtfn0"
+ln -s ../0000:01:10.1 "$D/0000:01:00.0/virtfn1"
+for k in 0 1; do
+	vf=0000:01:10.$k
+	ln -s ../0000:01:00.0 "$D/$vf/physfn"
+	ln -s ../../drivers/ice_vfio_pci "$D/$vf/driver"
+	ln -s "../../../../kernel/iommu_groups/1$((k + 1))" "$D/$vf/iommu_group"
+	echo '(null)' >"$D/$vf/driver_override"
+done
+ln -s ../../../bus/pci/devices/0000:01:00.0 "$ICEMIG_SYSFS_ROOT/class/net/eth0/device"
+PROVIDERS=$ICEMIG_SYSFS_ROOT/bus/pci/drivers/ice_vfio_pci/providers
+echo '0000:01:00.0 ice_mig_sim' >"$PROVIDERS"
+
+# ---- help and usage errors -----------------------------------------------------
+for c in "--help" "vf --help" "vf create --help" "vf bind --help" "vf list --help" "hook --help"; do
+	# shellcheck disable=SC2086
+	expect 0 "$ICEMIG" $c
+	grep -q '^Usage: icemig' "$T/out" || fail "no usage text for: $c"
+done
+ok "--help for every command"
+
+expect 2 "$ICEMIG"
+expect 2 "$ICEMIG" frobnicate
+grep -q "unknown command 'frobnicate'" "$T/err" || fail "unknown command message"
+expect 2 "$ICEMIG" vf create 0000:01:00.0
+expect 2 "$ICEMIG" vf create 0000:01:00.0 many
+expect 2 "$ICEMIG" vf bind
+expect 2 "$ICEMIG" vf bind ../../../etc/passwd
+grep -q "'../../../etc/passwd': not a PCI address DDDD:BB:DD.F" "$T/err" || fail "bad BDF message"
+expect 2 "$ICEMIG" vf bind 0000:01:10.0 --driver ../x
+expect 2 "$ICEMIG" vf list extra
+expect 2 "$ICEMIG" hook only two
+ok "usage errors exit 2"
+
+# ---- vf create (no write needed: already 2) / errors ---------------------------
+expect 0 "$ICEMIG" vf create eth0 2
+printf '0000:01:10.0\n0000:01:10.1\n' | cmp -s - "$T/out" || fail "vf create output: $(cat "$T/out")"
+grep -q 'already has 2 VFs; nothing written' "$T/err" || fail "vf create note"
+expect 1 "$ICEMIG" vf create 0000:01:00.0 3
+grep -q '^icemig: 0000:01:00.0: already has 2 VFs; .*--force' "$T/err" || fail "needs --force"
+expect 1 "$ICEMIG" vf create 0000:01:00.0 5 --force
+grep -q 'sriov_totalvfs is 4' "$T/err" || fail "totalvfs limit"
+expect 1 "$ICEMIG" vf create 0000:00:1f.0 1
+grep -q '0000:00:1f.0: not an SR-IOV physical function' "$T/err" || fail "not SR-IOV"
+ok "vf create"
+
+# ---- vf bind: idempotent on already-bound VFs ----------------------------------
+expect 0 "$ICEMIG" vf bind 0000:01:10.0 0000:01:10.1
+printf '0000:01:10.0: already bound to ice_vfio_pci\n0000:01:10.1: already bound to ice_vfio_pci\n' |
+	cmp -s - "$T/out" || fail "vf bind output: $(cat "$T/out")"
+expect 1 "$ICEMIG" vf bind 0000:01:10.0 --driver nosuchdrv
+grep -q 'driver nosuchdrv is not loaded' "$T/err" || fail "driver not loaded"
+ok "vf bind"
+
+# ---- vf list -------------------------------------------------------------------
+expect 0 "$ICEMIG" vf list
+cat >"$T/want" <<'EOT'
+PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  RESERVED_BY
+0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           -
+0000:01:00.0  ice_mig_sim  1      0000:01:10.1  ice_vfio_pci  12           -
+EOT
+cmp -s "$T/want" "$T/out" || fail "vf list: $(cat "$T/out")"
+expect 0 "$ICEMIG" vf list --json
+python3 - "$T/out" <<'EOT' || fail "vf list --json: $(cat "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["ice_vfio_pci_loaded"] is True
+assert [r["vf"] for r in d["vfs"]] == ["0000:01:10.0", "0000:01:10.1"]
+assert d["vfs"][0]["provider"] == "ice_mig_sim" and d["vfs"][0]["reserved_by"] is None
+assert d["vfs"][1]["iommu_group"] == 12 and d["vfs"][1]["index"] == 1
+EOT
+ok "vf list text and JSON"
+
+# ---- the hook, through the libvirt hook script ---------------------------------
+# other ops: exit 0, print nothing, whatever is on stdin
+echo 'not xml at all' >"$T/junk"
+for op in "prepare begin" "start begin" "started begin" "stopped end" "migrate end" "restore begin"; do
+	# shellcheck disable=SC2086
+	ICEMIG=$ICEMIG expect 0 "$HOOK" icemig-vf $op - <"$T/junk"
+	[ ! -s "$T/out" ] || fail "hook $op printed something"
+done
+ok "hook: other ops exit 0 silently"
+
+ICEMIG=$ICEMIG expect 0 "$HOOK" icemig-vf migrate begin - <"$GOLDEN/migrate-begin.in.xml"
+cmp -s "$GOLDEN/migrate-begin.out.xml" "$T/out" || fail "hook migrate begin output differs from golden"
+[ "$(cat "$ICEMIG_RUNDIR/reserved/0000:01:10.0")" = icemig-vf ] || fail "reservation of 0000:01:10.0"
+[ "$(cat "$ICEMIG_RUNDIR/reserved/0000:01:10.1")" = icemig-vf ] || fail "reservation of 0000:01:10.1"
+expect 0 "$ICEMIG" vf list
+grep -q '0000:01:10.0  ice_vfio_pci  11           icemig-vf$' "$T/out" || fail "vf list shows reservation"
+ok "hook: migrate begin rewrites and reserves"
+
+# every VF is now taken: a second domain fails, stdout empty, no new reservation
+ICEMIG=$ICEMIG expect 1 "$HOOK" other-vm migrate begin - <"$GOLDEN/migrate-begin.in.xml"
+[ ! -s "$T/out" ] || fail "failed migrate begin printed XML"
+grep -q "^icemig hook: migrate begin for domain 'other-vm': hostdev with source address 0000:3b:02.0: no local VF for it: all 2 VFs" "$T/err" ||
+	fail "no-VF message"
+[ "$(find "$ICEMIG_RUNDIR/reserved" -type f | wc -l)" = 2 ] || fail "reservations changed"
+ok "hook: no free VF fails cleanly"
+
+ICEMIG=$ICEMIG expect 0 "$HOOK" icemig-vf release end - </dev/null
+[ -z "$(ls "$ICEMIG_RUNDIR/reserved")" ] || fail "release end left reservations"
+ok "hook: release end frees the domain's VFs"
+
+rm "$PROVIDERS"
+ICEMIG=$ICEMIG expect 1 "$HOOK" icemig-vf migrate begin - <"$GOLDEN/migrate-begin.in.xml"
+grep -q 'no PF has a migration provider' "$T/err" || fail "no provider message"
+[ ! -s "$T/out" ] || fail "printed XML without a provider"
+[ -z "$(ls "$ICEMIG_RUNDIR/reserved")" ] || fail "reservation left without a provider"
+echo '0000:01:00.0 ice_mig_sim' >"$PROVIDERS"
+ok "hook: no provider fails cleanly"
+
+# the script finds ../helper/icemig through its real path when installed as a symlink
+if [ -x "$(dirname "$HOOK")/../helper/icemig" ]; then
+	mkdir -p "$T/etc/qemu.d"
+	ln -s "$(cd "$(dirname "$HOOK")" && pwd -P)/icemig" "$T/etc/qemu.d/icemig"
+	(unset ICEMIG; expect 0 env -u ICEMIG PATH=/usr/bin:/bin "$T/etc/qemu.d/icemig" icemig-vf migrate begin - \
+		<"$GOLDEN/migrate-begin.in.xml") || exit 1
+	cmp -s "$GOLDEN/migrate-begin.out.xml" "$T/out" || fail "symlinked hook output"
+	ICEMIG=$ICEMIG expect 0 "$HOOK" icemig-vf release end -
+	ok "hook script: binary found through readlink -f"
+fi
+
+# no binary at all: migrate begin fails, other ops pass
+ICEMIG=$T/none expect 1 "$HOOK" icemig-vf migrate begin - <"$GOLDEN/migrate-begin.in.xml"
+grep -q 'icemig binary not found' "$T/err" || fail "missing binary message"
+ICEMIG=$T/none expect 0 "$HOOK" icemig-vf prepare begin - </dev/null
+ok "hook script: missing binary"
+
+echo "test_cli.sh: $n checks passed"
