@@ -359,20 +359,20 @@ cmd_exec() { # cmd_exec RUNDIR HOST COMMAND
 	# or the timeout passed and the cancelled command still did not end).
 	(
 		trap '' INT
-		start=$(date +%s)
 		limit=${RIG_EXEC_TIMEOUT:-0}
+		deadline=$(( ${EPOCHREALTIME//[!0-9]/} / 1000 + limit * 1000 ))
 		cancelled=0
 		while [ ! -e "$q/$id.rc" ]; do
 			[ -e "/proc/$pid" ] || exit 0
 			if [ "$limit" -gt 0 ]; then
-				el=$(( $(date +%s) - start ))
-				if [ $cancelled = 0 ] && [ "$el" -ge "$limit" ]; then
+				now=$(( ${EPOCHREALTIME//[!0-9]/} / 1000 ))
+				if [ $cancelled = 0 ] && [ "$now" -ge "$deadline" ]; then
 					echo "rig.sh exec: $h: timeout after ${limit}s, cancelling" >&2
 					: >"$q/$id.timeout"
 					: >"$q/$id.cancel"
 					cancelled=1
-				elif [ $cancelled = 1 ] && [ "$el" -ge $((limit + 15)) ]; then
-					exit 0
+				elif [ $cancelled = 1 ] && [ "$now" -ge $((deadline + 15000)) ]; then
+					exit 0 # the host does not answer; give up
 				fi
 			fi
 			sleep 0.1
