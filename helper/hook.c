@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -272,6 +273,7 @@ struct pool_scan {
 	size_t vfs; /* VFs of those PFs */
 	size_t other_domain; /* reserved by another domain */
 	size_t other_driver; /* bound to a driver other than ice_vfio_pci */
+	size_t reclaimed; /* stale reservations of other domains removed */
 };
 
 static int scan_add(struct pool_scan *s, const struct icemig_bdf *vf, bool mine,
@@ -296,9 +298,10 @@ static int cmp_provider(const void *a, const void *b)
 }
 
 /* Candidates in a stable order: PFs by address, VFs by index. Lock held. */
-static int scan_pool(struct icemig_providers *prov, const char *domain, struct pool_scan *s,
-		     struct icemig_err *err)
+static int scan_pool(struct icemig_pool *pool, struct icemig_providers *prov, const char *domain,
+		     struct pool_scan *s, struct icemig_err *err)
 {
+	time_t now = time(NULL);
 	char drv[ICEMIG_DRIVER_MAX], owner[ICEMIG_DOMAIN_MAX];
 	unsigned long total, num, k;
 	struct icemig_bdf vf;
@@ -329,8 +332,16 @@ static int scan_pool(struct icemig_providers *prov, const char *domain, struct p
 			if (r && r != -ENOENT)
 				return r;
 			if (r == 0 && strcmp(owner, domain)) {
-				s->other_domain++;
-				continue;
+				if (!icemig_pool_stale(&vf, owner, now)) {
+					s->other_domain++;
+					continue;
+				}
+				/* reclaim: nobody will ever release it */
+				r = icemig_pool_release(pool, &vf, err);
+				if (r)
+					return r;
+				s->reclaimed++;
+				r = -ENOENT;
 			}
 			r = scan_add(s, &vf, r == 0, err);
 			if (r)
@@ -478,7 +489,7 @@ int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
 	r = icemig_providers_load(&prov, err);
 	if (r)
 		goto out;
-	r = scan_pool(&prov, domain, &scan, err);
+	r = scan_pool(&pool, &prov, domain, &scan, err);
 	if (r)
 		goto out;
 	for (i = 0; i < nhd; i++) {

@@ -263,7 +263,8 @@ static const struct command vf_commands[] = {
 	  "write NAME to driver_override, unbind from the current driver, write the BDF\n"
 	  "to /sys/bus/pci/drivers_probe, check the driver link names NAME.\n"
 	  "\n"
-	  "  BDF            PCI address DDDD:BB:DD.F (validated before any sysfs access)\n"
+	  "  BDF            VF address DDDD:BB:DD.F (validated before any sysfs access);\n"
+	  "                 a device that is not a VF is refused\n"
 	  "  --driver NAME  target driver; must be loaded\n"
 	  "\n"
 	  "A device already bound to NAME is left alone. If any step fails for any\n"
@@ -300,6 +301,8 @@ static const struct command top_commands[] = {
 	  "                 whole XML. No such hostdev: print nothing (libvirt keeps its\n"
 	  "                 XML). No suitable VF: exit 1, message on stderr, nothing\n"
 	  "                 printed, no reservation left. Input capped at 4 MiB.\n"
+	  "                 A reservation older than ICEMIG_STALE_SECONDS whose domain\n"
+	  "                 libvirt does not run here is reclaimed.\n"
 	  "  release end    remove the reservations held by DOMAIN.\n"
 	  "  anything else  exit 0 at once; stdin is not read.\n",
 	  NULL },
@@ -323,6 +326,10 @@ static const struct command root_command = {
 	"Environment:\n"
 	"  ICEMIG_SYSFS_ROOT  sysfs root (default /sys)\n"
 	"  ICEMIG_RUNDIR      run directory holding the VF reservations (default /run/icemig)\n"
+	"  ICEMIG_LIBVIRT_STATEDIR  libvirt's qemu status directory, to tell stale\n"
+	"                     reservations (default /run/libvirt/qemu)\n"
+	"  ICEMIG_STALE_SECONDS  age after which a reservation of a domain that is not\n"
+	"                     running here is reclaimed (default 600)\n"
 	"\n"
 	"Exit status: 0 success, 1 failure, 2 usage error.\n",
 	top_commands,

@@ -230,3 +230,32 @@ int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsign
 		*count = removed;
 	return r;
 }
+
+bool icemig_pool_stale(const struct icemig_bdf *vf, const char *owner, time_t now)
+{
+	const char *sd = getenv("ICEMIG_LIBVIRT_STATEDIR");
+	const char *gs = getenv("ICEMIG_STALE_SECONDS");
+	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
+	unsigned long grace = 600;
+	struct stat st;
+	int n;
+
+	if (gs && *gs && icemig_parse_ulong(gs, 10, 365UL * 24 * 3600, &grace))
+		grace = 600;
+	if (rundir_path(path, sizeof(path), NULL, "reserved/%s", icemig_bdf_format(vf, name)))
+		return false;
+	if (stat(path, &st) || st.st_mtime > now || (unsigned long)(now - st.st_mtime) < grace)
+		return false;
+	/* libvirt refuses '/' in domain names; anything path-like is left alone */
+	if (owner[0] && (strchr(owner, '/') || !strcmp(owner, ".") || !strcmp(owner, "..")))
+		return false;
+	if (owner[0]) {
+		n = snprintf(path, sizeof(path), "%s/%s.xml", sd && *sd ? sd : "/run/libvirt/qemu",
+			     owner);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return false;
+		if (stat(path, &st) == 0 || errno != ENOENT)
+			return false;
+	}
+	return true;
+}

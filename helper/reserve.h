@@ -9,12 +9,21 @@
  *                              domain name and "\n"
  * A reservation file appears atomically (written under a temporary name,
  * then rename(2)). Readers that only look (vf list) need no lock.
+ *
+ * Stale reservations (Contract 4: a hook that crashed, or a migration that
+ * failed after the migrate begin hook but before QEMU started, so that no
+ * "release end" ever comes) are reclaimed by the next migrate begin: a
+ * reservation is stale when its file is older than ICEMIG_STALE_SECONDS
+ * (default 600) and libvirt has no status file for its domain, i.e. no
+ * $ICEMIG_LIBVIRT_STATEDIR/<domain>.xml (default /run/libvirt/qemu, where
+ * the system qemu driver keeps the status XML of every running domain).
  */
 #ifndef ICEMIG_RESERVE_H
 #define ICEMIG_RESERVE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "bdf.h"
 #include "util.h"
@@ -72,5 +81,12 @@ int icemig_pool_release(struct icemig_pool *p, const struct icemig_bdf *vf, stru
  */
 int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsigned int *count,
 			       struct icemig_err *err);
+
+/**
+ * icemig_pool_stale() - whether the reservation of @vf held by @owner is stale
+ * (see above). @now: current time (time(NULL)); a reservation that cannot be
+ * examined is not stale.
+ */
+bool icemig_pool_stale(const struct icemig_bdf *vf, const char *owner, time_t now);
 
 #endif /* ICEMIG_RESERVE_H */

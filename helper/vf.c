@@ -129,12 +129,23 @@ struct bind_state {
 static int bind_preflight(struct bind_state *s, const char *driver, struct icemig_err *err)
 {
 	char ovr[ICEMIG_ATTR_MAX];
+	struct icemig_bdf pf;
 	int r;
 
 	icemig_bdf_format(&s->bdf, s->name);
 	r = icemig_pci_check_exists(&s->bdf, err);
 	if (r)
 		return r;
+	/* Only VFs: rebinding a PF would take the host's NIC away. */
+	r = icemig_pci_physfn(&s->bdf, &pf, err);
+	if (r == -ENOENT)
+		return icemig_err_set(err, EINVAL,
+				      "%s: not a VF (no physfn link); only VFs are rebound",
+				      s->name);
+	if (r) {
+		icemig_err_prefix(err, "%s", s->name);
+		return r;
+	}
 	r = icemig_pci_get_driver(&s->bdf, s->old_driver, sizeof(s->old_driver), err);
 	if (r) {
 		icemig_err_prefix(err, "%s", s->name);

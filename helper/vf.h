@@ -62,8 +62,8 @@ enum icemig_bind_status {
  * @driver:   driver name (icemig_driver_name_valid()), e.g. "ice_vfio_pci"
  * @status:   array of @n entries, filled on success (may be NULL)
  *
- * Nothing is touched unless every device exists, has driver_override and
- * @driver is loaded. A device already bound to @driver is left alone. When a
+ * Nothing is touched unless every device exists, is a VF (has a physfn
+ * link: a PF is never rebound), has driver_override, and @driver is loaded. A device already bound to @driver is left alone. When a
  * step fails for any device, every device touched so far (the failing one
  * included) is put back: driver_override restored, unbound from whatever it
  * is bound to now, and re-probed (then, if needed, bound with the old

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bdf.h"
@@ -367,6 +369,8 @@ void fakesys_setup(struct fakesys *fs)
 		die("mkdtemp: %s", strerror(errno));
 	pathf(fs->root, sizeof(fs->root), "%s/sys", fs->base);
 	pathf(fs->rundir, sizeof(fs->rundir), "%s/run", fs->base);
+	pathf(fs->statedir, sizeof(fs->statedir), "%s/libvirt-qemu", fs->base);
+	mkdirs(fs->statedir);
 	pathf(p, sizeof(p), "%s/bus/pci/devices", fs->root);
 	mkdirs(p);
 	pathf(p, sizeof(p), "%s/bus/pci/drivers", fs->root);
@@ -380,6 +384,8 @@ void fakesys_setup(struct fakesys *fs)
 	fs->next_group = 10;
 	setenv("ICEMIG_SYSFS_ROOT", fs->root, 1);
 	setenv("ICEMIG_RUNDIR", fs->rundir, 1);
+	setenv("ICEMIG_LIBVIRT_STATEDIR", fs->statedir, 1);
+	unsetenv("ICEMIG_STALE_SECONDS");
 	backend.write = fake_write;
 	backend.opaque = fs;
 	icemig_sysfs_set_backend(&backend);
@@ -392,6 +398,7 @@ void fakesys_teardown(struct fakesys *fs)
 		rm_rf(fs->base);
 	unsetenv("ICEMIG_SYSFS_ROOT");
 	unsetenv("ICEMIG_RUNDIR");
+	unsetenv("ICEMIG_LIBVIRT_STATEDIR");
 }
 
 void fakesys_add_driver(struct fakesys *fs, const char *driver)
@@ -617,4 +624,25 @@ char *fakesys_slurp(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+void fakesys_age_reservation(struct fakesys *fs, const char *bdf, unsigned int seconds)
+{
+	struct timeval tv[2];
+	char p[1024];
+
+	pathf(p, sizeof(p), "%s/reserved/%s", fs->rundir, bdf);
+	tv[0].tv_sec = time(NULL) - (time_t)seconds;
+	tv[0].tv_usec = 0;
+	tv[1] = tv[0];
+	if (utimes(p, tv))
+		die("%s: utimes: %s", p, strerror(errno));
+}
+
+void fakesys_domain_running(struct fakesys *fs, const char *domain)
+{
+	char p[1024];
+
+	pathf(p, sizeof(p), "%s/%s.xml", fs->statedir, domain);
+	put_file(p, "<domstatus/>\n");
 }

@@ -31,6 +31,7 @@ struct fakesys {
 	char base[256]; /* temporary directory */
 	char root[512]; /* <base>/sys  (ICEMIG_SYSFS_ROOT) */
 	char rundir[512]; /* <base>/run  (ICEMIG_RUNDIR) */
+	char statedir[512]; /* <base>/libvirt-qemu (ICEMIG_LIBVIRT_STATEDIR) */
 	unsigned int next_group;
 	size_t nlog;
 	char log[FAKESYS_LOG_MAX][160];
@@ -47,7 +48,10 @@ struct fakesys {
 	} fail[FAKESYS_RULES_MAX];
 };
 
-/* Create the tree, set ICEMIG_SYSFS_ROOT/ICEMIG_RUNDIR, install the backend. */
+/*
+ * Create the tree, set ICEMIG_SYSFS_ROOT, ICEMIG_RUNDIR and
+ * ICEMIG_LIBVIRT_STATEDIR, install the backend.
+ */
 void fakesys_setup(struct fakesys *fs);
 /* Remove the tree and restore the default backend. */
 void fakesys_teardown(struct fakesys *fs);
@@ -84,6 +88,10 @@ void fakesys_reserve(struct fakesys *fs, const char *bdf, const char *domain);
 /* Owner of a reservation, NULL if none; static buffer. */
 const char *fakesys_reserved_by(struct fakesys *fs, const char *bdf);
 unsigned int fakesys_nreserved(struct fakesys *fs);
+/* Make the reservation of @bdf @seconds old (mtime). */
+void fakesys_age_reservation(struct fakesys *fs, const char *bdf, unsigned int seconds);
+/* libvirt's status file of a running domain (<statedir>/<domain>.xml). */
+void fakesys_domain_running(struct fakesys *fs, const char *domain);
 
 void fakesys_clear_log(struct fakesys *fs);
 /* The write log joined with '\n' (each entry ends with '\n'); static buffer. */

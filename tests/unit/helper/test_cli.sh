@@ -12,7 +12,7 @@ HOOK=${HOOK:?set HOOK to libvirt-hooks/icemig}
 GOLDEN=$HERE/golden
 T=$(mktemp -d "${TMPDIR:-/tmp}/icemig-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
-export ICEMIG_SYSFS_ROOT="$T/sys" ICEMIG_RUNDIR="$T/run"
+export ICEMIG_SYSFS_ROOT="$T/sys" ICEMIG_RUNDIR="$T/run" ICEMIG_LIBVIRT_STATEDIR="$T/libvirt-qemu"
 n=0
 
 fail() {
@@ -94,6 +94,8 @@ ok "vf create"
 expect 0 "$ICEMIG" vf bind 0000:01:10.0 0000:01:10.1
 printf '0000:01:10.0: already bound to ice_vfio_pci\n0000:01:10.1: already bound to ice_vfio_pci\n' |
 	cmp -s - "$T/out" || fail "vf bind output: $(cat "$T/out")"
+expect 1 "$ICEMIG" vf bind 0000:01:00.0
+grep -q '^icemig: 0000:01:00.0: not a VF' "$T/err" || fail "PF refused"
 expect 1 "$ICEMIG" vf bind 0000:01:10.0 --driver nosuchdrv
 grep -q 'driver nosuchdrv is not loaded' "$T/err" || fail "driver not loaded"
 ok "vf bind"

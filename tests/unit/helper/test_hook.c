@@ -324,6 +324,37 @@ static void test_unbound_vf_is_usable(void **state)
 	icemig_hook_result_free(&res);
 }
 
+static void test_stale_reservations(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char name[ICEMIG_BDF_LEN];
+
+	fakesys_reserve(fs, VF0, "alive"); /* old, but its domain runs here */
+	fakesys_age_reservation(fs, VF0, 3600);
+	fakesys_domain_running(fs, "alive");
+	fakesys_reserve(fs, VF1, "fresh"); /* no status file yet: within the grace period */
+	fakesys_reserve(fs, VF2, "ghost"); /* old and its domain is gone */
+	fakesys_age_reservation(fs, VF2, 3600);
+
+	assert_int_equal(begin(one_hostdev, &res, &err), 0);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF2);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), "alive");
+	assert_string_equal(fakesys_reserved_by(fs, VF1), "fresh");
+	assert_string_equal(fakesys_reserved_by(fs, VF2), DOM);
+
+	/* the grace period is configurable; 0 would reclaim "fresh" too */
+	assert_int_equal(icemig_hook_release(DOM, NULL, &err), 0);
+	setenv("ICEMIG_STALE_SECONDS", "0", 1);
+	assert_int_equal(begin(two_hostdevs, &res, &err), 0);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), "alive");
+	assert_string_equal(fakesys_reserved_by(fs, VF1), DOM);
+	assert_string_equal(fakesys_reserved_by(fs, VF2), DOM);
+}
+
 /* ---- untrusted input ------------------------------------------------------ */
 
 static void test_malformed(void **state)
@@ -569,6 +600,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_partial_failure_leaves_nothing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unbound_vf_is_usable, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_reservations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_billion_laughs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_entity, setup, teardown),

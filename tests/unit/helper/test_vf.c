@@ -317,6 +317,7 @@ static void test_bind_preflight(void **state)
 {
 	static const char *const vfs[] = { VF0, "0000:01:1f.7" };
 	static const char *const one[] = { VF0 };
+	static const char *const pfs[] = { VF0, PF };
 	struct fakesys *fs = *state;
 	struct icemig_err err = { 0 };
 
@@ -326,6 +327,11 @@ static void test_bind_preflight(void **state)
 	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", NULL, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "0000:01:1f.7: no such PCI device"));
 	assert_string_equal(fakesys_log(fs), "");
+	/* a PF is never rebound */
+	assert_int_equal(bind(pfs, 2, "ice_vfio_pci", NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, PF ": not a VF (no physfn link)"));
+	assert_string_equal(fakesys_log(fs), "");
+	assert_string_equal(fakesys_driver(fs, PF), "ice");
 	/* a driver that is not loaded: nothing touched */
 	assert_int_equal(bind(one, 1, "nosuchdrv", NULL, &err), -ENOENT);
 	assert_non_null(strstr(err.msg, "driver nosuchdrv is not loaded"));
