@@ -49,19 +49,29 @@ is_mounted /sys/kernel/debug || mount -t debugfs debugfs /sys/kernel/debug
 is_mounted /sys/fs/cgroup || mount -t cgroup2 cgroup2 /sys/fs/cgroup || true
 # Fresh, writable, host-private state. These hide the build machine's own
 # /run, /tmp, logs and libvirt state seen through the root share.
-for d in /run /tmp /var/tmp /var/log /var/lib/libvirt /var/cache/libvirt; do
+TMPFS_DIRS=(/run /tmp /var/tmp /var/log /var/lib/libvirt /var/cache/libvirt)
+# If the project lives under one of those (e.g. a CI clone under /tmp), the
+# tmpfs would hide its mount (a 9p share cannot be mounted twice): move the
+# mount aside and back.
+aside=0
+for d in "${TMPFS_DIRS[@]}"; do
+	case $RIG_PROJECT/ in "$d"/*) aside=1 ;; esac
+done
+if [ $aside = 1 ]; then
+	mkdir -p /.rig-project
+	mount --move "$RIG_PROJECT" /.rig-project
+fi
+for d in "${TMPFS_DIRS[@]}"; do
 	mkdir -p "$d"
 	mount -t tmpfs -o mode=0755 tmpfs "$d"
 done
 chmod 1777 /tmp /var/tmp
 mkdir -p /run/lock /run/rig /var/log/libvirt/qemu /var/lib/libvirt/qemu \
 	/var/lib/libvirt/images
-# If the project lives under one of those (e.g. a CI clone under /tmp), the
-# tmpfs hid it: mount the project share again at its path.
-if [ ! -r "$RIG_PROJECT/tests/rig/host-init.sh" ]; then
+if [ $aside = 1 ]; then
 	mkdir -p "$RIG_PROJECT"
-	mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144,ro,cache=none \
-		project "$RIG_PROJECT"
+	mount --move /.rig-project "$RIG_PROJECT"
+	rmdir /.rig-project
 fi
 log "mounts done"
 

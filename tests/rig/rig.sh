@@ -408,10 +408,11 @@ cmd_down() { # cmd_down RUNDIR: idempotent, safe after a failed or partial up
 	local run=$1 h pid i left
 	[ -d "$run" ] || return 0
 	run=$(cd "$run" && pwd -P)
-	# Ask each host to power off (busybox init stops everything and powers
-	# off; QEMU runs with -no-reboot, so it exits).
+	# Ask each ready host to power off (busybox init stops everything and
+	# powers off; QEMU runs with -no-reboot, so it exits). A host that never
+	# got ready has no agent to ask: it is stopped by PID below at once.
 	for h in "${HOSTS[@]}"; do
-		if pid_of "$run" "$h" >/dev/null && [ -d "$run/$h/share/exec" ]; then
+		if pid_of "$run" "$h" >/dev/null && grep -q '^OK' "$run/$h/share/ready" 2>/dev/null; then
 			echo 'busybox poweroff' >"$run/$h/share/exec/poweroff.cmd.tmp"
 			mv "$run/$h/share/exec/poweroff.cmd.tmp" "$run/$h/share/exec/poweroff.cmd"
 		fi
