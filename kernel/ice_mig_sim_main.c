@@ -75,6 +75,7 @@ struct sim_vf {
 	u64 run_since_ns;		/* stats are current as of this time */
 	struct sim_snapshot saved, loaded;
 	bool fault_corrupt_save;
+	u64 gen;			/* configuration generation */
 };
 
 struct sim_caps {
@@ -251,19 +252,30 @@ static int sim_resume(void *h)
 	return 0;
 }
 
-static ssize_t sim_save_size(void *h)
+static ssize_t sim_save_size(void *h, u32 flags)
 {
 	struct sim_vf *vf = h;
 	u32 size;
 	int ret;
 
 	mutex_lock(&vf->lock);
-	ret = icemig_stream_size(&vf->st, &size);
+	ret = icemig_stream_size(&vf->st, flags, &size);
 	mutex_unlock(&vf->lock);
 	return ret ? ret : size;
 }
 
-static ssize_t sim_save(void *h, void *buf, size_t size)
+static u64 sim_config_gen(void *h)
+{
+	struct sim_vf *vf = h;
+	u64 gen;
+
+	mutex_lock(&vf->lock);
+	gen = vf->gen;
+	mutex_unlock(&vf->lock);
+	return gen;
+}
+
+static ssize_t sim_save(void *h, u32 flags, void *buf, size_t size)
 {
 	struct sim_vf *vf = h;
 	u32 used;
@@ -271,10 +283,14 @@ static ssize_t sim_save(void *h, void *buf, size_t size)
 
 	mutex_lock(&vf->lock);
 	sim_vf_sync(vf);
-	ret = icemig_stream_encode(&vf->st, buf, min_t(size_t, size, U32_MAX), &used);
-	if (!ret)
-		sim_snapshot(&vf->saved, &vf->st, used);
-	if (!ret && vf->fault_corrupt_save) {
+	ret = icemig_stream_encode(&vf->st, flags, buf, min_t(size_t, size, U32_MAX), &used);
+	if (ret || (flags & ICEMIG_STREAM_F_PRECOPY)) {
+		/* Previews are neither recorded nor corrupted. */
+		mutex_unlock(&vf->lock);
+		return ret ? ret : used;
+	}
+	sim_snapshot(&vf->saved, &vf->st, used);
+	if (vf->fault_corrupt_save) {
 		/* Test fault: one flipped bit in the last payload byte. */
 		((u8 *)buf)[used - 1] ^= 0x01;
 		vf->fault_corrupt_save = false;
@@ -307,13 +323,8 @@ static int sim_load(void *h, const void *buf, size_t len)
 		return ret;
 	}
 	mutex_lock(&vf->lock);
-	ret = sim_check_fits(vf, st, "rejecting device state");
-	if (ret) {
-		mutex_unlock(&vf->lock);
-		kfree(st);
-		return ret;
-	}
 	vf->st = *st;
+	vf->gen++;
 	vf->run_since_ns = ktime_get_ns();
 	sim_snapshot(&vf->loaded, &vf->st, len);
 	mutex_unlock(&vf->lock);
@@ -331,6 +342,7 @@ static void sim_reset(void *h)
 		vf->st.txq[i].flags &= ~ICEMIG_QUEUE_F_ENABLED;
 		vf->st.rxq[i].flags &= ~ICEMIG_QUEUE_F_ENABLED;
 	}
+	vf->gen++;
 	sim_vf_set_running(vf, true);
 	mutex_unlock(&vf->lock);
 }
@@ -343,6 +355,7 @@ static const struct icemig_provider_ops sim_ops = {
 	.resume = sim_resume,
 	.save_size = sim_save_size,
 	.save = sim_save,
+	.config_gen = sim_config_gen,
 	.load = sim_load,
 	.reset = sim_reset,
 };
@@ -707,6 +720,7 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 		ret = sim_check_fits(vf, st, "debugfs");
 	if (!ret) {
 		vf->st = *st;
+		vf->gen++;
 		vf->run_since_ns = ktime_get_ns();
 	}
 	mutex_unlock(&vf->lock);

@@ -38,23 +38,37 @@
 /**
  * struct ice_vfio_migf - one migration data file
  * @filp: the anon-inode file handed to user space
- * @lock: protects everything below; never held with @state_mutex taken
- *	after it
+ * @ivdev: the device; its memory stays valid while the file exists
+ * @lock: protects everything below. Taken after @ivdev->state_mutex when
+ *	both are needed; user copies run under @lock alone.
  * @disabled: set when the driver is done with the file (arc left, reset,
  *	close); I/O then fails with -ENODEV
- * @buf: stream bytes
+ * @error: resume only: a stream was rejected; further writes fail
+ * @final: save only: the STOP_COPY stream is in the buffer; after it,
+ *	read() returns 0 (end of stream) rather than -ENOMSG
+ * @buf: bytes not yet read (save) or not yet consumed (resume)
  * @size: bytes allocated at @buf
- * @len: valid bytes (save) or bytes received so far (resume)
- * @pos: read offset (save)
+ * @head: offset in @buf of the first such byte
+ * @len: number of such bytes
+ * @consumed: save only: bytes read so far
+ * @initial_len: save only: length of the first PRE_COPY preview (0 if the
+ *	file was created in STOP_COPY)
+ * @gen: save only: provider configuration generation of the last preview
  */
 struct ice_vfio_migf {
 	struct file *filp;
+	struct ice_vfio_pci_device *ivdev;
 	struct mutex lock;
 	bool disabled;
+	bool error;
+	bool final;
 	u8 *buf;
 	size_t size;
+	size_t head;
 	size_t len;
-	size_t pos;
+	u64 consumed;
+	u64 initial_len;
+	u64 gen;
 };
 
 struct ice_vfio_pci_device {
@@ -104,7 +118,7 @@ int ice_vfio_pci_register_provider(struct pci_dev *pf,
 
 	if (!pf || !pf->is_physfn || !ops || !ops->open || !ops->close ||
 	    !ops->suspend || !ops->resume || !ops->save_size || !ops->save ||
-	    !ops->load || !ops->reset || !ops->describe)
+	    !ops->load || !ops->reset || !ops->describe || !ops->config_gen)
 		return -EINVAL;
 
 	e = kzalloc(sizeof(*e), GFP_KERNEL);
@@ -207,46 +221,246 @@ static struct ice_vfio_pci_device *to_ivdev(struct vfio_device *vdev)
 	return container_of(vdev, struct ice_vfio_pci_device, core_device.vdev);
 }
 
+static bool ice_vfio_is_precopy(enum vfio_device_mig_state s)
+{
+	return s == VFIO_DEVICE_STATE_PRE_COPY || s == VFIO_DEVICE_STATE_PRE_COPY_P2P;
+}
+
+static void ice_vfio_state_mutex_unlock(struct ice_vfio_pci_device *ivdev);
+
+/*
+ * Decode a whole stream and check that this VF can take the state it
+ * carries (Contract 3: the same compare as the destination hook). Logs the
+ * rule or the field that fails. Nothing is applied.
+ */
+static int ice_vfio_check_stream(struct ice_vfio_pci_device *ivdev, const u8 *buf,
+				 u32 len, const char *what)
+{
+	struct pci_dev *pdev = ivdev->core_device.pdev;
+	struct icemig_stream_err serr = {};
+	struct icemig_compat_err cerr = {};
+	struct icemig_compat src, dst;
+	struct icemig_vf_state *st;
+	int ret;
+
+	st = kvmalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return -ENOMEM;
+	ret = icemig_stream_decode(buf, len, st, &serr);
+	if (ret) {
+		pci_err(pdev, "%s rejected: %s at byte %u\n", what, serr.what, serr.offset);
+		goto out;
+	}
+	icemig_compat_init(&dst, ivdev->prov->name, pdev->vendor, pdev->device);
+	ret = ivdev->prov->ops->describe(pdev, &dst);
+	if (ret)
+		goto out;
+	icemig_compat_init(&src, ivdev->prov->name, pdev->vendor, pdev->device);
+	icemig_compat_set_used(&src, st);
+	/* The LUT a VF programs has the size it negotiated. */
+	src.rss_lut_size = st->has_rss ? st->rss_lut_len : dst.rss_lut_size;
+	ret = icemig_compat_check(&src, &dst, &cerr);
+	if (ret)
+		pci_err(pdev, "%s incompatible: %s: source needs %llu, this VF offers %llu\n",
+			what, cerr.field, cerr.src, cerr.dst);
+out:
+	kvfree(st);
+	return ret;
+}
+
 static int ice_vfio_migf_release(struct inode *inode, struct file *filp)
 {
 	struct ice_vfio_migf *migf = filp->private_data;
 
+	put_device(&migf->ivdev->core_device.vdev.device);
 	mutex_destroy(&migf->lock);
 	kvfree(migf->buf);
 	kfree(migf);
 	return 0;
 }
 
+/*
+ * Append a stream made now to a save file. Caller holds state_mutex and
+ * migf->lock. A file holds at most one unread preview plus the final
+ * stream, so 2 * ICEMIG_STREAM_MAX_LEN bytes always suffice.
+ */
+static int ice_vfio_migf_append(struct ice_vfio_pci_device *ivdev,
+				struct ice_vfio_migf *migf, u32 flags)
+{
+	const struct icemig_provider_ops *ops = ivdev->prov->ops;
+	ssize_t size, n;
+	u64 gen;
+
+	size = ops->save_size(ivdev->prov_vf, flags);
+	if (size < 0)
+		return size;
+	if (!size || size > ICEMIG_STREAM_MAX_LEN)
+		return -EIO;
+	if (migf->head) {
+		memmove(migf->buf, migf->buf + migf->head, migf->len);
+		migf->head = 0;
+	}
+	if (size > migf->size - migf->len)
+		return -ENOSPC;
+	/* Sampled first: a change during the save shows as dirty later. */
+	gen = ops->config_gen(ivdev->prov_vf);
+	n = ops->save(ivdev->prov_vf, flags, migf->buf + migf->len, size);
+	if (n < 0)
+		return n;
+	if (n > size)
+		return -EIO;
+	migf->len += n;
+	if (flags & ICEMIG_STREAM_F_PRECOPY) {
+		migf->gen = gen;
+		if (!migf->consumed && !migf->initial_len)
+			migf->initial_len = n;
+	} else {
+		migf->final = true;
+	}
+	return 0;
+}
+
+/* PRE_COPY: bytes of a new preview if the configuration changed, else 0. */
+static ssize_t ice_vfio_precopy_pending(struct ice_vfio_pci_device *ivdev,
+					struct ice_vfio_migf *migf)
+{
+	const struct icemig_provider_ops *ops = ivdev->prov->ops;
+
+	if (!ice_vfio_is_precopy(ivdev->mig_state) || migf->final ||
+	    ops->config_gen(ivdev->prov_vf) == migf->gen)
+		return 0;
+	return ops->save_size(ivdev->prov_vf, ICEMIG_STREAM_F_PRECOPY);
+}
+
 static ssize_t ice_vfio_save_read(struct file *filp, char __user *buf,
 				  size_t len, loff_t *pos)
 {
 	struct ice_vfio_migf *migf = filp->private_data;
-	ssize_t ret;
+	struct ice_vfio_pci_device *ivdev = migf->ivdev;
+	ssize_t ret = 0;
 
 	if (pos)
 		return -ESPIPE;
+
+	/* At a temporary end of a PRE_COPY stream, produce a new preview. */
+	mutex_lock(&ivdev->state_mutex);
+	mutex_lock(&migf->lock);
+	if (!migf->disabled && !migf->len && ice_vfio_precopy_pending(ivdev, migf) > 0)
+		ret = ice_vfio_migf_append(ivdev, migf, ICEMIG_STREAM_F_PRECOPY);
+	mutex_unlock(&migf->lock);
+	ice_vfio_state_mutex_unlock(ivdev);
+	if (ret)
+		return ret;
 
 	mutex_lock(&migf->lock);
 	if (migf->disabled) {
 		ret = -ENODEV;
 		goto out;
 	}
-	len = min(len, migf->len - migf->pos);
-	if (len && copy_to_user(buf, migf->buf + migf->pos, len)) {
+	if (!migf->len) {
+		/* uAPI: ENOMSG at a temporary end (PRE_COPY), 0 at the end. */
+		ret = migf->final ? 0 : -ENOMSG;
+		goto out;
+	}
+	len = min(len, migf->len);
+	if (copy_to_user(buf, migf->buf + migf->head, len)) {
 		ret = -EFAULT;
 		goto out;
 	}
-	migf->pos += len;
+	migf->head += len;
+	migf->len -= len;
+	migf->consumed += len;
 	ret = len;
 out:
 	mutex_unlock(&migf->lock);
 	return ret;
 }
 
+/* VFIO_MIG_GET_PRECOPY_INFO (include/uapi/linux/vfio.h) */
+static long ice_vfio_save_ioctl(struct file *filp, unsigned int cmd, unsigned long arg)
+{
+	const unsigned long minsz = offsetofend(struct vfio_precopy_info, dirty_bytes);
+	struct ice_vfio_migf *migf = filp->private_data;
+	struct ice_vfio_pci_device *ivdev = migf->ivdev;
+	struct vfio_precopy_info info;
+	ssize_t pending = 0;
+	long ret = 0;
+
+	if (cmd != VFIO_MIG_GET_PRECOPY_INFO)
+		return -ENOTTY;
+	if (copy_from_user(&info, (void __user *)arg, minsz))
+		return -EFAULT;
+	if (info.argsz < minsz)
+		return -EINVAL;
+
+	mutex_lock(&ivdev->state_mutex);
+	mutex_lock(&migf->lock);
+	if (migf->disabled) {
+		ret = -ENODEV;
+	} else if (!ice_vfio_is_precopy(ivdev->mig_state)) {
+		ret = -EINVAL;
+	} else {
+		u64 initial = migf->consumed < migf->initial_len ?
+			      migf->initial_len - migf->consumed : 0;
+
+		initial = min_t(u64, initial, migf->len);
+		pending = ice_vfio_precopy_pending(ivdev, migf);
+		if (pending < 0) {
+			ret = pending;
+		} else {
+			info.flags = 0;
+			info.initial_bytes = initial;
+			info.dirty_bytes = migf->len - initial + pending;
+		}
+	}
+	mutex_unlock(&migf->lock);
+	ice_vfio_state_mutex_unlock(ivdev);
+	if (ret)
+		return ret;
+	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
+}
+
+/*
+ * Check the PRE_COPY previews at the front of a resume buffer as soon as
+ * each is complete, so an incompatible source is refused before the
+ * switchover; stop at the final stream. Caller holds state_mutex and
+ * migf->lock.
+ */
+static int ice_vfio_resume_previews(struct ice_vfio_pci_device *ivdev,
+				    struct ice_vfio_migf *migf)
+{
+	struct pci_dev *pdev = ivdev->core_device.pdev;
+	struct icemig_stream_err err = {};
+	u32 total, flags;
+	int ret;
+
+	while (migf->len) {
+		ret = icemig_stream_frame(migf->buf + migf->head, migf->len, &total, &flags,
+					  &err);
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret) {
+			pci_err(pdev, "device state rejected: %s at byte %zu\n", err.what,
+				migf->head + err.offset);
+			return ret;
+		}
+		if (!(flags & ICEMIG_STREAM_F_PRECOPY) || total > migf->len)
+			return 0;
+		ret = ice_vfio_check_stream(ivdev, migf->buf + migf->head, total,
+					    "device state preview");
+		if (ret)
+			return ret;
+		migf->head += total;
+		migf->len -= total;
+	}
+	return 0;
+}
+
 static ssize_t ice_vfio_resume_write(struct file *filp, const char __user *buf,
 				     size_t len, loff_t *pos)
 {
 	struct ice_vfio_migf *migf = filp->private_data;
+	struct ice_vfio_pci_device *ivdev = migf->ivdev;
 	ssize_t ret;
 
 	if (pos)
@@ -256,6 +470,14 @@ static ssize_t ice_vfio_resume_write(struct file *filp, const char __user *buf,
 	if (migf->disabled) {
 		ret = -ENODEV;
 		goto out;
+	}
+	if (migf->error) {
+		ret = -EINVAL;
+		goto out;
+	}
+	if (migf->head) {
+		memmove(migf->buf, migf->buf + migf->head, migf->len);
+		migf->head = 0;
 	}
 	/* A stream is at most ICEMIG_STREAM_MAX_LEN bytes (Contract 1). */
 	if (len > migf->size - migf->len) {
@@ -267,7 +489,16 @@ static ssize_t ice_vfio_resume_write(struct file *filp, const char __user *buf,
 		goto out;
 	}
 	migf->len += len;
-	ret = len;
+	mutex_unlock(&migf->lock);
+
+	mutex_lock(&ivdev->state_mutex);
+	mutex_lock(&migf->lock);
+	ret = migf->disabled ? -ENODEV : ice_vfio_resume_previews(ivdev, migf);
+	if (ret && ret != -ENODEV)
+		migf->error = true;
+	mutex_unlock(&migf->lock);
+	ice_vfio_state_mutex_unlock(ivdev);
+	return ret ? ret : len;
 out:
 	mutex_unlock(&migf->lock);
 	return ret;
@@ -276,6 +507,8 @@ out:
 static const struct file_operations ice_vfio_save_fops = {
 	.owner = THIS_MODULE,
 	.read = ice_vfio_save_read,
+	.unlocked_ioctl = ice_vfio_save_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
 	.release = ice_vfio_migf_release,
 };
 
@@ -285,7 +518,8 @@ static const struct file_operations ice_vfio_resume_fops = {
 	.release = ice_vfio_migf_release,
 };
 
-static struct ice_vfio_migf *ice_vfio_migf_create(const struct file_operations *fops,
+static struct ice_vfio_migf *ice_vfio_migf_create(struct ice_vfio_pci_device *ivdev,
+						  const struct file_operations *fops,
 						  int flags, size_t size)
 {
 	struct ice_vfio_migf *migf;
@@ -300,6 +534,7 @@ static struct ice_vfio_migf *ice_vfio_migf_create(const struct file_operations *
 		return ERR_PTR(-ENOMEM);
 	}
 	migf->size = size;
+	migf->ivdev = ivdev;
 	mutex_init(&migf->lock);
 
 	filp = anon_inode_getfile("ice_vfio_mig", fops, migf, flags);
@@ -309,7 +544,9 @@ static struct ice_vfio_migf *ice_vfio_migf_create(const struct file_operations *
 		kfree(migf);
 		return ERR_CAST(filp);
 	}
-	/* No positional I/O on a migration stream (uAPI: "stream" files). */
+	/* Keeps @ivdev's memory (and its state_mutex) until release. */
+	get_device(&ivdev->core_device.vdev.device);
+	/* No positional I/O on a migration stream. */
 	stream_open(filp->f_inode, filp);
 	migf->filp = filp;
 	/* One reference for user space (the fd), one kept by the driver. */
@@ -321,8 +558,8 @@ static void ice_vfio_migf_disable(struct ice_vfio_migf *migf)
 {
 	mutex_lock(&migf->lock);
 	migf->disabled = true;
+	migf->head = 0;
 	migf->len = 0;
-	migf->pos = 0;
 	mutex_unlock(&migf->lock);
 	fput(migf->filp);
 }
@@ -366,41 +603,66 @@ again:
 	spin_unlock(&ivdev->reset_lock);
 }
 
-static struct file *ice_vfio_save_begin(struct ice_vfio_pci_device *ivdev)
+/* A new save file holding a first stream (a PRE_COPY preview or final). */
+static struct file *ice_vfio_save_begin(struct ice_vfio_pci_device *ivdev, u32 flags)
 {
-	const struct icemig_provider_ops *ops = ivdev->prov->ops;
 	struct ice_vfio_migf *migf;
-	ssize_t size, n;
+	int ret;
 
-	size = ops->save_size(ivdev->prov_vf);
-	if (size < 0)
-		return ERR_PTR(size);
-	if (!size || size > ICEMIG_STREAM_MAX_LEN)
-		return ERR_PTR(-EIO);
-
-	migf = ice_vfio_migf_create(&ice_vfio_save_fops, O_RDONLY, size);
+	migf = ice_vfio_migf_create(ivdev, &ice_vfio_save_fops, O_RDONLY,
+				    2 * ICEMIG_STREAM_MAX_LEN);
 	if (IS_ERR(migf))
 		return ERR_CAST(migf);
-
-	/* Not yet visible to user space: no need for migf->lock. */
-	n = ops->save(ivdev->prov_vf, migf->buf, migf->size);
-	if (n < 0) {
+	/* Not yet visible to user space, the lock only documents intent. */
+	mutex_lock(&migf->lock);
+	ret = ice_vfio_migf_append(ivdev, migf, flags);
+	mutex_unlock(&migf->lock);
+	if (ret) {
 		fput(migf->filp);
 		fput(migf->filp);
-		return ERR_PTR(n);
+		return ERR_PTR(ret);
 	}
-	migf->len = n;
 	ivdev->saving_migf = migf;
 	return migf->filp;
+}
+
+/* PRE_COPY_P2P -> STOP_COPY: the final stream follows on the same file. */
+static int ice_vfio_save_final(struct ice_vfio_pci_device *ivdev)
+{
+	struct ice_vfio_migf *migf = ivdev->saving_migf;
+	int ret;
+
+	mutex_lock(&migf->lock);
+	ret = migf->disabled ? -ENODEV : ice_vfio_migf_append(ivdev, migf, 0);
+	mutex_unlock(&migf->lock);
+	return ret;
 }
 
 static int ice_vfio_resume_end(struct ice_vfio_pci_device *ivdev)
 {
 	struct ice_vfio_migf *migf = ivdev->resuming_migf;
+	struct pci_dev *pdev = ivdev->core_device.pdev;
+	struct icemig_stream_err err = {};
+	u32 total = 0, flags = 0;
 	int ret;
 
 	mutex_lock(&migf->lock);
-	ret = ivdev->prov->ops->load(ivdev->prov_vf, migf->buf, migf->len);
+	ret = migf->error ? -EINVAL : ice_vfio_resume_previews(ivdev, migf);
+	if (ret)
+		goto out;
+	ret = icemig_stream_frame(migf->buf + migf->head, migf->len, &total, &flags, &err);
+	if (ret || (flags & ICEMIG_STREAM_F_PRECOPY) || total != migf->len) {
+		pci_err(pdev, "device state rejected: %s (%zu bytes received after the previews)\n",
+			ret == -EAGAIN || !migf->len ? "no final stream" :
+			ret ? err.what : total > migf->len ? "truncated" : "trailing bytes",
+			migf->len);
+		ret = -EINVAL;
+		goto out;
+	}
+	ret = ice_vfio_check_stream(ivdev, migf->buf + migf->head, total, "device state");
+	if (!ret)
+		ret = ivdev->prov->ops->load(ivdev->prov_vf, migf->buf + migf->head, total);
+out:
 	mutex_unlock(&migf->lock);
 	return ret;
 }
@@ -414,11 +676,14 @@ static struct file *ice_vfio_step(struct ice_vfio_pci_device *ivdev,
 	struct ice_vfio_migf *migf;
 	int ret;
 
-	if (cur == VFIO_DEVICE_STATE_RUNNING && new == VFIO_DEVICE_STATE_RUNNING_P2P) {
+	/* Leaving or entering RUNNING: stop or restart the VF. */
+	if ((cur == VFIO_DEVICE_STATE_RUNNING && new == VFIO_DEVICE_STATE_RUNNING_P2P) ||
+	    (cur == VFIO_DEVICE_STATE_PRE_COPY && new == VFIO_DEVICE_STATE_PRE_COPY_P2P)) {
 		ret = ops->suspend(ivdev->prov_vf);
 		return ret ? ERR_PTR(ret) : NULL;
 	}
-	if (cur == VFIO_DEVICE_STATE_RUNNING_P2P && new == VFIO_DEVICE_STATE_RUNNING) {
+	if ((cur == VFIO_DEVICE_STATE_RUNNING_P2P && new == VFIO_DEVICE_STATE_RUNNING) ||
+	    (cur == VFIO_DEVICE_STATE_PRE_COPY_P2P && new == VFIO_DEVICE_STATE_PRE_COPY)) {
 		ret = ops->resume(ivdev->prov_vf);
 		return ret ? ERR_PTR(ret) : NULL;
 	}
@@ -426,14 +691,23 @@ static struct file *ice_vfio_step(struct ice_vfio_pci_device *ivdev,
 	if ((cur == VFIO_DEVICE_STATE_RUNNING_P2P && new == VFIO_DEVICE_STATE_STOP) ||
 	    (cur == VFIO_DEVICE_STATE_STOP && new == VFIO_DEVICE_STATE_RUNNING_P2P))
 		return NULL;
-	if (cur == VFIO_DEVICE_STATE_STOP && new == VFIO_DEVICE_STATE_STOP_COPY)
-		return ice_vfio_save_begin(ivdev);
-	if (cur == VFIO_DEVICE_STATE_STOP_COPY && new == VFIO_DEVICE_STATE_STOP) {
+	if ((cur == VFIO_DEVICE_STATE_RUNNING && new == VFIO_DEVICE_STATE_PRE_COPY) ||
+	    (cur == VFIO_DEVICE_STATE_RUNNING_P2P && new == VFIO_DEVICE_STATE_PRE_COPY_P2P))
+		return ice_vfio_save_begin(ivdev, ICEMIG_STREAM_F_PRECOPY);
+	if ((cur == VFIO_DEVICE_STATE_PRE_COPY && new == VFIO_DEVICE_STATE_RUNNING) ||
+	    (cur == VFIO_DEVICE_STATE_PRE_COPY_P2P && new == VFIO_DEVICE_STATE_RUNNING_P2P) ||
+	    (cur == VFIO_DEVICE_STATE_STOP_COPY && new == VFIO_DEVICE_STATE_STOP)) {
 		ice_vfio_disable_fds(ivdev);
 		return NULL;
 	}
+	if (cur == VFIO_DEVICE_STATE_PRE_COPY_P2P && new == VFIO_DEVICE_STATE_STOP_COPY) {
+		ret = ice_vfio_save_final(ivdev);
+		return ret ? ERR_PTR(ret) : NULL;
+	}
+	if (cur == VFIO_DEVICE_STATE_STOP && new == VFIO_DEVICE_STATE_STOP_COPY)
+		return ice_vfio_save_begin(ivdev, 0);
 	if (cur == VFIO_DEVICE_STATE_STOP && new == VFIO_DEVICE_STATE_RESUMING) {
-		migf = ice_vfio_migf_create(&ice_vfio_resume_fops, O_WRONLY,
+		migf = ice_vfio_migf_create(ivdev, &ice_vfio_resume_fops, O_WRONLY,
 					    ICEMIG_STREAM_MAX_LEN);
 		if (IS_ERR(migf))
 			return ERR_CAST(migf);
@@ -473,8 +747,7 @@ static struct file *ice_vfio_set_device_state(struct vfio_device *vdev,
 		}
 		res = ice_vfio_step(ivdev, next);
 		if (IS_ERR(res)) {
-			dev_err(&ivdev->core_device.pdev->dev,
-				"migration arc %u -> %u failed: %ld\n",
+			pci_err(ivdev->core_device.pdev, "migration arc %u -> %u failed: %ld\n",
 				ivdev->mig_state, next, PTR_ERR(res));
 			ice_vfio_disable_fds(ivdev);
 			ivdev->mig_state = VFIO_DEVICE_STATE_ERROR;
@@ -503,6 +776,7 @@ static int ice_vfio_get_device_state(struct vfio_device *vdev,
 	return 0;
 }
 
+/* VFIO_DEVICE_FEATURE_MIG_DATA_SIZE: the final stream's real length. */
 static int ice_vfio_get_data_size(struct vfio_device *vdev,
 				  unsigned long *stop_copy_length)
 {
@@ -511,7 +785,7 @@ static int ice_vfio_get_data_size(struct vfio_device *vdev,
 
 	mutex_lock(&ivdev->state_mutex);
 	if (ivdev->prov_vf)
-		size = ivdev->prov->ops->save_size(ivdev->prov_vf);
+		size = ivdev->prov->ops->save_size(ivdev->prov_vf, 0);
 	ice_vfio_state_mutex_unlock(ivdev);
 	if (size < 0)
 		return size;
@@ -552,7 +826,8 @@ static int ice_vfio_pci_init_dev(struct vfio_device *core_vdev)
 		return 0;
 	}
 	ivdev->vf_id = vf_id;
-	core_vdev->migration_flags = VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P;
+	core_vdev->migration_flags = VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P |
+				     VFIO_MIGRATION_PRE_COPY;
 	core_vdev->mig_ops = &ice_vfio_pci_mig_ops;
 	pci_info(pdev, "VF %d of PF %s, migration provider %s\n", vf_id,
 		 pci_name(pci_physfn(pdev)), ivdev->prov->name);

@@ -12,6 +12,7 @@
 #ifdef __KERNEL__
 #include <linux/kernel.h>
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/string.h>
 #include <linux/crc32.h>
 #include <linux/module.h>
@@ -246,12 +247,14 @@ int icemig_state_check(const struct icemig_vf_state *st,
  * @st: state (num_qps must be in range, array counts within their
  *	maxima; the result is meaningful for states icemig_state_check()
  *	accepts)
+ * @flags: ICEMIG_STREAM_F_* the stream will carry
  * @size: out, stream length in bytes
  *
  * Return: 0, or -EINVAL if @st->num_qps is out of range.
  */
-int icemig_stream_size(const struct icemig_vf_state *st, __u32 *size)
+int icemig_stream_size(const struct icemig_vf_state *st, __u32 flags, __u32 *size)
 {
+	const bool stats = st->has_stats && !(flags & ICEMIG_STREAM_F_PRECOPY);
 	__u32 q;
 
 	if (st->num_qps < 1 || st->num_qps > ICEMIG_MAX_QP ||
@@ -261,7 +264,7 @@ int icemig_stream_size(const struct icemig_vf_state *st, __u32 *size)
 	q = st->num_qps * (__u32)sizeof(struct icemig_wire_queue);
 	*size = HDR_LEN + TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_vf_info)) +
 		2 * (TLV_LEN + ALIGN_UP(q));
-	if (st->has_stats)
+	if (stats)
 		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_stats));
 	if (st->num_msix_maps)
 		*size += TLV_LEN + ALIGN_UP(st->num_msix_maps *
@@ -399,20 +402,22 @@ static __u8 *put_extra(__u8 *p, const struct icemig_vf_state *st)
 /**
  * icemig_stream_encode() - serialize a VF state
  * @st: state, valid per icemig_state_check()
+ * @flags: ICEMIG_STREAM_F_*; a PRECOPY stream leaves out the statistics
  * @buf: output buffer
  * @size: size of @buf in bytes
  * @used: out, bytes written (== icemig_stream_size())
  *
- * Return: 0; -EINVAL if @st is invalid (nothing is emitted that the decoder
- * would refuse); -ENOSPC if @size is too small.
+ * Return: 0; -EINVAL if @st or @flags is invalid (nothing is emitted that
+ * the decoder would refuse); -ENOSPC if @size is too small.
  */
-int icemig_stream_encode(const struct icemig_vf_state *st, void *buf,
+int icemig_stream_encode(const struct icemig_vf_state *st, __u32 flags, void *buf,
 			 __u32 size, __u32 *used)
 {
 	struct icemig_stream_hdr hdr = {
 		.magic = cpu_to_le32(ICEMIG_STREAM_MAGIC),
 		.version_major = cpu_to_le16(ICEMIG_STREAM_VERSION_MAJOR),
 		.version_minor = cpu_to_le16(ICEMIG_STREAM_VERSION_MINOR),
+		.flags = cpu_to_le32(flags),
 	};
 	struct icemig_wire_vf_info vi = {
 		.trust = st->trust,
@@ -428,7 +433,8 @@ int icemig_stream_encode(const struct icemig_vf_state *st, void *buf,
 	__u8 *p = buf;
 	__u32 total;
 
-	if (icemig_state_check(st, NULL) || icemig_stream_size(st, &total))
+	if ((flags & ~ICEMIG_STREAM_F_ALL) || icemig_state_check(st, NULL) ||
+	    icemig_stream_size(st, flags, &total))
 		return -EINVAL;
 	if (total > size || total > ICEMIG_STREAM_MAX_LEN)
 		return -ENOSPC;
@@ -438,7 +444,7 @@ int icemig_stream_encode(const struct icemig_vf_state *st, void *buf,
 	p = put_tlv(p, ICEMIG_TLV_VF_INFO, ICEMIG_TLV_F_MANDATORY, &vi, sizeof(vi));
 	p = put_queues(p, ICEMIG_TLV_TXQ, st->txq, st->num_qps);
 	p = put_queues(p, ICEMIG_TLV_RXQ, st->rxq, st->num_qps);
-	if (st->has_stats) {
+	if (st->has_stats && !(flags & ICEMIG_STREAM_F_PRECOPY)) {
 		struct icemig_wire_stats ws = {
 			.rx_packets = cpu_to_le64(st->rx_packets),
 			.rx_bytes = cpu_to_le64(st->rx_bytes),
@@ -589,6 +595,45 @@ static int get_extra(const __u8 *val, __u32 len, __u32 off, __u16 type,
 }
 
 /**
+ * icemig_stream_frame() - check a stream header and get its length
+ * @buf: the first bytes of a stream (any alignment)
+ * @len: bytes available at @buf (may be less than the stream)
+ * @total: out, the stream's total length in bytes (header included)
+ * @flags: out, its ICEMIG_STREAM_F_* flags
+ * @err: optional, set to the offending header field
+ *
+ * Lets a receiver cut a byte sequence holding several streams into
+ * streams before decoding each with icemig_stream_decode().
+ *
+ * Return: 0; -EAGAIN if @len is shorter than a header; -EINVAL for a bad
+ * magic, major version, flags, reserved field or total length.
+ */
+int icemig_stream_frame(const void *buf, __u32 len, __u32 *total, __u32 *flags,
+			struct icemig_stream_err *err)
+{
+	struct icemig_stream_hdr hdr;
+	__u32 t;
+
+	if (len < HDR_LEN)
+		return -EAGAIN;
+	memcpy(&hdr, buf, HDR_LEN);
+	if (le32_to_cpu(hdr.magic) != ICEMIG_STREAM_MAGIC)
+		return fail(err, "hdr.magic", 0);
+	if (le16_to_cpu(hdr.version_major) != ICEMIG_STREAM_VERSION_MAJOR)
+		return fail(err, "hdr.version_major", 4);
+	if (le32_to_cpu(hdr.flags) & ~ICEMIG_STREAM_F_ALL)
+		return fail(err, "hdr.flags", 8);
+	if (hdr.reserved)
+		return fail(err, "hdr.reserved", 20);
+	t = le32_to_cpu(hdr.total_len);
+	if (t < HDR_LEN || t > ICEMIG_STREAM_MAX_LEN)
+		return fail(err, "hdr.total_len", 12);
+	*total = t;
+	*flags = le32_to_cpu(hdr.flags);
+	return 0;
+}
+
+/**
  * icemig_stream_decode() - validate and parse a stream
  * @buf: stream bytes (any alignment)
  * @len: bytes in @buf; must equal the header's total_len exactly
@@ -609,7 +654,7 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 {
 	const __u8 *b = buf;
 	struct icemig_stream_hdr hdr;
-	__u32 total, off, seen = 0, txmask = 0, rxmask = 0;
+	__u32 total, off, seen = 0, txmask = 0, rxmask = 0, flags;
 	int ret;
 
 	memset(st, 0, sizeof(*st));
@@ -617,18 +662,12 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 		return fail(err, "hdr.truncated", 0);
 	if (len > ICEMIG_STREAM_MAX_LEN)
 		return fail(err, "hdr.total_len.max", 0);
-	memcpy(&hdr, b, HDR_LEN);
-	if (le32_to_cpu(hdr.magic) != ICEMIG_STREAM_MAGIC)
-		return fail(err, "hdr.magic", 0);
-	if (le16_to_cpu(hdr.version_major) != ICEMIG_STREAM_VERSION_MAJOR)
-		return fail(err, "hdr.version_major", 4);
-	if (hdr.flags)
-		return fail(err, "hdr.flags", 8);
-	if (hdr.reserved)
-		return fail(err, "hdr.reserved", 20);
-	total = le32_to_cpu(hdr.total_len);
+	ret = icemig_stream_frame(b, len, &total, &flags, err);
+	if (ret)
+		return ret;
 	if (total != len)
 		return fail(err, "hdr.total_len", 12);
+	memcpy(&hdr, b, HDR_LEN);
 	if (le32_to_cpu(hdr.checksum) != icemig_crc32(b + HDR_LEN, total - HDR_LEN))
 		return fail(err, "hdr.checksum", 16);
 
@@ -738,3 +777,14 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 		return fail(err, "rxq.count", total);
 	return icemig_state_check(st, err);
 }
+
+#ifdef __KERNEL__
+/* Linked into ice_vfio_pci; providers use these through it. */
+EXPORT_SYMBOL_GPL(icemig_crc32);
+EXPORT_SYMBOL_GPL(icemig_state_check);
+EXPORT_SYMBOL_GPL(icemig_stream_size);
+EXPORT_SYMBOL_GPL(icemig_stream_encode);
+EXPORT_SYMBOL_GPL(icemig_stream_frame);
+EXPORT_SYMBOL_GPL(icemig_stream_decode);
+EXPORT_SYMBOL_GPL(icemig_tlv_type_name);
+#endif

@@ -33,15 +33,19 @@ struct icemig_compat;
  * @suspend: the VF leaves RUNNING: stop it so that its state no longer
  *	changes (RUNNING -> RUNNING_P2P). Returns 0 or -errno.
  * @resume: the VF enters RUNNING again (RUNNING_P2P -> RUNNING).
- * @save_size: bytes a @save made now would produce.
- * @save: serialize the suspended VF's state as an icemig stream into @buf
- *	(@size bytes). Returns the stream length or -errno (-ENOSPC if @size is
- *	too small).
- * @load: validate the whole stream in @buf (@len bytes), check the state
- *	it carries against the VF's own descriptor (icemig_compat_check()) and,
- *	only if both pass, apply it to the suspended VF. Returns 0, or -EINVAL
- *	for a bad or incompatible stream, with the VF unchanged and a
- *	message naming the field.
+ * @save_size: bytes a @save with @flags made now would produce.
+ * @save: serialize the VF's state as an icemig stream with header flags
+ *	@flags into @buf (@size bytes). Without ICEMIG_STREAM_F_PRECOPY the VF
+ *	is suspended and the stream is the final state; with it the VF may
+ *	be running and the stream is a preview of its configuration. Returns
+ *	the stream length or -errno (-ENOSPC if @size is too small).
+ * @config_gen: a number that changes whenever the VF's configuration (any
+ *	state but the statistics) changes; PRE_COPY reports a changed value
+ *	as dirty and sends a new preview.
+ * @load: apply the final stream in @buf (@len bytes) to the suspended VF.
+ *	ice_vfio_pci has already decoded it and checked it against the VF's
+ *	descriptor (icemig_compat_check()); the provider still validates what
+ *	it applies and refuses with -EINVAL, VF unchanged, what it cannot.
  * @reset: the VF was reset (FLR or VFIO_DEVICE_RESET); it is RUNNING
  *	again with its queues disabled.
  * @describe: fill the compatibility descriptor of VF @vf (open or not):
@@ -54,8 +58,9 @@ struct icemig_provider_ops {
 	void (*close)(void *h);
 	int (*suspend)(void *h);
 	int (*resume)(void *h);
-	ssize_t (*save_size)(void *h);
-	ssize_t (*save)(void *h, void *buf, size_t size);
+	ssize_t (*save_size)(void *h, u32 flags);
+	ssize_t (*save)(void *h, u32 flags, void *buf, size_t size);
+	u64 (*config_gen)(void *h);
 	int (*load)(void *h, const void *buf, size_t len);
 	void (*reset)(void *h);
 	int (*describe)(struct pci_dev *vf, struct icemig_compat *c);

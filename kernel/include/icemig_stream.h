@@ -55,7 +55,7 @@
  * @magic: ICEMIG_STREAM_MAGIC
  * @version_major: incompatible format changes
  * @version_minor: compatible additions (new optional records)
- * @flags: reserved, zero
+ * @flags: ICEMIG_STREAM_F_*; other bits zero
  * @total_len: bytes in the stream, this header included
  * @checksum: CRC-32 of the total_len - 24 bytes after the header
  * @reserved: zero
@@ -69,6 +69,14 @@ struct icemig_stream_hdr {
 	__le32 checksum;
 	__le32 reserved;
 };
+
+/*
+ * A PRE_COPY preview: the configuration of a still-running VF (no STATS).
+ * The destination validates it and checks compatibility as soon as it has
+ * arrived, and never applies it; the final stream (flag clear) follows.
+ */
+#define ICEMIG_STREAM_F_PRECOPY		0x0001u
+#define ICEMIG_STREAM_F_ALL		ICEMIG_STREAM_F_PRECOPY
 
 /* Record carries state the reader must understand to restore the VF. */
 #define ICEMIG_TLV_F_MANDATORY		0x0001u
@@ -343,9 +351,12 @@ struct icemig_stream_err {
  * any buffer. All lengths are bytes.
  */
 __u32 icemig_crc32(const void *buf, __u32 len);
-int icemig_stream_size(const struct icemig_vf_state *st, __u32 *size);
-int icemig_stream_encode(const struct icemig_vf_state *st, void *buf,
-			 __u32 size, __u32 *used);
+int icemig_stream_size(const struct icemig_vf_state *st, __u32 flags,
+		       __u32 *size);
+int icemig_stream_encode(const struct icemig_vf_state *st, __u32 flags,
+			 void *buf, __u32 size, __u32 *used);
+int icemig_stream_frame(const void *buf, __u32 len, __u32 *total,
+			__u32 *flags, struct icemig_stream_err *err);
 int icemig_stream_decode(const void *buf, __u32 len,
 			 struct icemig_vf_state *st,
 			 struct icemig_stream_err *err);

@@ -82,10 +82,10 @@ static uint8_t *make_stream(unsigned int nqp, uint32_t extra, uint32_t *len)
 	uint8_t *buf;
 
 	sample_state(&st, nqp);
-	assert_int_equal(icemig_stream_size(&st, &size), 0);
+	assert_int_equal(icemig_stream_size(&st, 0, &size), 0);
 	buf = calloc(1, size + extra);
 	assert_non_null(buf);
-	assert_int_equal(icemig_stream_encode(&st, buf, size, len), 0);
+	assert_int_equal(icemig_stream_encode(&st, 0, buf, size, len), 0);
 	assert_int_equal(*len, size);
 	return buf;
 }
@@ -130,7 +130,7 @@ static void test_roundtrip(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(nqps) / sizeof(nqps[0]); i++) {
 		sample_state(&in, nqps[i]);
-		assert_int_equal(icemig_stream_encode(&in, buf, sizeof(buf), &len), 0);
+		assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), 0);
 		assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
 		assert_memory_equal(&in, &out, sizeof(in));
 	}
@@ -146,7 +146,7 @@ static void test_roundtrip(void **state)
 		in.macs[i].addr[5] = i;
 	}
 	in.num_macs = ICEMIG_MAX_MAC_FILTERS;
-	assert_int_equal(icemig_stream_encode(&in, buf, sizeof(buf), &len), 0);
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), 0);
 	assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
 	assert_memory_equal(&in, &out, sizeof(in));
 }
@@ -159,7 +159,7 @@ static void test_encode_small_buffer(void **state)
 
 	(void)state;
 	sample_state(&st, 1);
-	assert_int_equal(icemig_stream_encode(&st, buf, sizeof(buf), &len), -ENOSPC);
+	assert_int_equal(icemig_stream_encode(&st, 0, buf, sizeof(buf), &len), -ENOSPC);
 }
 
 static void test_encode_refuses_invalid_state(void **state)
@@ -171,7 +171,7 @@ static void test_encode_refuses_invalid_state(void **state)
 	(void)state;
 	sample_state(&st, 1);
 	st.txq[0].head = st.txq[0].ring_len; /* head outside the ring */
-	assert_int_equal(icemig_stream_encode(&st, buf, sizeof(buf), &len), -EINVAL);
+	assert_int_equal(icemig_stream_encode(&st, 0, buf, sizeof(buf), &len), -EINVAL);
 }
 
 static void test_truncated(void **state)
@@ -483,7 +483,7 @@ static void test_bad_vlans(void **state)
 	st.vlans[0] = 10;
 	st.vlans[1] = 20;
 	st.num_vlans = 2;
-	assert_int_equal(icemig_stream_encode(&st, buf, sizeof(buf), &len), 0);
+	assert_int_equal(icemig_stream_encode(&st, 0, buf, sizeof(buf), &len), 0);
 	off = find_record(buf, len, ICEMIG_TLV_VLAN_FILTERS);
 	assert_int_not_equal(off, 0);
 	put16(buf + off + 8 + 2, 10); /* not increasing: duplicate */
@@ -498,6 +498,34 @@ static void test_bad_vlans(void **state)
 	buf[off + 8 + 3] = 0;
 	fix_crc(buf, len);
 	expect_reject(buf, len, "vlan_filters.len");
+}
+
+static void test_precopy_and_frame(void **state)
+{
+	struct icemig_vf_state in, out;
+	uint8_t buf[8192];
+	uint32_t len, full, total = 0, flags = 0;
+
+	(void)state;
+	sample_state(&in, 4);
+	assert_int_equal(icemig_stream_size(&in, 0, &full), 0);
+	assert_int_equal(icemig_stream_encode(&in, ICEMIG_STREAM_F_PRECOPY, buf,
+					      sizeof(buf), &len), 0);
+	/* A preview leaves the statistics out: one 32-byte record less. */
+	assert_int_equal(len, full - 40);
+	assert_int_equal(icemig_stream_frame(buf, 24, &total, &flags, NULL), 0);
+	assert_int_equal(total, len);
+	assert_int_equal(flags, ICEMIG_STREAM_F_PRECOPY);
+	assert_int_equal(icemig_stream_frame(buf, 23, &total, &flags, NULL), -EAGAIN);
+	assert_int_equal(icemig_stream_decode(buf, len, &out, NULL), 0);
+	in.has_stats = 0;
+	in.rx_packets = in.rx_bytes = in.tx_packets = in.tx_bytes = 0;
+	assert_memory_equal(&in, &out, sizeof(in));
+	/* Unknown header flags are refused by both. */
+	put32(buf + 8, 0x2);
+	assert_int_equal(icemig_stream_frame(buf, len, &total, &flags, NULL), -EINVAL);
+	expect_reject(buf, len, "hdr.flags");
+	assert_int_equal(icemig_stream_encode(&in, 0x2, buf, sizeof(buf), &len), -EINVAL);
 }
 
 int main(void)
@@ -523,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_bad_record_length),
 		cmocka_unit_test(test_bad_extra_records),
 		cmocka_unit_test(test_bad_vlans),
+		cmocka_unit_test(test_precopy_and_frame),
 	};
 
 	return cmocka_run_group_tests_name("stream codec", tests, NULL, NULL);
