@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include <libxml/parser.h>
+#include <libxml/xmlversion.h>
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
@@ -47,7 +48,12 @@ static void refuse_entity(void *ctx, const xmlChar *name, int type, const xmlCha
 	refuse_doctype(ctx, NULL, NULL, NULL);
 }
 
+/* libxml2 2.12 made the error argument const. */
+#if LIBXML_VERSION >= 21200
+static void silent_error(void *ctx, const xmlError *e)
+#else
 static void silent_error(void *ctx, xmlErrorPtr e)
+#endif
 {
 	(void)ctx;
 	(void)e;
@@ -63,8 +69,9 @@ static int parse_domain_xml(const char *xml, size_t len, xmlDocPtr *out, struct 
 {
 	struct parse_guard guard = { false };
 	xmlParserCtxtPtr ctxt;
+	const xmlError *e;
+	char msg[256];
 	xmlDocPtr doc;
-	xmlErrorPtr e;
 	xmlNodePtr root;
 	int r = 0;
 
@@ -94,11 +101,13 @@ static int parse_domain_xml(const char *xml, size_t len, xmlDocPtr *out, struct 
 	}
 	if (!doc || !ctxt->wellFormed) {
 		e = xmlCtxtGetLastError(ctxt);
-		if (e && e->message)
+		if (e && e->message) {
+			icemig_strlcpy(msg, e->message, sizeof(msg));
 			r = icemig_err_set(err, EINVAL, "domain XML: line %d: %s", e->line,
-					   icemig_chomp(e->message));
-		else
+					   icemig_chomp(msg));
+		} else {
 			r = icemig_err_set(err, EINVAL, "domain XML: not well-formed");
+		}
 		goto out;
 	}
 	if (doc->intSubset || doc->extSubset) {
