@@ -9,9 +9,9 @@
 # Every target that needs packages first runs scripts/install-deps, which
 # does nothing when everything is installed.
 
-SCENARIOS ?= vf-migrate
+SCENARIOS ?= uapi vf-migrate
 
-all: deps kernel helper
+all: deps kernel helper uapi-test
 
 deps:
 	@scripts/install-deps
@@ -21,6 +21,9 @@ kernel: deps
 
 helper: deps
 	$(MAKE) -C helper
+
+uapi-test: deps
+	$(MAKE) -C tests/uapi
 
 unit: deps helper
 	$(MAKE) -C tests/unit check
@@ -36,5 +39,6 @@ clean:
 	$(MAKE) -C kernel clean
 	$(MAKE) -C helper clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/uapi clean
 
-.PHONY: all deps kernel helper unit check demo clean
+.PHONY: all deps kernel helper uapi-test unit check demo clean

@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vfio_mig_test: the VFIO migration uAPI v2 (include/uapi/linux/vfio.h,
+ * "VFIO_DEVICE_FEATURE_MIGRATION" to "VFIO_MIG_GET_PRECOPY_INFO") exercised
+ * against two VFs bound to ice_vfio_pci whose PF has a provider. Runs
+ * inside a rig host (or on a real E810 host).
+ *
+ * Usage: vfio_mig_test VF-A VF-B [SIM-DEBUGFS-A SIM-DEBUGFS-B]
+ *   VF-A, VF-B   BDFs (DDDD:BB:DD.F) of two VFs bound to ice_vfio_pci, in
+ *                IOMMU groups of their own, not in use
+ *   SIM-*        the simulated provider's debugfs directories of the two
+ *                VFs (ice_mig_sim test device); the cross-VF state check
+ *                and the fault-driven checks need them and are skipped
+ *                without
+ *
+ * Prints one line per check and "N passed, N failed"; exit status 0 only
+ * if none failed. Skips (exit 0, "SKIP") when no VF can migrate.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/vfio.h>
+
+static int passed, failed;
+
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s - ", ok ? "ok" : "not ok");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "vfio_mig_test: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	exit(2);
+}
+
+static const char *state_name(uint32_t s)
+{
+	static const char *const names[] = { "ERROR", "STOP", "RUNNING", "STOP_COPY",
+					     "RESUMING", "RUNNING_P2P", "PRE_COPY",
+					     "PRE_COPY_P2P" };
+
+	return s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
+}
+
+struct vf {
+	const char *bdf;
+	const char *dbg;
+	int container, group, dev;
+};
+
+static void vf_open(struct vf *vf)
+{
+	char path[PATH_MAX], link[PATH_MAX / 2];
+	struct vfio_group_status gs = { .argsz = sizeof(gs) };
+	ssize_t n;
+	char *g;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu_group", vf->bdf);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		die("%s: no IOMMU group: %s", vf->bdf, strerror(errno));
+	link[n] = '\0';
+	g = strrchr(link, '/');
+	snprintf(path, sizeof(path), "/dev/vfio/%s", g ? g + 1 : link);
+
+	vf->container = open("/dev/vfio/vfio", O_RDWR);
+	if (vf->container < 0)
+		die("/dev/vfio/vfio: %s", strerror(errno));
+	vf->group = open(path, O_RDWR);
+	if (vf->group < 0)
+		die("%s: %s: %s", vf->bdf, path, strerror(errno));
+	if (ioctl(vf->group, VFIO_GROUP_GET_STATUS, &gs) || !(gs.flags & VFIO_GROUP_FLAGS_VIABLE))
+		die("%s: group %s not viable (other devices bound?)", vf->bdf, path);
+	if (ioctl(vf->group, VFIO_GROUP_SET_CONTAINER, &vf->container))
+		die("%s: VFIO_GROUP_SET_CONTAINER: %s", vf->bdf, strerror(errno));
+	if (ioctl(vf->container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		die("%s: VFIO_SET_IOMMU: %s", vf->bdf, strerror(errno));
+	vf->dev = ioctl(vf->group, VFIO_GROUP_GET_DEVICE_FD, vf->bdf);
+	if (vf->dev < 0)
+		die("%s: VFIO_GROUP_GET_DEVICE_FD: %s", vf->bdf, strerror(errno));
+}
+
+static int mig_flags(struct vf *vf, uint64_t *flags)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_migration m;
+	} buf = { .f = { .argsz = sizeof(buf),
+			 .flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIGRATION } };
+
+	if (ioctl(vf->dev, VFIO_DEVICE_FEATURE, &buf))
+		return -errno;
+	*flags = buf.m.flags;
+	return 0;
+}
+
+/* Set the state; returns 0 and the data fd (or -1) in *fd, or -errno. */
+static int set_state(struct vf *vf, uint32_t state, int *fd)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_mig_state m;
+	} buf = { .f = { .argsz = sizeof(buf),
+			 .flags = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE },
+		  .m = { .device_state = state } };
+
+	if (ioctl(vf->dev, VFIO_DEVICE_FEATURE, &buf))
+		return -errno;
+	if (fd)
+		*fd = buf.m.data_fd;
+	else if (buf.m.data_fd >= 0)
+		close(buf.m.data_fd);
+	return 0;
+}
+
+static int get_state(struct vf *vf, uint32_t *state)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_mig_state m;
+	} buf = { .f = { .argsz = sizeof(buf),
+			 .flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DEVICE_STATE } };
+
+	if (ioctl(vf->dev, VFIO_DEVICE_FEATURE, &buf))
+		return -errno;
+	*state = buf.m.device_state;
+	return 0;
+}
+
+static int reset(struct vf *vf)
+{
+	return ioctl(vf->dev, VFIO_DEVICE_RESET) ? -errno : 0;
+}
+
+/* Back to RUNNING from wherever the device is (a reset leaves ERROR). */
+static void to_running(struct vf *vf)
+{
+	uint32_t s = 0;
+
+	if (get_state(vf, &s) || s == VFIO_DEVICE_STATE_ERROR)
+		reset(vf);
+	set_state(vf, VFIO_DEVICE_STATE_RUNNING, NULL);
+}
+
+static bool yields_fd(uint32_t from, uint32_t to)
+{
+	/* A new data file comes with STOP_COPY, RESUMING and entering PRE_COPY. */
+	switch (to) {
+	case VFIO_DEVICE_STATE_RESUMING:
+		return true;
+	case VFIO_DEVICE_STATE_STOP_COPY:
+		return from != VFIO_DEVICE_STATE_PRE_COPY && from != VFIO_DEVICE_STATE_PRE_COPY_P2P;
+	case VFIO_DEVICE_STATE_PRE_COPY:
+	case VFIO_DEVICE_STATE_PRE_COPY_P2P:
+		return from != VFIO_DEVICE_STATE_PRE_COPY && from != VFIO_DEVICE_STATE_PRE_COPY_P2P;
+	}
+	return false;
+}
+
+static void test_fsm(struct vf *vf)
+{
+	static const uint32_t states[] = {
+		VFIO_DEVICE_STATE_STOP, VFIO_DEVICE_STATE_RUNNING, VFIO_DEVICE_STATE_STOP_COPY,
+		VFIO_DEVICE_STATE_RESUMING, VFIO_DEVICE_STATE_RUNNING_P2P,
+		VFIO_DEVICE_STATE_PRE_COPY, VFIO_DEVICE_STATE_PRE_COPY_P2P,
+	};
+	const unsigned int n = sizeof(states) / sizeof(states[0]);
+	unsigned int i, j, bad = 0, total = 0;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < n; j++) {
+			uint32_t from = states[i], to = states[j], now = 0;
+			int fd = -1, fd2 = -1, ret;
+
+			to_running(vf);
+			ret = set_state(vf, from, &fd);
+			if (ret) {
+				printf("# %s: cannot reach %s: %d\n", vf->bdf, state_name(from), ret);
+				bad++;
+				total++;
+				continue;
+			}
+			ret = set_state(vf, to, &fd2);
+			total++;
+			/*
+			 * Every pair is reachable with STOP_COPY|P2|PRE_COPY
+			 * (the core walks the arcs). From RESUMING the walk
+			 * loads what was written: nothing, which the driver
+			 * refuses with EINVAL and ERROR, unless to == from.
+			 */
+			if (from == VFIO_DEVICE_STATE_RESUMING && to != from) {
+				if (ret != -EINVAL || get_state(vf, &now) ||
+				    now != VFIO_DEVICE_STATE_ERROR) {
+					printf("# %s -> %s: %d, state %s; want EINVAL, ERROR\n",
+					       state_name(from), state_name(to), ret, state_name(now));
+					bad++;
+				}
+			} else if (ret || get_state(vf, &now) || now != to ||
+				   (to != from && (fd2 >= 0) != yields_fd(from, to))) {
+				printf("# %s -> %s: %d, state %s, data fd %d\n", state_name(from),
+				       state_name(to), ret, state_name(now), fd2);
+				bad++;
+			}
+			if (fd >= 0)
+				close(fd);
+			if (fd2 >= 0)
+				close(fd2);
+		}
+	}
+	check(!bad, "%s: %u of %u state pairs as the uAPI defines", vf->bdf, total - bad, total);
+
+	to_running(vf);
+	check(set_state(vf, VFIO_DEVICE_STATE_ERROR, NULL) == -EINVAL,
+	      "%s: setting ERROR is refused with EINVAL", vf->bdf);
+}
+
+static ssize_t read_all(int fd, uint8_t *buf, size_t size, size_t chunk)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	for (;;) {
+		size_t want = size - got < chunk ? size - got : chunk;
+
+		if (!want)
+			return -ENOSPC;
+		n = read(fd, buf + got, want);
+		if (n < 0)
+			return -errno;
+		if (!n)
+			return got;
+		got += n;
+	}
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len, size_t chunk)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = write(fd, buf + done, len - done < chunk ? len - done : chunk);
+		if (n < 0)
+			return -errno;
+		done += n;
+	}
+	return 0;
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+	static char buf[4][16384];
+	static int slot;
+	char path[PATH_MAX + 32];
+	char *b = buf[slot++ % 4];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	n = read(fd, b, sizeof(buf[0]) - 1);
+	close(fd);
+	b[n > 0 ? n : 0] = '\0';
+	return b;
+}
+
+static void spit(const char *dir, const char *name, const char *text)
+{
+	char path[PATH_MAX + 32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		die("%s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* Save A in STOP_COPY, resume into B, compare (both end in STOP). */
+static size_t save_state(struct vf *a, uint8_t *buf, size_t size, size_t chunk)
+{
+	ssize_t n;
+	int fd = -1;
+
+	to_running(a);
+	if (set_state(a, VFIO_DEVICE_STATE_STOP_COPY, &fd) || fd < 0)
+		return 0;
+	n = read_all(fd, buf, size, chunk);
+	close(fd);
+	set_state(a, VFIO_DEVICE_STATE_STOP, NULL);
+	return n > 0 ? (size_t)n : 0;
+}
+
+static int load_state(struct vf *b, const uint8_t *buf, size_t len, size_t chunk)
+{
+	int fd = -1, ret;
+
+	to_running(b);
+	if (set_state(b, VFIO_DEVICE_STATE_RESUMING, &fd) || fd < 0)
+		return -EIO;
+	ret = write_all(fd, buf, len, chunk);
+	close(fd);
+	if (ret)
+		return ret;
+	return set_state(b, VFIO_DEVICE_STATE_STOP, NULL);
+}
+
+static void test_save_resume(struct vf *a, struct vf *b)
+{
+	static uint8_t buf[1 << 17];
+	char sa[16384];
+	size_t len;
+
+	if (a->dbg) {
+		spit(a->dbg, "state",
+		     "mac=52:54:00:12:34:56 trust=1 port_vlan=42 num_qps=4 num_msix=5 "
+		     "txq0=0x10000:512:1:2:1 txq1=0x20000:512:3:4:1 txq2=0x30000:256:5:6:1 "
+		     "txq3=0x40000:1024:7:8:1 rxq0=0x50000:512:1:2:2048:1 "
+		     "rxq1=0x60000:512:3:4:2048:1 rxq2=0x70000:512:5:6:2048:1 "
+		     "rxq3=0x80000:512:7:8:2048:1 num_msix_maps=2 msix0=0:0:0:3:3 "
+		     "msix1=1:0xf:0xf:0:1 mac_filters=52:54:00:12:34:56/1 "
+		     "vlan_filters=10,20-35 mbx=6:64:1:1:64:2:3 rx_packets=777");
+	}
+	/* One byte at a time: short reads are fine. */
+	len = save_state(a, buf, sizeof(buf), 1);
+	check(len > 24, "%s: STOP_COPY stream read 1 byte per read(): %zu bytes", a->bdf, len);
+	if (a->dbg)
+		snprintf(sa, sizeof(sa), "%s", slurp(a->dbg, "state"));
+	/* And written 3 bytes at a time: short writes are fine. */
+	check(load_state(b, buf, len, 3) == 0, "%s: stream of %s loaded through RESUMING",
+	      b->bdf, a->bdf);
+	if (a->dbg && b->dbg) {
+		const char *sb = slurp(b->dbg, "state");
+
+		check(!strcmp(sa, sb), "%s and %s: simulated state byte-equal after save/resume",
+		      a->bdf, b->bdf);
+		if (strcmp(sa, sb))
+			printf("# source:\n%s# destination:\n%s", sa, sb);
+	}
+	to_running(a);
+	to_running(b);
+}
+
+static void test_data_file_semantics(struct vf *a)
+{
+	struct vfio_precopy_info info = { .argsz = sizeof(info) };
+	uint8_t buf[65536];
+	ssize_t n;
+	int fd = -1;
+	uint32_t s = 0;
+
+	to_running(a);
+	check(set_state(a, VFIO_DEVICE_STATE_PRE_COPY, &fd) == 0 && fd >= 0,
+	      "%s: RUNNING -> PRE_COPY gives a data fd", a->bdf);
+	if (fd < 0)
+		return;
+	check(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info) == 0 && info.initial_bytes > 24 &&
+	      info.dirty_bytes == 0,
+	      "%s: PRECOPY_INFO initial %llu bytes, dirty %llu", a->bdf,
+	      (unsigned long long)info.initial_bytes, (unsigned long long)info.dirty_bytes);
+	check(pread(fd, buf, 8, 0) < 0 && errno == ESPIPE, "%s: pread refused (ESPIPE)", a->bdf);
+	check(lseek(fd, 0, SEEK_SET) < 0 && errno == ESPIPE, "%s: lseek refused (ESPIPE)",
+	      a->bdf);
+	n = read_all(fd, buf, sizeof(buf), 7);
+	check(n == -ENOMSG, "%s: PRE_COPY read to a temporary end of stream: ENOMSG (%zd)",
+	      a->bdf, n);
+	info = (struct vfio_precopy_info){ .argsz = sizeof(info) };
+	check(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info) == 0 && info.initial_bytes == 0 &&
+	      info.dirty_bytes == 0, "%s: PRECOPY_INFO after reading: initial %llu, dirty %llu",
+	      a->bdf, (unsigned long long)info.initial_bytes, (unsigned long long)info.dirty_bytes);
+	if (a->dbg) {
+		spit(a->dbg, "state", "port_vlan=7");
+		info = (struct vfio_precopy_info){ .argsz = sizeof(info) };
+		check(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info) == 0 && info.dirty_bytes > 24,
+		      "%s: a configuration change shows as dirty: %llu bytes", a->bdf,
+		      (unsigned long long)info.dirty_bytes);
+		n = read(fd, buf, sizeof(buf));
+		check(n > 24 && (uint64_t)n == info.dirty_bytes,
+		      "%s: the new preview reads as %zd bytes", a->bdf, n);
+	}
+	check(set_state(a, VFIO_DEVICE_STATE_STOP_COPY, NULL) == 0,
+	      "%s: PRE_COPY -> STOP_COPY keeps the same data fd", a->bdf);
+	n = read_all(fd, buf, sizeof(buf), 4096);
+	check(n > 24, "%s: final stream then end of stream (read 0): %zd bytes", a->bdf, n);
+	info = (struct vfio_precopy_info){ .argsz = sizeof(info) };
+	check(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info) < 0 && errno == EINVAL,
+	      "%s: PRECOPY_INFO outside PRE_COPY: EINVAL", a->bdf);
+	check(set_state(a, VFIO_DEVICE_STATE_STOP, NULL) == 0 && read(fd, buf, 1) < 0 &&
+	      errno == ENODEV, "%s: data fd disabled after STOP_COPY -> STOP (ENODEV)", a->bdf);
+	close(fd);
+
+	/* A reset while a data file is open: RUNNING, file disabled. */
+	to_running(a);
+	fd = -1;
+	set_state(a, VFIO_DEVICE_STATE_STOP_COPY, &fd);
+	check(reset(a) == 0 && get_state(a, &s) == 0 && s == VFIO_DEVICE_STATE_RUNNING,
+	      "%s: VFIO_DEVICE_RESET in STOP_COPY -> RUNNING (%s)", a->bdf, state_name(s));
+	check(fd >= 0 && read(fd, buf, 1) < 0 && errno == ENODEV,
+	      "%s: data fd disabled by the reset (ENODEV)", a->bdf);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void test_error_and_reset(struct vf *b)
+{
+	static const uint8_t junk[64] = "not an icemig stream";
+	int fd = -1;
+	uint32_t s = 0;
+
+	to_running(b);
+	set_state(b, VFIO_DEVICE_STATE_RESUMING, &fd);
+	check(fd >= 0 && write(fd, junk, sizeof(junk)) < 0 && errno == EINVAL,
+	      "%s: a stream with a bad magic is refused at write (EINVAL)", b->bdf);
+	check(set_state(b, VFIO_DEVICE_STATE_STOP, NULL) == -EINVAL && get_state(b, &s) == 0 &&
+	      s == VFIO_DEVICE_STATE_ERROR, "%s: RESUMING -> STOP then fails: ERROR", b->bdf);
+	if (fd >= 0)
+		close(fd);
+	check(set_state(b, VFIO_DEVICE_STATE_RUNNING, NULL) == -EINVAL,
+	      "%s: ERROR -> RUNNING refused without a reset", b->bdf);
+	check(reset(b) == 0 && get_state(b, &s) == 0 && s == VFIO_DEVICE_STATE_RUNNING,
+	      "%s: VFIO_DEVICE_RESET leaves ERROR for RUNNING (%s)", b->bdf, state_name(s));
+}
+
+int main(int argc, char **argv)
+{
+	struct vf a = { 0 }, b = { 0 };
+	uint64_t flags = 0;
+	const uint64_t want = VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P |
+			      VFIO_MIGRATION_PRE_COPY;
+
+	if (argc != 3 && argc != 5) {
+		fprintf(stderr, "usage: %s VF-A VF-B [SIM-DEBUGFS-A SIM-DEBUGFS-B]\n", argv[0]);
+		return 2;
+	}
+	a.bdf = argv[1];
+	b.bdf = argv[2];
+	if (argc == 5) {
+		a.dbg = argv[3];
+		b.dbg = argv[4];
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	vf_open(&a);
+	vf_open(&b);
+	if (mig_flags(&a, &flags) == -ENOTTY || !flags) {
+		printf("SKIP: %s advertises no migration (no provider for its PF)\n", a.bdf);
+		return 0;
+	}
+	check(flags == want, "%s: migration flags 0x%llx (STOP_COPY|P2P|PRE_COPY)", a.bdf,
+	      (unsigned long long)flags);
+
+	test_fsm(&a);
+	test_save_resume(&a, &b);
+	test_data_file_semantics(&a);
+	test_error_and_reset(&b);
+
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
