@@ -5,6 +5,7 @@
 #                 a VF, verifying the VF state on the destination (report)
 #   make check    unit tests, then the rig scenarios (boots the rig once)
 #   make unit     unit tests only (no rig)
+#   make fuzz     fuzz the stream decoder for FUZZ_SECONDS (default 60)
 #
 # Every target that needs packages first runs scripts/install-deps, which
 # does nothing when everything is installed.
@@ -24,12 +25,20 @@ helper: deps
 
 uapi-test: deps
 	$(MAKE) -C tests/uapi
+	$(MAKE) -C tests/fuzz seeds
+
+# libFuzzer over the stream decoder and the descriptor: FUZZ_SECONDS=N
+fuzz: deps
+	$(MAKE) -C tests/fuzz run
+
+fuzz-check: deps
+	$(MAKE) -C tests/fuzz check FUZZ_SECONDS=60
 
 unit: deps helper
 	$(MAKE) -C tests/unit check
 	$(MAKE) -C helper check
 
-check: all unit
+check: all unit fuzz-check
 	tests/run-rig.sh $(SCENARIOS)
 
 demo: all
@@ -40,5 +49,6 @@ clean:
 	$(MAKE) -C helper clean
 	$(MAKE) -C tests/unit clean
 	$(MAKE) -C tests/uapi clean
+	$(MAKE) -C tests/fuzz clean
 
-.PHONY: all deps kernel helper uapi-test unit check demo clean
+.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check demo clean

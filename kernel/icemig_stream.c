@@ -654,7 +654,7 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 {
 	const __u8 *b = buf;
 	struct icemig_stream_hdr hdr;
-	__u32 total, off, seen = 0, txmask = 0, rxmask = 0, flags;
+	__u32 total, off, seen = 0, txmask = 0, rxmask = 0, sflags;
 	int ret;
 
 	memset(st, 0, sizeof(*st));
@@ -662,7 +662,7 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 		return fail(err, "hdr.truncated", 0);
 	if (len > ICEMIG_STREAM_MAX_LEN)
 		return fail(err, "hdr.total_len.max", 0);
-	ret = icemig_stream_frame(b, len, &total, &flags, err);
+	ret = icemig_stream_frame(b, len, &total, &sflags, err);
 	if (ret)
 		return ret;
 	if (total != len)
@@ -686,6 +686,8 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 		vlen = le32_to_cpu(t.len);
 		if (flags & ~ICEMIG_TLV_F_MANDATORY)
 			return fail(err, "tlv.flags", off);
+		if (!type)	/* reserved: zero bytes are never a record */
+			return fail(err, "tlv.type.zero", off);
 		if (vlen > total - off - TLV_LEN)
 			return fail(err, "tlv.len", off);
 		padded = ALIGN_UP(vlen);
@@ -737,6 +739,9 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 
 			if (vlen != sizeof(ws))
 				return fail(err, "stats.len", off);
+			/* Previews carry no statistics (they still change). */
+			if (sflags & ICEMIG_STREAM_F_PRECOPY)
+				return fail(err, "stats.precopy", off);
 			memcpy(&ws, val, sizeof(ws));
 			st->rx_packets = le64_to_cpu(ws.rx_packets);
 			st->rx_bytes = le64_to_cpu(ws.rx_bytes);

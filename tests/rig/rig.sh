@@ -187,7 +187,7 @@ start_host() { # start_host RUNDIR HOST KERNEL INITRD
 	# (its VFs are what matters, not its wire).
 	setsid qemu-system-x86_64 \
 		-name "icemig-rig-$h" \
-		-accel tcg -cpu max -smp "$SMP" -m "$MEM" \
+		-accel tcg -cpu "${RIG_CPU:-qemu64}" -smp "$SMP" -m "$MEM" \
 		-machine q35,kernel-irqchip=split \
 		-device intel-iommu,intremap=on,caching-mode=on \
 		-nodefaults -display none -no-reboot \

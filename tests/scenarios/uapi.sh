@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Scenario: the VFIO migration uAPI test program (tests/uapi/vfio_mig_test)
-# against two VFs bound to ice_vfio_pci on h2, then dmesg must hold no
-# WARN, BUG or lockdep report from the run.
+# against two VFs bound to ice_vfio_pci on h2, then the malformed-stream
+# corpus (tests/fuzz/gen_corpus) written into RESUMING; dmesg must hold no
+# WARN, BUG or lockdep report from the run. (Debian's kernel is built
+# without lockdep, so only a kernel built with it can report one.)
 #
 # Usage: RIG_RUN=DIR uapi.sh      (the rig in DIR must be up)
 set -euo pipefail
@@ -17,6 +19,11 @@ step "vfio_mig_test on h2"
 rx h2 '"$RIG_PROJECT/tests/uapi/vfio_mig_test" "$(vf_bdf 0)" "$(vf_bdf 1)" \
 	"$(vf_dbg "$(vf_bdf 0)")" "$(vf_dbg "$(vf_bdf 1)")"' ||
 	fail "vfio_mig_test reported failures"
+
+step "malformed streams into RESUMING on h2"
+rx h2 '"$RIG_PROJECT/tests/uapi/vfio_mig_test" --corpus "$RIG_PROJECT/tests/fuzz/seeds" \
+	"$(vf_bdf 1)" "$(vf_dbg "$(vf_bdf 1)")"' ||
+	fail "a malformed stream was not refused cleanly"
 
 step "dmesg after the run"
 bad=$(rx h2 "dmesg | tail -n +$((mark + 1)) | grep -E 'WARNING:|BUG:|Oops|possible circular locking|possible recursive locking|INFO: task .* blocked' || true")

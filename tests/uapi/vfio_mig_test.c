@@ -6,12 +6,18 @@
  * inside a rig host (or on a real E810 host).
  *
  * Usage: vfio_mig_test VF-A VF-B [SIM-DEBUGFS-A SIM-DEBUGFS-B]
+ *        vfio_mig_test --corpus DIR VF SIM-DEBUGFS
  *   VF-A, VF-B   BDFs (DDDD:BB:DD.F) of two VFs bound to ice_vfio_pci, in
  *                IOMMU groups of their own, not in use
  *   SIM-*        the simulated provider's debugfs directories of the two
  *                VFs (ice_mig_sim test device); the cross-VF state check
  *                and the fault-driven checks need them and are skipped
  *                without
+ *
+ * --corpus writes every DIR/bad-* stream (tests/fuzz/gen_corpus) into
+ * RESUMING: each must be refused with EINVAL (at write() or at RESUMING ->
+ * STOP), leave the VF's simulated state unchanged, and the device must
+ * recover with a reset.
  *
  * Prints one line per check and "N passed, N failed"; exit status 0 only
  * if none failed. Skips (exit 0, "SKIP") when no VF can migrate.
@@ -26,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <dirent.h>
 #include <unistd.h>
 #include <linux/vfio.h>
 
@@ -448,6 +455,75 @@ static void test_error_and_reset(struct vf *b)
 	      "%s: VFIO_DEVICE_RESET leaves ERROR for RUNNING (%s)", b->bdf, state_name(s));
 }
 
+/* The state text without the statistics, which move while running. */
+static void config_text(const char *dbg, char *out, size_t size)
+{
+	const char *p = slurp(dbg, "state");
+	size_t n = 0;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+
+		if (strncmp(p, "rx_", 3) && strncmp(p, "tx_", 3) && strncmp(p, "running=", 8) &&
+		    n + len < size) {
+			memcpy(out + n, p, len);
+			n += len;
+		}
+		p += len;
+	}
+	out[n] = '\0';
+}
+
+static int run_corpus(const char *dir, struct vf *vf)
+{
+	static uint8_t buf[1 << 17];
+	static char before[16384], after[16384];
+	char path[PATH_MAX + 256];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int count = 0;
+
+	if (!d)
+		die("%s: %s", dir, strerror(errno));
+	while ((de = readdir(d))) {
+		int fd = -1, wret = 0, sret;
+		uint32_t s = 0;
+		ssize_t len;
+		FILE *f;
+
+		if (strncmp(de->d_name, "bad-", 4))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		f = fopen(path, "rb");
+		if (!f)
+			die("%s: %s", path, strerror(errno));
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+
+		to_running(vf);
+		config_text(vf->dbg, before, sizeof(before));
+		if (set_state(vf, VFIO_DEVICE_STATE_RESUMING, &fd) || fd < 0) {
+			check(false, "%s: %s: cannot enter RESUMING", vf->bdf, de->d_name);
+			continue;
+		}
+		wret = write_all(fd, buf, len, 4096);
+		sret = set_state(vf, VFIO_DEVICE_STATE_STOP, NULL);
+		close(fd);
+		config_text(vf->dbg, after, sizeof(after));
+		check((wret == -EINVAL || (!wret && sret == -EINVAL)) && !strcmp(before, after),
+		      "%s: %s (%zd bytes) refused with EINVAL at %s, VF unchanged", vf->bdf,
+		      de->d_name, len, wret ? "write" : "RESUMING -> STOP");
+		check(reset(vf) == 0 && get_state(vf, &s) == 0 && s == VFIO_DEVICE_STATE_RUNNING,
+		      "%s: recovers with a reset after %s", vf->bdf, de->d_name);
+		count++;
+	}
+	closedir(d);
+	check(count > 0, "%s: %d malformed streams tried", dir, count);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vf a = { 0 }, b = { 0 };
@@ -455,6 +531,13 @@ int main(int argc, char **argv)
 	const uint64_t want = VFIO_MIGRATION_STOP_COPY | VFIO_MIGRATION_P2P |
 			      VFIO_MIGRATION_PRE_COPY;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 5 && !strcmp(argv[1], "--corpus")) {
+		a.bdf = argv[3];
+		a.dbg = argv[4];
+		vf_open(&a);
+		return run_corpus(argv[2], &a);
+	}
 	if (argc != 3 && argc != 5) {
 		fprintf(stderr, "usage: %s VF-A VF-B [SIM-DEBUGFS-A SIM-DEBUGFS-B]\n", argv[0]);
 		return 2;

@@ -521,6 +521,17 @@ static void test_precopy_and_frame(void **state)
 	in.has_stats = 0;
 	in.rx_packets = in.rx_bytes = in.tx_packets = in.tx_bytes = 0;
 	assert_memory_equal(&in, &out, sizeof(in));
+	/* A preview with statistics is refused. */
+	{
+		uint8_t full_buf[8192];
+		uint32_t flen;
+
+		sample_state(&in, 4);
+		assert_int_equal(icemig_stream_encode(&in, 0, full_buf, sizeof(full_buf), &flen), 0);
+		put32(full_buf + 8, ICEMIG_STREAM_F_PRECOPY);
+		fix_crc(full_buf, flen);
+		expect_reject(full_buf, flen, "stats.precopy");
+	}
 	/* Unknown header flags are refused by both. */
 	put32(buf + 8, 0x2);
 	assert_int_equal(icemig_stream_frame(buf, len, &total, &flags, NULL), -EINVAL);

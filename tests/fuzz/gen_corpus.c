@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * Writes the seed corpus of the fuzzer and of the kernel's malformed-stream
+ * test: valid streams of several shapes, a descriptor text, and one stream
+ * per broken rule. Usage: gen_corpus DIR
+ */
+#include <endian.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../kernel/include/icemig_compat.h"
+#include "../../kernel/include/icemig_stream.h"
+
+static const char *dir;
+
+static void put(const char *name, const void *buf, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(buf, 1, len, f) != len || fclose(f)) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static void state(struct icemig_vf_state *st, unsigned int nqp, unsigned int nvlan)
+{
+	unsigned int i;
+
+	memset(st, 0, sizeof(*st));
+	memcpy(st->mac, "\x52\x54\x00\x12\x34\x56", 6);
+	st->spoofchk = 1;
+	st->num_qps = nqp;
+	st->num_msix = nqp + 1;
+	st->vc_api_major = 1;
+	st->vc_api_minor = 1;
+	for (i = 0; i < nqp; i++) {
+		st->txq[i] = (struct icemig_queue){ .base = 0x10000 * (i + 1), .ring_len = 512,
+						    .head = 1, .tail = 2, .flags = 1 };
+		st->rxq[i] = (struct icemig_queue){ .base = 0x800000 + 0x10000 * i,
+						    .ring_len = 512, .head = 3, .tail = 4,
+						    .buf_len = 2048, .flags = 1 };
+		st->msix[i] = (struct icemig_msix_map){ .vector = i + 1, .rxq_map = 1u << i,
+							.txq_map = 1u << i, .tx_itr = 1 };
+	}
+	st->num_msix_maps = nqp;
+	st->has_rss = 1;
+	st->rss_lut_len = 64;
+	for (i = 0; i < 64; i++)
+		st->rss_lut[i] = i % nqp;
+	memcpy(st->macs[0].addr, st->mac, 6);
+	st->num_macs = 1;
+	for (i = 0; i < nvlan; i++)
+		st->vlans[i] = i + 1;
+	st->num_vlans = nvlan;
+	st->has_mbx = 1;
+	st->mbx = (struct icemig_mbx){ .asq_len = 64, .arq_len = 64 };
+	st->has_stats = 1;
+	st->rx_packets = 1000;
+}
+
+static uint8_t buf[ICEMIG_STREAM_MAX_LEN + 64];
+
+static uint32_t enc(unsigned int nqp, unsigned int nvlan, uint32_t flags)
+{
+	struct icemig_vf_state st;
+	uint32_t len;
+
+	state(&st, nqp, nvlan);
+	if (icemig_stream_encode(&st, flags, buf, sizeof(buf), &len))
+		exit(1);
+	return len;
+}
+
+static void fix(uint32_t len)
+{
+	uint32_t crc = htole32(icemig_crc32(buf + 24, len - 24));
+
+	memcpy(buf + 16, &crc, 4);
+}
+
+static void put16(uint32_t off, uint16_t v)
+{
+	v = htole16(v);
+	memcpy(buf + off, &v, 2);
+}
+
+static void put32(uint32_t off, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(buf + off, &v, 4);
+}
+
+int main(int argc, char **argv)
+{
+	struct icemig_compat c;
+	char text[ICEMIG_COMPAT_TEXT_MAX];
+	uint32_t len;
+	int n;
+
+	if (argc != 2)
+		return 2;
+	dir = argv[1];
+
+	/* Valid. */
+	len = enc(1, 0, 0);
+	put("valid-1qp", buf, len);
+	len = enc(4, 16, 0);
+	put("valid-4qp-16vlan", buf, len);
+	len = enc(16, 256, 0);
+	put("valid-16qp-256vlan", buf, len);
+	len = enc(4, 0, ICEMIG_STREAM_F_PRECOPY);
+	put("valid-precopy", buf, len);
+	icemig_compat_init(&c, "ice_mig_sim", 0x8086, 0x10ca);
+	n = icemig_compat_format(&c, text, sizeof(text));
+	put("descriptor.txt", text, n);
+
+	/* Malformed: one rule each ("bad-" prefix: the kernel must refuse). */
+	len = enc(2, 4, 0);
+	put("bad-truncated", buf, len - 5);
+	memset(buf + len, 0, 16);
+	put32(12, len + 16);
+	fix(len + 16);
+	put("bad-padded", buf, len + 16);
+	len = enc(2, 4, 0);
+	put32(12, len + 8);
+	fix(len);
+	put("bad-oversized-total", buf, len);
+	len = enc(2, 4, 0);
+	buf[0] ^= 0xff;
+	put("bad-magic", buf, len);
+	len = enc(2, 4, 0);
+	put16(4, 2);
+	put("bad-version", buf, len);
+	len = enc(2, 4, 0);
+	buf[len - 1] ^= 1;
+	put("bad-checksum", buf, len);
+	len = enc(2, 4, 0);
+	put32(24 + 4, 0xfffffff0u);
+	fix(len);
+	put("bad-tlv-length-overflow", buf, len);
+	len = enc(2, 4, 0);
+	put16(24 + 8 + 12, 17);		/* num_qps beyond the maximum */
+	fix(len);
+	put("bad-count-num_qps", buf, len);
+	len = enc(2, 4, 0);
+	put16(24 + 40 + 8 + 8, 9);	/* a Tx queue index out of range */
+	fix(len);
+	put("bad-index-qid", buf, len);
+	len = enc(2, 4, 0);
+	put16(24 + 40 + 8 + 24 + 8, 0);	/* second Tx queue also claims qid 0 */
+	fix(len);
+	put("bad-duplicate-qid", buf, len);
+	len = enc(2, 4, 0);
+	put16(24, 0x7e);		/* VF_INFO renamed: missing, unknown mandatory */
+	fix(len);
+	put("bad-missing-vf_info", buf, len);
+	len = enc(2, 4, 0);
+	memcpy(buf + len, buf + 24, 40);	/* a second VF_INFO */
+	put32(12, len + 40);
+	fix(len + 40);
+	put("bad-duplicate-vf_info", buf, len + 40);
+	len = enc(2, 4, 0);
+	put16(24, 0x7f00);
+	put16(24 + 2, 0);		/* VF_INFO as unknown optional: missing */
+	fix(len);
+	put("bad-unknown-optional-hides-vf_info", buf, len);
+	return 0;
+}
