@@ -204,7 +204,9 @@ start_host() { # start_host RUNDIR HOST KERNEL INITRD
 		-device "virtio-net-pci,netdev=link,mac=$(host_mac "$h")" \
 		-device pcie-root-port,id=rp1,bus=pcie.0,chassis=1,addr=0x10 \
 		-device "igb,bus=rp1,mac=$(host_pfmac "$h")" \
-		</dev/null >>"$d/qemu.log" 2>&1 &
+		</dev/null >>"$d/qemu.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+	# (fds 3-9 closed: a caller's pipe, e.g. bats' fd 3, must not be held
+	# open by a QEMU that outlives this script.)
 }
 
 wait_pidfile() { # wait_pidfile RUNDIR HOST: until QEMU wrote its pid file
@@ -229,6 +231,8 @@ cmd_up() {
 		pid_of "$run" "$h" >/dev/null && die "$h already runs in $run (rig.sh down $run first)"
 	done
 	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found (scripts/install-deps)"
+	# Interrupted while booting: stop what was started.
+	trap 'up_failed "$run" "" "interrupted"' INT TERM HUP
 
 	kernel=$(kernel_image)
 	kver=$(kernel_version "$kernel")
@@ -306,10 +310,13 @@ cmd_up() {
 
 	# Keep libvirt's QEMU capabilities for the next boot (see host-init.sh).
 	if ls "$run/h1/share/caps.new/"*.xml >/dev/null 2>&1; then
-		mkdir -p "$CACHE/libvirt-caps"
-		rm -f "$CACHE/libvirt-caps/"*.xml
-		cp "$run/h1/share/caps.new/"*.xml "$CACHE/libvirt-caps/"
+		local c
+		c=$(mktemp -d "$CACHE/libvirt-caps.XXXXXX")
+		cp "$run/h1/share/caps.new/"*.xml "$c/"
+		rm -rf "$CACHE/libvirt-caps"
+		mv -T "$c" "$CACHE/libvirt-caps" 2>/dev/null || rm -rf "$c"
 	fi
+	trap - INT TERM HUP
 
 	now=$(date +%s.%N)
 	for h in "${HOSTS[@]}"; do
