@@ -418,22 +418,24 @@ cmd_down() { # cmd_down RUNDIR: idempotent, safe after a failed or partial up
 	# Ask each ready host to power off (busybox init stops everything and
 	# powers off; QEMU runs with -no-reboot, so it exits). A host that never
 	# got ready has no agent to ask: it is stopped by PID below at once.
+	local asked=()
 	for h in "${HOSTS[@]}"; do
 		if pid_of "$run" "$h" >/dev/null && grep -q '^OK' "$run/$h/share/ready" 2>/dev/null; then
 			echo 'busybox poweroff' >"$run/$h/share/exec/poweroff.cmd.tmp"
 			mv "$run/$h/share/exec/poweroff.cmd.tmp" "$run/$h/share/exec/poweroff.cmd"
+			asked+=("$h")
 		fi
 	done
 	for i in $(seq 1 150); do
 		left=0
-		for h in "${HOSTS[@]}"; do pid_of "$run" "$h" >/dev/null && left=1; done
+		for h in "${asked[@]}"; do pid_of "$run" "$h" >/dev/null && left=1; done
 		[ $left = 0 ] && break
 		sleep 0.1
 	done
 	# Then by PID (only the QEMUs this rig started, see pid_of).
 	for h in "${HOSTS[@]}"; do
 		if pid=$(pid_of "$run" "$h"); then
-			note "$h did not power off in time: killing QEMU pid $pid"
+			note "$h: stopping QEMU pid $pid"
 			kill -TERM "$pid" 2>/dev/null || true
 			for i in $(seq 1 50); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
 			[ -e "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null || true
