@@ -34,6 +34,7 @@ nap() { read -r -t "$1" -u "$sleepfd" _ || true; }
 
 run_job() { # run_job ID: runs in a background subshell
 	local id=$1
+	# shellcheck disable=SC2016 # $$ and $1 belong to the inner bash
 	setsid -w bash -c 'echo $$ >"$1.pgid"; exec bash "$1.run"' _ "$Q/$id" \
 		</dev/null >>"$Q/$id.out" 2>>"$Q/$id.err"
 	echo $? >"$Q/$id.rc.tmp"

@@ -26,6 +26,7 @@ log() { echo "rig-host-init [$(cut -d' ' -f1 /proc/uptime)s]: $*"; }
 ready() { # ready "OK ..." | "FAIL ..."; written atomically
 	echo "$*" >/rig/ready.tmp && mv -f /rig/ready.tmp /rig/ready
 }
+# shellcheck disable=SC2154 # rc is set inside the trap
 trap 'rc=$?; log "FAILED at line $LINENO: $BASH_COMMAND (rc $rc)";
       ready "FAIL host-init line $LINENO: $BASH_COMMAND (rc $rc)"; exit 0' ERR
 
@@ -115,6 +116,7 @@ for d in /sys/bus/pci/devices/*; do
 	fi
 done
 [ -n "$pf" ] || { log "no igb PF found"; false; }
+# shellcheck disable=SC2012 # interface names
 pfnet=$(ls "/sys/bus/pci/devices/$pf/net" 2>/dev/null | head -n1 || true)
 log "igb PF $pf (netdev ${pfnet:-none}), sriov_totalvfs $(cat "/sys/bus/pci/devices/$pf/sriov_totalvfs")"
 

@@ -10,8 +10,9 @@
 #      project tree (tag "project") read-only at its own path,
 #   5. writes /etc/inittab and switch_roots into busybox init, which runs
 #      tests/rig/host-init.sh (sysinit) and then tests/rig/agent.sh (respawn).
-# Any failure drops to a shell on the console and powers off after a while,
-# so a broken boot never hangs the rig: rig.sh up times out and shows the log.
+# Any failure is reported on the console (and in /rig/ready when the share
+# is mounted) and powers the host off, so a broken boot never hangs the rig:
+# rig.sh up reports it with the console log.
 set -eu
 
 export PATH=/bin
@@ -19,7 +20,9 @@ export PATH=/bin
 fail() {
 	echo "rig-initramfs: FATAL: $*" >/dev/console 2>&1 || echo "rig-initramfs: FATAL: $*"
 	# Leave a trace in the rig share when it is mounted, for rig.sh up.
-	[ -d /newroot/rig ] && echo "FAIL initramfs: $*" >/newroot/rig/ready 2>/dev/null || true
+	if [ -d /newroot/rig ]; then
+		echo "FAIL initramfs: $*" >/newroot/rig/ready 2>/dev/null || true
+	fi
 	sleep 5
 	poweroff -f
 }

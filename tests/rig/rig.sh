@@ -58,13 +58,23 @@ check_host() { case ${1:-} in h1|h2) ;; *) die "host must be h1 or h2, not '${1:
 kernel_image() {
 	local k=${RIG_KERNEL:-}
 	if [ -z "$k" ]; then
+		# shellcheck disable=SC2012 # plain names: vmlinuz-<version>
 		k=$(ls -1 /boot/vmlinuz-6.12* 2>/dev/null | sort -V | tail -n1 || true)
 	fi
-	[ -n "$k" ] && [ -r "$k" ] ||
+	if [ -z "$k" ] || [ ! -r "$k" ]; then
 		die "no readable 6.12 kernel in /boot (run scripts/install-deps, or set RIG_KERNEL)"
+	fi
 	echo "$k"
 }
 kernel_version() { basename "$1" | sed 's/^vmlinuz-//'; }
+
+# Keep the cache small: only the newest few entries of a kind.
+prune_cache() { # prune_cache GLOB-PREFIX (e.g. "initramfs-")
+	local old
+	# shellcheck disable=SC2012 # names are ours: <prefix><hex hash>
+	old=$(ls -1dt "$CACHE/$1"* 2>/dev/null | tail -n +4) || true
+	[ -z "$old" ] || echo "$old" | xargs rm -rf
+}
 
 # ---------------------------------------------------------------- initramfs
 # A busybox initramfs with the 9p and overlay modules, cached by content.
@@ -107,6 +117,7 @@ initramfs() { # initramfs KVER -> prints the path of the cached image
 			gzip -1 >"$out.tmp"
 		mv -f "$out.tmp" "$out"
 		rm -rf "$tmp"
+		prune_cache initramfs-
 	fi
 	echo "$out"
 }
@@ -157,6 +168,7 @@ project_modules() { # project_modules KVER
 		find "$tree" -maxdepth 1 -type f -name 'modules.*' -exec cp {} "$tmp/out/" \;
 		mv "$tmp/out" "$dir"
 		rm -rf "$tmp"
+		prune_cache modules-
 	fi
 	echo "$dir"
 }
@@ -438,7 +450,7 @@ cmd_down() { # cmd_down RUNDIR: idempotent, safe after a failed or partial up
 			note "$h: stopping QEMU pid $pid"
 			kill -TERM "$pid" 2>/dev/null || true
 			for i in $(seq 1 50); do [ -e "/proc/$pid" ] || break; sleep 0.1; done
-			[ -e "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+			if [ -e "/proc/$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi
 		fi
 	done
 	# Remove everything but the logs.

@@ -18,6 +18,9 @@
 #   3. A nested VM with a VF on stock vfio-pci (vm.xml.in with
 #      <driver name='vfio'/>) starts on h1, and its migration is refused by
 #      QEMU's blocker ("VFIO migration is not supported in kernel").
+
+# The commands in single quotes are expanded in the host, not here.
+# shellcheck disable=SC2016
 set -euo pipefail
 
 RIG_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
@@ -110,8 +113,11 @@ t=$(ms)
 if x h1 'virsh -q start rig-vf >/dev/null'; then
 	echo "FIGURE: start of the VM with a stock vfio-pci VF: $(( $(ms) - t )) ms"
 	drv=$(x h1 "basename \$(readlink /sys/bus/pci/devices/$vf/driver)")
-	[ "$drv" = vfio-pci ] && pass "VF $vf bound to vfio-pci by libvirt" ||
+	if [ "$drv" = vfio-pci ]; then
+		pass "VF $vf bound to vfio-pci by libvirt"
+	else
 		fail "VF $vf bound to '$drv', not vfio-pci"
+	fi
 	out=$(x h1 'virsh migrate --live --verbose rig-vf qemu+tcp://icemig-h2/system 2>&1; echo "rc=$?"') || true
 	echo "$out" | grep -v '^$'
 	if echo "$out" | grep -q 'VFIO migration is not supported in kernel' &&
