@@ -44,8 +44,10 @@ vm_xml() {
 }
 
 # jobinfo_ms DOMAIN FIELD: a completed-job figure in ms ("Time elapsed",
-# "Total downtime"), or "-" if libvirt did not report it
+# "Total downtime"), or "-" if libvirt did not report it. Run it on the
+# destination: the source's completed stats leave with a transient domain.
+# --keep-completed: a plain read would consume them.
 jobinfo_ms() {
-	virsh domjobinfo --completed "$1" 2>/dev/null |
+	virsh domjobinfo --completed --keep-completed "$1" 2>/dev/null |
 		awk -F: -v f="$2" '$1 == f { gsub(/[^0-9]/, "", $2); print $2; found=1 } END { if (!found) print "-" }'
 }
