@@ -3,268 +3,48 @@
 #include "hook.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include <libxml/parser.h>
-#include <libxml/xmlversion.h>
-#include <libxml/tree.h>
-#include <libxml/xmlsave.h>
-
+#include "desc.h"
 #include "pci.h"
 #include "provider.h"
 #include "reserve.h"
 #include "sysfs.h"
+#include "vf.h"
 
-/* ---- safe parsing -------------------------------------------------------- */
-
-struct parse_guard {
-	bool doctype;
-};
-
-static void refuse_doctype(void *ctx, const xmlChar *name, const xmlChar *eid, const xmlChar *sid)
+static const struct icemig_conf *conf_or_defaults(const struct icemig_conf *conf,
+						  struct icemig_conf *store)
 {
-	xmlParserCtxtPtr ctxt = ctx;
-	struct parse_guard *g = ctxt->_private;
-
-	(void)name;
-	(void)eid;
-	(void)sid;
-	g->doctype = true;
-	xmlStopParser(ctxt);
+	if (conf)
+		return conf;
+	icemig_conf_defaults(store);
+	return store;
 }
 
-static void refuse_entity(void *ctx, const xmlChar *name, int type, const xmlChar *pid,
-			  const xmlChar *sid, xmlChar *content)
+static int parse_input(const char *domain, const char *xml, size_t len, xmlDocPtr *doc,
+		       struct icemig_hostdev **hd, size_t *nhd, struct icemig_err *err)
 {
-	(void)name;
-	(void)type;
-	(void)pid;
-	(void)sid;
-	(void)content;
-	refuse_doctype(ctx, NULL, NULL, NULL);
-}
-
-/* libxml2 2.12 made the error argument const. */
-#if LIBXML_VERSION >= 21200
-static void silent_error(void *ctx, const xmlError *e)
-#else
-static void silent_error(void *ctx, xmlErrorPtr e)
-#endif
-{
-	(void)ctx;
-	(void)e;
-}
-
-/*
- * Parse untrusted domain XML. Options: XML_PARSE_NONET (no network), no
- * XML_PARSE_NOENT (entities never substituted), no XML_PARSE_DTDLOAD, no
- * XML_PARSE_HUGE (libxml2's size limits stay on). A DOCTYPE stops the parser
- * at once, before any entity declaration is read: libvirt never sends one.
- */
-static int parse_domain_xml(const char *xml, size_t len, xmlDocPtr *out, struct icemig_err *err)
-{
-	struct parse_guard guard = { false };
-	xmlParserCtxtPtr ctxt;
-	const xmlError *e;
-	char msg[256];
-	xmlDocPtr doc;
-	xmlNodePtr root;
-	int r = 0;
-
-	*out = NULL;
-	if (len > ICEMIG_HOOK_XML_MAX || len > INT_MAX)
-		return icemig_err_set(err, EFBIG,
-				      "domain XML: %zu bytes, larger than the limit of %u", len,
-				      ICEMIG_HOOK_XML_MAX);
-	ctxt = xmlNewParserCtxt();
-	if (!ctxt)
-		return icemig_err_set(err, ENOMEM, "domain XML: cannot create parser");
-	ctxt->_private = &guard;
-	ctxt->sax->internalSubset = refuse_doctype;
-	ctxt->sax->externalSubset = refuse_doctype;
-	ctxt->sax->entityDecl = refuse_entity;
-	ctxt->sax->serror = silent_error;
-	ctxt->vctxt.error = NULL;
-	ctxt->vctxt.warning = NULL;
-	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, "domain.xml", NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (guard.doctype) {
-		r = icemig_err_set(
-			err, EINVAL,
-			"domain XML: line %d: has a DOCTYPE; refused (entity declarations are not accepted, and libvirt never sends one)",
-			ctxt->input ? ctxt->input->line : 0);
-		goto out;
-	}
-	if (!doc || !ctxt->wellFormed) {
-		e = xmlCtxtGetLastError(ctxt);
-		if (e && e->message) {
-			icemig_strlcpy(msg, e->message, sizeof(msg));
-			r = icemig_err_set(err, EINVAL, "domain XML: line %d: %s", e->line,
-					   icemig_chomp(msg));
-		} else {
-			r = icemig_err_set(err, EINVAL, "domain XML: not well-formed");
-		}
-		goto out;
-	}
-	if (doc->intSubset || doc->extSubset) {
-		r = icemig_err_set(err, EINVAL, "domain XML: has a DOCTYPE; refused");
-		goto out;
-	}
-	root = xmlDocGetRootElement(doc);
-	if (!root || xmlStrcmp(root->name, BAD_CAST "domain") || root->ns) {
-		r = icemig_err_set(err, EINVAL,
-				   "domain XML: root element is <%s>, expected <domain>",
-				   root ? (const char *)root->name : "(none)");
-		goto out;
-	}
-	*out = doc;
-	doc = NULL;
-out:
-	xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
-	return r;
-}
-
-/* ---- finding the hostdevs ------------------------------------------------ */
-
-struct hostdev {
-	xmlNodePtr node;
-	xmlNodePtr addr; /* <source><address> */
-	struct icemig_bdf src;
-	char desc[160]; /* "hostdev 0000:3b:02.0" for messages */
-};
-
-static xmlNodePtr child_element(xmlNodePtr parent, const char *name)
-{
-	xmlNodePtr c;
-
-	for (c = parent->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && !xmlStrcmp(c->name, BAD_CAST name))
-			return c;
-	return NULL;
-}
-
-static bool attr_is(xmlNodePtr n, const char *attr, const char *value, bool absent_ok)
-{
-	xmlChar *v = xmlGetNoNsProp(n, BAD_CAST attr);
-	bool r = v ? !xmlStrcmp(v, BAD_CAST value) : absent_ok;
-
-	xmlFree(v);
-	return r;
-}
-
-static bool is_ice_vfio_hostdev(xmlNodePtr n)
-{
-	xmlNodePtr drv;
-
-	if (n->type != XML_ELEMENT_NODE)
-		return false;
-	if (!xmlStrcmp(n->name, BAD_CAST "hostdev")) {
-		if (!attr_is(n, "mode", "subsystem", true) || !attr_is(n, "type", "pci", false))
-			return false;
-	} else if (!xmlStrcmp(n->name, BAD_CAST "interface")) {
-		if (!attr_is(n, "type", "hostdev", false))
-			return false;
-	} else {
-		return false;
-	}
-	drv = child_element(n, "driver");
-	return drv && attr_is(drv, "model", ICEMIG_VARIANT_DRIVER, false);
-}
-
-/* Show an attribute for a message: at most 16 printable characters. */
-static void attr_show(xmlNodePtr n, const char *attr, char *buf, size_t size)
-{
-	xmlChar *v = xmlGetNoNsProp(n, BAD_CAST attr);
-	size_t i;
-
-	if (!v) {
-		icemig_strlcpy(buf, "(missing)", size);
-		return;
-	}
-	snprintf(buf, size, "'%.16s'", (const char *)v);
-	for (i = 0; buf[i]; i++)
-		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] >= 0x7f)
-			buf[i] = '?';
-	xmlFree(v);
-}
-
-static int hostdev_parse(xmlNodePtr n, size_t idx, struct hostdev *h, struct icemig_err *err)
-{
-	xmlChar *d, *b, *s, *f;
-	const char *kind = (const char *)n->name;
-	char sd[32], sb[32], ss[32], sf[32], name[ICEMIG_BDF_LEN];
-	const char *why = NULL;
-	xmlNodePtr src;
 	int r;
 
-	h->node = n;
-	src = child_element(n, "source");
-	h->addr = src ? child_element(src, "address") : NULL;
-	if (!h->addr)
-		return icemig_err_set(err, EINVAL, "%s #%zu with model='%s': no <source><address>",
-				      kind, idx + 1, ICEMIG_VARIANT_DRIVER);
-	d = xmlGetNoNsProp(h->addr, BAD_CAST "domain");
-	b = xmlGetNoNsProp(h->addr, BAD_CAST "bus");
-	s = xmlGetNoNsProp(h->addr, BAD_CAST "slot");
-	f = xmlGetNoNsProp(h->addr, BAD_CAST "function");
-	r = icemig_bdf_from_libvirt((const char *)d, (const char *)b, (const char *)s,
-				    (const char *)f, &h->src, &why);
-	xmlFree(d);
-	xmlFree(b);
-	xmlFree(s);
-	xmlFree(f);
-	if (r) {
-		attr_show(h->addr, "domain", sd, sizeof(sd));
-		attr_show(h->addr, "bus", sb, sizeof(sb));
-		attr_show(h->addr, "slot", ss, sizeof(ss));
-		attr_show(h->addr, "function", sf, sizeof(sf));
+	*doc = NULL;
+	*hd = NULL;
+	*nhd = 0;
+	if (!icemig_domain_name_valid(domain))
 		return icemig_err_set(
 			err, EINVAL,
-			"%s #%zu with source address domain=%s bus=%s slot=%s function=%s: invalid PCI address: %s",
-			kind, idx + 1, sd, sb, ss, sf, why);
+			"invalid domain name (empty, too long or with control characters)");
+	r = icemig_xml_parse(xml, len, "domain XML", "domain", doc, err);
+	if (r)
+		return r;
+	r = icemig_xml_hostdevs(xmlDocGetRootElement(*doc), true, hd, nhd, err);
+	if (r) {
+		xmlFreeDoc(*doc);
+		*doc = NULL;
 	}
-	snprintf(h->desc, sizeof(h->desc), "%s with source address %s", kind,
-		 icemig_bdf_format(&h->src, name));
-	return 0;
-}
-
-static int find_hostdevs(xmlDocPtr doc, struct hostdev **out, size_t *n, struct icemig_err *err)
-{
-	xmlNodePtr devices, c;
-	struct hostdev *v = NULL, *nv;
-	size_t cnt = 0;
-	int r;
-
-	*out = NULL;
-	*n = 0;
-	devices = child_element(xmlDocGetRootElement(doc), "devices");
-	if (!devices)
-		return 0;
-	for (c = devices->children; c; c = c->next) {
-		if (!is_ice_vfio_hostdev(c))
-			continue;
-		nv = realloc(v, (cnt + 1) * sizeof(*v));
-		if (!nv) {
-			free(v);
-			return icemig_err_set(err, ENOMEM, "out of memory");
-		}
-		v = nv;
-		memset(&v[cnt], 0, sizeof(v[cnt]));
-		r = hostdev_parse(c, cnt, &v[cnt], err);
-		if (r) {
-			free(v);
-			return r;
-		}
-		cnt++;
-	}
-	*out = v;
-	*n = cnt;
-	return 0;
+	return r;
 }
 
 /* ---- choosing local VFs ---------------------------------------------------- */
@@ -273,19 +53,23 @@ struct candidate {
 	struct icemig_bdf vf;
 	bool mine; /* already reserved for this domain */
 	bool used; /* given to a hostdev of this XML */
+	bool bound; /* bound to ice_vfio_pci */
+	int desc_state; /* 0 not read, 1 read, -1 none */
+	struct icemig_compat desc;
 };
 
 struct pool_scan {
 	struct candidate *c;
 	size_t n;
-	size_t provider_pfs; /* PFs listed in the providers file that exist here */
+	size_t provider_pfs; /* PFs with a provider (in the configured pool) that exist here */
 	size_t vfs; /* VFs of those PFs */
 	size_t other_domain; /* reserved by another domain */
 	size_t other_driver; /* bound to a driver other than ice_vfio_pci */
 	size_t reclaimed; /* stale reservations of other domains removed */
+	size_t outside_pool; /* PFs with a provider, but not in the configured pool */
 };
 
-static int scan_add(struct pool_scan *s, const struct icemig_bdf *vf, bool mine,
+static int scan_add(struct pool_scan *s, const struct icemig_bdf *vf, bool mine, bool bound,
 		    struct icemig_err *err)
 {
 	struct candidate *nv = realloc(s->c, (s->n + 1) * sizeof(*s->c));
@@ -293,9 +77,10 @@ static int scan_add(struct pool_scan *s, const struct icemig_bdf *vf, bool mine,
 	if (!nv)
 		return icemig_err_set(err, ENOMEM, "out of memory");
 	s->c = nv;
+	memset(&s->c[s->n], 0, sizeof(s->c[s->n]));
 	s->c[s->n].vf = *vf;
 	s->c[s->n].mine = mine;
-	s->c[s->n].used = false;
+	s->c[s->n].bound = bound;
 	s->n++;
 	return 0;
 }
@@ -307,8 +92,9 @@ static int cmp_provider(const void *a, const void *b)
 }
 
 /* Candidates in a stable order: PFs by address, VFs by index. Lock held. */
-static int scan_pool(struct icemig_pool *pool, struct icemig_providers *prov, const char *domain,
-		     struct pool_scan *s, struct icemig_err *err)
+static int scan_pool(struct icemig_pool *pool, struct icemig_providers *prov,
+		     const struct icemig_conf *conf, const char *domain, struct pool_scan *s,
+		     struct icemig_err *err)
 {
 	time_t now = time(NULL);
 	char drv[ICEMIG_DRIVER_MAX], owner[ICEMIG_DOMAIN_MAX];
@@ -325,6 +111,10 @@ static int scan_pool(struct icemig_pool *pool, struct icemig_providers *prov, co
 			continue;
 		if (icemig_pci_sriov(&prov->v[i].pf, &total, &num, NULL))
 			continue;
+		if (conf->npfs && !icemig_conf_find_pf(conf, &prov->v[i].pf)) {
+			s->outside_pool++;
+			continue;
+		}
 		s->provider_pfs++;
 		for (k = 0; k < num; k++) {
 			if (icemig_pci_virtfn(&prov->v[i].pf, k, &vf, NULL))
@@ -352,7 +142,7 @@ static int scan_pool(struct icemig_pool *pool, struct icemig_providers *prov, co
 				s->reclaimed++;
 				r = -ENOENT;
 			}
-			r = scan_add(s, &vf, r == 0, err);
+			r = scan_add(s, &vf, r == 0, drv[0] != '\0', err);
 			if (r)
 				return r;
 		}
@@ -360,27 +150,75 @@ static int scan_pool(struct icemig_pool *pool, struct icemig_providers *prov, co
 	return 0;
 }
 
-static struct candidate *pick(struct pool_scan *s)
+/* Why the candidates were refused for one hostdev with a source descriptor. */
+struct refusals {
+	size_t incompatible;
+	size_t no_desc; /* not bound to ice_vfio_pci, or no readable descriptor */
+	char first[512]; /* "<VF>: <field>: <why>" of the first incompatible VF */
+	const char *field;
+};
+
+static bool fits(struct candidate *c, const struct icemig_compat *src, struct refusals *why)
+{
+	char name[ICEMIG_BDF_LEN], msg[400];
+	const char *field = NULL;
+
+	if (!src)
+		return true;
+	if (!c->bound) {
+		why->no_desc++;
+		return false;
+	}
+	if (c->desc_state == 0)
+		c->desc_state = icemig_desc_read(&c->vf, &c->desc, NULL, 0, NULL) ? -1 : 1;
+	if (c->desc_state < 0) {
+		why->no_desc++;
+		return false;
+	}
+	if (icemig_desc_check(src, &c->desc, &field, msg, sizeof(msg)))
+		return true;
+	if (!why->incompatible++) {
+		snprintf(why->first, sizeof(why->first), "%s: %s", icemig_bdf_format(&c->vf, name),
+			 msg);
+		why->field = field;
+	}
+	return false;
+}
+
+static struct candidate *pick(struct pool_scan *s, const struct icemig_compat *src,
+			      struct refusals *why)
 {
 	size_t i;
 
+	memset(why, 0, sizeof(*why));
 	for (i = 0; i < s->n; i++)
-		if (s->c[i].mine && !s->c[i].used)
+		if (s->c[i].mine && !s->c[i].used && fits(&s->c[i], src, why))
 			return &s->c[i];
 	for (i = 0; i < s->n; i++)
-		if (!s->c[i].used)
+		if (!s->c[i].mine && !s->c[i].used && fits(&s->c[i], src, why))
 			return &s->c[i];
 	return NULL;
 }
 
-static int no_vf_error(const struct hostdev *h, const struct icemig_providers *prov,
-		       const struct pool_scan *s, size_t taken_here, struct icemig_err *err)
+static int no_vf_error(const struct icemig_hostdev *h, const struct icemig_providers *prov,
+		       const struct pool_scan *s, const struct refusals *why, size_t taken_here,
+		       struct icemig_err *err)
 {
+	if (why->incompatible)
+		return icemig_err_set(
+			err, EXDEV,
+			"%s: no local VF can take its state: %s (%zu free VF(s) incompatible, %zu without a descriptor)",
+			h->desc, why->first, why->incompatible, why->no_desc);
 	if (!prov->present)
 		return icemig_err_set(
 			err, ENOSPC,
 			"%s: no local VF for it: no PF has a migration provider (%s is absent: %s not loaded)",
 			h->desc, prov->path, ICEMIG_VARIANT_DRIVER);
+	if (s->provider_pfs == 0 && s->outside_pool)
+		return icemig_err_set(
+			err, ENOSPC,
+			"%s: no local VF for it: none of the [pf] sections of the configuration names a PF with a migration provider (%zu PF(s) have one)",
+			h->desc, s->outside_pool);
 	if (s->provider_pfs == 0)
 		return icemig_err_set(
 			err, ENOSPC,
@@ -391,68 +229,17 @@ static int no_vf_error(const struct hostdev *h, const struct icemig_providers *p
 			err, ENOSPC,
 			"%s: no local VF for it: the %zu PF(s) with a migration provider have no VFs (icemig vf create)",
 			h->desc, s->provider_pfs);
+	if (why->no_desc)
+		return icemig_err_set(
+			err, ENOSPC,
+			"%s: no local VF for it: %zu free VF(s) are not bound to %s, so their descriptors cannot be checked against the source's (icemig vf bind); %zu reserved by other domains, %zu bound to another driver",
+			h->desc, why->no_desc, ICEMIG_VARIANT_DRIVER, s->other_domain,
+			s->other_driver);
 	return icemig_err_set(
 		err, ENOSPC,
 		"%s: no local VF for it: all %zu VFs of the %zu PF(s) with a migration provider are taken (%zu reserved by other domains, %zu bound to a driver other than %s, %zu given to earlier hostdevs of this domain)",
 		h->desc, s->vfs, s->provider_pfs, s->other_domain, s->other_driver,
 		ICEMIG_VARIANT_DRIVER, taken_here);
-}
-
-static int set_hex_attr(xmlNodePtr n, const char *attr, const char *fmt, unsigned int v,
-			struct icemig_err *err)
-{
-	char buf[16];
-
-	snprintf(buf, sizeof(buf), fmt, v);
-	if (!xmlSetProp(n, BAD_CAST attr, BAD_CAST buf))
-		return icemig_err_set(err, ENOMEM, "out of memory");
-	return 0;
-}
-
-/* libvirt's own format: domain='0x0000' bus='0x01' slot='0x10' function='0x0'. */
-static int rewrite_address(xmlNodePtr addr, const struct icemig_bdf *vf, struct icemig_err *err)
-{
-	int r;
-
-	r = set_hex_attr(addr, "domain", "0x%04x", vf->domain, err);
-	if (!r)
-		r = set_hex_attr(addr, "bus", "0x%02x", vf->bus, err);
-	if (!r)
-		r = set_hex_attr(addr, "slot", "0x%02x", vf->dev, err);
-	if (!r)
-		r = set_hex_attr(addr, "function", "0x%x", vf->func, err);
-	return r;
-}
-
-/* Serialise without an XML declaration, keeping the document otherwise as parsed. */
-static int serialize(xmlDocPtr doc, char **out, size_t *len, struct icemig_err *err)
-{
-	xmlBufferPtr buf = xmlBufferCreate();
-	xmlSaveCtxtPtr save;
-	long r;
-
-	if (!buf)
-		return icemig_err_set(err, ENOMEM, "out of memory");
-	save = xmlSaveToBuffer(buf, "UTF-8", XML_SAVE_NO_DECL);
-	if (!save) {
-		xmlBufferFree(buf);
-		return icemig_err_set(err, ENOMEM, "domain XML: cannot create serialiser");
-	}
-	r = xmlSaveDoc(save, doc);
-	if (xmlSaveClose(save) < 0 || r < 0) {
-		xmlBufferFree(buf);
-		return icemig_err_set(err, EIO, "domain XML: cannot serialise");
-	}
-	*len = (size_t)xmlBufferLength(buf);
-	*out = malloc(*len + 1);
-	if (!*out) {
-		xmlBufferFree(buf);
-		return icemig_err_set(err, ENOMEM, "out of memory");
-	}
-	memcpy(*out, xmlBufferContent(buf), *len);
-	(*out)[*len] = '\0';
-	xmlBufferFree(buf);
-	return 0;
 }
 
 static void undo_created(struct icemig_pool *pool, struct icemig_hook_result *res)
@@ -464,27 +251,39 @@ static void undo_created(struct icemig_pool *pool, struct icemig_hook_result *re
 	res->ncreated = 0;
 }
 
+static const struct icemig_compat *meta_find(const struct icemig_meta_vf *m, size_t n,
+					     const struct icemig_bdf *src)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!icemig_bdf_cmp(&m[i].src, src))
+			return &m[i].desc;
+	return NULL;
+}
+
 int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
-			      struct icemig_hook_result *res, struct icemig_err *err)
+			      const struct icemig_conf *conf_in, struct icemig_hook_result *res,
+			      struct icemig_err *err)
 {
 	struct icemig_providers prov = { 0 };
 	struct icemig_pool pool = { .lockfd = -1 };
 	struct pool_scan scan = { 0 };
-	struct hostdev *hd = NULL;
+	struct icemig_hostdev *hd = NULL;
+	struct icemig_meta_vf *meta = NULL;
+	struct icemig_conf defaults;
+	const struct icemig_conf *conf = conf_or_defaults(conf_in, &defaults);
+	struct refusals why;
 	xmlDocPtr doc = NULL;
-	size_t nhd = 0, i;
+	size_t nhd = 0, nmeta = 0, i;
 	int r;
 
 	memset(res, 0, sizeof(*res));
-	if (!icemig_domain_name_valid(domain))
-		return icemig_err_set(
-			err, EINVAL,
-			"invalid domain name (empty, too long or with control characters)");
-	r = parse_domain_xml(xml, len, &doc, err);
-	if (r)
-		return r;
-	r = find_hostdevs(doc, &hd, &nhd, err);
+	r = parse_input(domain, xml, len, &doc, &hd, &nhd, err);
 	if (r || nhd == 0)
+		goto out;
+	r = icemig_xml_meta_read(xmlDocGetRootElement(doc), &meta, &nmeta, err);
+	if (r)
 		goto out;
 	res->assigned = calloc(nhd, sizeof(*res->assigned));
 	res->created = calloc(nhd, sizeof(*res->created));
@@ -498,18 +297,21 @@ int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
 	r = icemig_providers_load(&prov, err);
 	if (r)
 		goto out;
-	r = scan_pool(&pool, &prov, domain, &scan, err);
+	r = scan_pool(&pool, &prov, conf, domain, &scan, err);
 	if (r)
 		goto out;
 	for (i = 0; i < nhd; i++) {
-		struct candidate *c = pick(&scan);
+		const struct icemig_compat *src = meta_find(meta, nmeta, &hd[i].src);
+		struct candidate *c = pick(&scan, src, &why);
 		bool created;
 
 		if (!c) {
-			r = no_vf_error(&hd[i], &prov, &scan, i, err);
+			r = no_vf_error(&hd[i], &prov, &scan, &why, i, err);
 			goto out;
 		}
 		c->used = true;
+		if (src)
+			res->nchecked++;
 		r = icemig_pool_reserve(&pool, &c->vf, domain, &created, err);
 		if (r) {
 			icemig_err_prefix(err, "%s", hd[i].desc);
@@ -518,11 +320,11 @@ int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
 		if (created)
 			res->created[res->ncreated++] = c->vf;
 		res->assigned[i] = c->vf;
-		r = rewrite_address(hd[i].addr, &c->vf, err);
+		r = icemig_xml_set_address(hd[i].addr, &c->vf, err);
 		if (r)
 			goto out;
 	}
-	r = serialize(doc, &res->xml, &res->len, err);
+	r = icemig_xml_serialize(doc, &res->xml, &res->len, err);
 	if (r)
 		goto out;
 	res->nhostdevs = nhd;
@@ -532,6 +334,7 @@ out:
 	icemig_pool_unlock(&pool);
 	icemig_providers_free(&prov);
 	free(scan.c);
+	free(meta);
 	free(hd);
 	xmlFreeDoc(doc);
 	return r;
@@ -562,11 +365,189 @@ void icemig_hook_result_free(struct icemig_hook_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-int icemig_hook_release(const char *domain, unsigned int *count, struct icemig_err *err)
+/* ---- prepare begin --------------------------------------------------------- */
+
+/* Create the configured VFs of every configured PF that has none yet. */
+static int provision_missing(const struct icemig_conf *conf, struct icemig_err *err)
 {
-	struct icemig_pool pool;
+	struct icemig_bdf pf, *vfs = NULL;
+	unsigned long num;
+	size_t i, nvfs;
 	int r;
 
+	for (i = 0; i < conf->npfs; i++) {
+		const struct icemig_conf_pf *c = &conf->pfs[i];
+
+		r = icemig_pf_resolve(c->name, &pf, err);
+		if (!r)
+			r = icemig_pci_sriov(&pf, NULL, &num, err);
+		if (r) {
+			icemig_err_prefix(err, "%s: [pf %s]", conf->path, c->name);
+			return r;
+		}
+		if (num != 0)
+			continue;
+		r = icemig_vf_create(&pf, c->vfs, false,
+				     icemig_conf_pf_autoprobe(conf, c) ? ICEMIG_AUTOPROBE_ON :
+									 ICEMIG_AUTOPROBE_OFF,
+				     &vfs, &nvfs, NULL, err);
+		free(vfs);
+		vfs = NULL;
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+int icemig_hook_prepare_begin(const char *domain, const char *xml, size_t len,
+			      const struct icemig_conf *conf_in, unsigned int *nbound,
+			      struct icemig_err *err)
+{
+	struct icemig_pool pool = { .lockfd = -1 };
+	struct icemig_conf defaults;
+	const struct icemig_conf *conf = conf_or_defaults(conf_in, &defaults);
+	struct icemig_bdf *created = NULL, *tobind = NULL, pf;
+	struct icemig_hostdev *hd = NULL;
+	char owner[ICEMIG_DOMAIN_MAX], drv[ICEMIG_DRIVER_MAX], name[ICEMIG_BDF_LEN];
+	size_t nhd = 0, ncreated = 0, nbind = 0, i;
+	bool provisioned = false, made;
+	xmlDocPtr doc = NULL;
+	int r;
+
+	if (nbound)
+		*nbound = 0;
+	r = parse_input(domain, xml, len, &doc, &hd, &nhd, err);
+	if (r || nhd == 0)
+		goto out;
+	created = calloc(nhd, sizeof(*created));
+	tobind = calloc(nhd, sizeof(*tobind));
+	if (!created || !tobind) {
+		r = icemig_err_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	/* 1. every VF exists, provisioning the configured PFs on demand */
+	for (i = 0; i < nhd; i++) {
+		if (icemig_pci_check_exists(&hd[i].src, NULL) && !provisioned) {
+			provisioned = true;
+			r = provision_missing(conf, err);
+			if (r) {
+				icemig_err_prefix(err, "%s: provisioning VFs", hd[i].desc);
+				goto out;
+			}
+		}
+		r = icemig_pci_check_exists(&hd[i].src, err);
+		if (r) {
+			icemig_err_prefix(err, "%s", hd[i].desc);
+			if (conf->npfs == 0)
+				icemig_err_append(err, " (no [pf] section in %s to create it from)",
+						  conf->path);
+			goto out;
+		}
+		r = icemig_pci_physfn(&hd[i].src, &pf, err);
+		if (r == -ENOENT)
+			r = icemig_err_set(err, EINVAL, "not a VF (no physfn link)");
+		if (r) {
+			icemig_err_prefix(err, "%s", hd[i].desc);
+			goto out;
+		}
+	}
+	/* 2. reserved for this domain, under the pool lock */
+	r = icemig_pool_lock(&pool, err);
+	if (r)
+		goto out;
+	for (i = 0; i < nhd; i++) {
+		r = icemig_pool_owner(&hd[i].src, owner, sizeof(owner), NULL);
+		if (r == 0 && strcmp(owner, domain) &&
+		    icemig_pool_stale(&hd[i].src, owner, time(NULL)))
+			icemig_pool_release(&pool, &hd[i].src, NULL);
+		r = icemig_pool_reserve(&pool, &hd[i].src, domain, &made, err);
+		if (r) {
+			icemig_err_prefix(err, "%s", hd[i].desc);
+			goto out;
+		}
+		if (made)
+			created[ncreated++] = hd[i].src;
+	}
+	icemig_pool_unlock(&pool);
+	/* 3. bound to the variant driver (libvirt's sequence, with rollback) */
+	for (i = 0; i < nhd; i++) {
+		r = icemig_pci_get_driver(&hd[i].src, drv, sizeof(drv), err);
+		if (r) {
+			icemig_err_prefix(err, "%s", hd[i].desc);
+			goto out;
+		}
+		if (strcmp(drv, ICEMIG_VARIANT_DRIVER))
+			tobind[nbind++] = hd[i].src;
+	}
+	if (nbind) {
+		r = icemig_vf_bind(tobind, nbind, ICEMIG_VARIANT_DRIVER, NULL, err);
+		if (r) {
+			icemig_err_prefix(err, "binding %s", icemig_bdf_format(&tobind[0], name));
+			goto out;
+		}
+	}
+	if (nbound)
+		*nbound = (unsigned int)nbind;
+out:
+	if (r && ncreated) {
+		if (pool.lockfd >= 0 || icemig_pool_lock(&pool, NULL) == 0)
+			for (i = 0; i < ncreated; i++)
+				icemig_pool_release(&pool, &created[i], NULL);
+	}
+	icemig_pool_unlock(&pool);
+	free(created);
+	free(tobind);
+	free(hd);
+	xmlFreeDoc(doc);
+	return r;
+}
+
+/* ---- release end ------------------------------------------------------------ */
+
+static int release_action(const struct icemig_conf *conf, const struct icemig_bdf *vfs, size_t n,
+			  struct icemig_err *err)
+{
+	const struct icemig_conf_pf *cpf;
+	struct icemig_bdf pf;
+	struct icemig_err e2;
+	size_t i;
+	int r = 0, r2;
+
+	if (conf->on_release == ICEMIG_RELEASE_KEEP)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (icemig_pci_check_exists(&vfs[i], NULL))
+			continue; /* VFs removed meanwhile: nothing to do */
+		icemig_err_clear(&e2);
+		if (conf->on_release == ICEMIG_RELEASE_RESTORE) {
+			r2 = icemig_vf_unbind(&vfs[i], 1, true, NULL, NULL, &e2);
+		} else {
+			cpf = icemig_pci_physfn(&vfs[i], &pf, NULL) ?
+				      NULL :
+				      icemig_conf_find_pf(conf, &pf);
+			r2 = icemig_vf_bind(&vfs[i], 1, icemig_conf_pf_driver(conf, cpf), NULL,
+					    &e2);
+		}
+		if (r2 && !r) {
+			r = icemig_err_set(err, -r2, "on_release = %s: %s",
+					   icemig_on_release_name(conf->on_release), e2.msg);
+		} else if (r2) {
+			icemig_err_append(err, "; %s", e2.msg);
+		}
+	}
+	return r;
+}
+
+int icemig_hook_release(const char *domain, const struct icemig_conf *conf, unsigned int *count,
+			struct icemig_err *err)
+{
+	struct icemig_pool pool;
+	struct icemig_bdf *vfs = NULL;
+	unsigned int n = 0;
+	int r;
+
+	if (count)
+		*count = 0;
 	if (!icemig_domain_name_valid(domain))
 		return icemig_err_set(
 			err, EINVAL,
@@ -574,32 +555,68 @@ int icemig_hook_release(const char *domain, unsigned int *count, struct icemig_e
 	r = icemig_pool_lock(&pool, err);
 	if (r)
 		return r;
-	r = icemig_pool_release_domain(&pool, domain, count, err);
+	r = icemig_pool_release_domain(&pool, domain, &n, &vfs, err);
 	icemig_pool_unlock(&pool);
+	if (count)
+		*count = n;
+	if (!r && conf)
+		r = release_action(conf, vfs, n, err);
+	free(vfs);
 	return r;
+}
+
+/* ---- dispatch ------------------------------------------------------------------ */
+
+static int read_stdin(int in_fd, char **xml, size_t *len, struct icemig_err *err)
+{
+	return icemig_read_fd_capped(in_fd, ICEMIG_HOOK_XML_MAX, "domain XML on stdin", xml, len,
+				     err);
 }
 
 int icemig_hook_run(const char *domain, const char *op, const char *subop, const char *extra,
 		    int in_fd, FILE *out, struct icemig_err *err)
 {
 	struct icemig_hook_result res;
+	struct icemig_conf conf;
 	struct icemig_err e2;
 	char *xml = NULL;
 	size_t len = 0;
-	int r;
+	int r, rc;
 
 	(void)extra;
-	if (!strcmp(op, "release") && !strcmp(subop, "end"))
-		return icemig_hook_release(domain, NULL, err);
+	if (!strcmp(op, "release") && !strcmp(subop, "end")) {
+		/* Reservations go even with a broken configuration. */
+		rc = icemig_conf_load(&conf, &e2);
+		r = icemig_hook_release(domain, rc ? NULL : &conf, NULL, err);
+		if (!r && rc)
+			r = icemig_err_set(err, -rc, "%s", e2.msg);
+		icemig_conf_free(&conf);
+		if (r)
+			icemig_err_prefix(err, "release end for domain '%s'", domain);
+		return r;
+	}
+	if (!strcmp(op, "prepare") && !strcmp(subop, "begin")) {
+		r = icemig_conf_load(&conf, err);
+		if (!r)
+			r = read_stdin(in_fd, &xml, &len, err);
+		if (!r)
+			r = icemig_hook_prepare_begin(domain, xml, len, &conf, NULL, err);
+		free(xml);
+		icemig_conf_free(&conf);
+		if (r)
+			icemig_err_prefix(err, "prepare begin for domain '%s'", domain);
+		return r;
+	}
 	if (strcmp(op, "migrate") || strcmp(subop, "begin"))
 		return 0;
 
-	r = icemig_read_fd_capped(in_fd, ICEMIG_HOOK_XML_MAX, "domain XML on stdin", &xml, &len,
-				  err);
-	if (r)
-		return r;
-	r = icemig_hook_migrate_begin(domain, xml, len, &res, err);
+	r = icemig_conf_load(&conf, err);
+	if (!r)
+		r = read_stdin(in_fd, &xml, &len, err);
+	if (!r)
+		r = icemig_hook_migrate_begin(domain, xml, len, &conf, &res, err);
 	free(xml);
+	icemig_conf_free(&conf);
 	if (r) {
 		icemig_err_prefix(err, "migrate begin for domain '%s'", domain);
 		return r;

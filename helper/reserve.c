@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "pci.h"
 #include "sysfs.h"
 
 const char *icemig_rundir(void)
@@ -19,6 +20,13 @@ const char *icemig_rundir(void)
 	const char *r = getenv("ICEMIG_RUNDIR");
 
 	return (r && *r) ? r : "/run/icemig";
+}
+
+const char *icemig_libvirt_statedir(void)
+{
+	const char *r = getenv("ICEMIG_LIBVIRT_STATEDIR");
+
+	return (r && *r) ? r : "/run/libvirt/qemu";
 }
 
 bool icemig_domain_name_valid(const char *name)
@@ -190,9 +198,10 @@ int icemig_pool_release(struct icemig_pool *p, const struct icemig_bdf *vf, stru
 }
 
 int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsigned int *count,
-			       struct icemig_err *err)
+			       struct icemig_bdf **released, struct icemig_err *err)
 {
 	char path[ICEMIG_PATH_MAX], owner[ICEMIG_DOMAIN_MAX];
+	struct icemig_bdf *v = NULL, *nv;
 	unsigned int removed = 0;
 	struct dirent *de;
 	DIR *d;
@@ -200,6 +209,8 @@ int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsign
 
 	if (count)
 		*count = 0;
+	if (released)
+		*released = NULL;
 	if (p->lockfd < 0)
 		return icemig_err_set(err, EINVAL, "reservation pool used without its lock");
 	r = rundir_path(path, sizeof(path), err, "%s", "reserved");
@@ -223,17 +234,30 @@ int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsign
 		r = icemig_pool_release(p, &vf, err);
 		if (r)
 			break;
+		if (released) {
+			nv = realloc(v, (removed + 1) * sizeof(*v));
+			if (!nv) {
+				r = icemig_err_set(err, ENOMEM, "out of memory");
+				break;
+			}
+			v = nv;
+			v[removed] = vf;
+		}
 		removed++;
 	}
 	closedir(d);
 	if (count)
 		*count = removed;
+	if (released)
+		*released = v;
+	else
+		free(v);
 	return r;
 }
 
 bool icemig_pool_stale(const struct icemig_bdf *vf, const char *owner, time_t now)
 {
-	const char *sd = getenv("ICEMIG_LIBVIRT_STATEDIR");
+	const char *sd = icemig_libvirt_statedir();
 	const char *gs = getenv("ICEMIG_STALE_SECONDS");
 	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
 	unsigned long grace = 600;
@@ -250,12 +274,97 @@ bool icemig_pool_stale(const struct icemig_bdf *vf, const char *owner, time_t no
 	if (owner[0] && (strchr(owner, '/') || !strcmp(owner, ".") || !strcmp(owner, "..")))
 		return false;
 	if (owner[0]) {
-		n = snprintf(path, sizeof(path), "%s/%s.xml", sd && *sd ? sd : "/run/libvirt/qemu",
-			     owner);
+		n = snprintf(path, sizeof(path), "%s/%s.xml", sd, owner);
 		if (n < 0 || (size_t)n >= sizeof(path))
 			return false;
 		if (stat(path, &st) == 0 || errno != ENOENT)
 			return false;
 	}
 	return true;
+}
+
+/* ---- remembered drivers --------------------------------------------------- */
+
+int icemig_memo_save(const struct icemig_bdf *vf, const char *driver, const char *override,
+		     bool replace, struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX], tmp[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN], text[256];
+	struct stat st;
+	int r, fd, e, len;
+	ssize_t n;
+
+	icemig_bdf_format(vf, name);
+	if ((driver[0] && !icemig_driver_name_valid(driver)) ||
+	    (override[0] && !icemig_driver_name_valid(override)))
+		return icemig_err_set(err, EINVAL, "%s: invalid driver name to remember", name);
+	r = rundir_path(path, sizeof(path), err, "%s", "drivers");
+	if (r)
+		return r;
+	r = icemig_mkdir_p(path, 0755, err);
+	if (r)
+		return r;
+	r = rundir_path(path, sizeof(path), err, "drivers/%s", name);
+	if (!r)
+		r = rundir_path(tmp, sizeof(tmp), err, "drivers/.%s.tmp", name);
+	if (r)
+		return r;
+	if (!replace && lstat(path, &st) == 0)
+		return 0;
+	len = snprintf(text, sizeof(text), "driver=%s\noverride=%s\n", driver, override);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return icemig_err_set(err, errno, "%s: cannot create: %s", tmp, strerror(errno));
+	n = write(fd, text, (size_t)len);
+	e = n < 0 ? errno : (n != len ? EIO : 0);
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) < 0)
+		e = errno;
+	if (e) {
+		unlink(tmp);
+		return icemig_err_set(err, e, "%s: cannot write: %s", path, strerror(e));
+	}
+	return 0;
+}
+
+int icemig_memo_load(const struct icemig_bdf *vf, char *driver, char *override,
+		     struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN], buf[256], *nl, *v;
+	int r;
+
+	r = rundir_path(path, sizeof(path), err, "drivers/%s", icemig_bdf_format(vf, name));
+	if (r)
+		return r;
+	r = icemig_sysfs_read(path, buf, sizeof(buf), err);
+	if (r < 0)
+		return r;
+	driver[0] = override[0] = '\0';
+	nl = strchr(buf, '\n');
+	if (!nl || strncmp(buf, "driver=", 7) || strncmp(nl + 1, "override=", 9))
+		return icemig_err_set(err, EINVAL,
+				      "%s: damaged (expected driver=, override= lines)", path);
+	*nl = '\0';
+	v = buf + 7;
+	if (*v && !icemig_driver_name_valid(v))
+		return icemig_err_set(err, EINVAL, "%s: invalid driver name", path);
+	icemig_strlcpy(driver, v, ICEMIG_DRIVER_MAX);
+	v = nl + 1 + 9;
+	if (*v && !icemig_driver_name_valid(v))
+		return icemig_err_set(err, EINVAL, "%s: invalid driver_override name", path);
+	icemig_strlcpy(override, v, ICEMIG_DRIVER_MAX);
+	return 0;
+}
+
+int icemig_memo_forget(const struct icemig_bdf *vf, struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
+	int r;
+
+	r = rundir_path(path, sizeof(path), err, "drivers/%s", icemig_bdf_format(vf, name));
+	if (r)
+		return r;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return icemig_err_set(err, errno, "%s: cannot remove: %s", path, strerror(errno));
+	return 0;
 }

@@ -10,6 +10,13 @@
  * A reservation file appears atomically (written under a temporary name,
  * then rename(2)). Readers that only look (vf list) need no lock.
  *
+ *   <rundir>/drivers/<BDF>     the driver a VF had before icemig first bound
+ *                              it elsewhere: "driver=<name>\noverride=<name>\n"
+ *                              (empty name: none); written by every bind
+ *                              (vf bind, provision, the prepare hook), read
+ *                              by `vf unbind --restore` and release end with
+ *                              on_release = restore, removed once restored
+ *
  * Stale reservations (Contract 4: a hook that crashed, or a migration that
  * failed after the migrate begin hook but before QEMU started, so that no
  * "release end" ever comes) are reclaimed by the next migrate begin: a
@@ -38,6 +45,9 @@ struct icemig_pool {
 
 /** icemig_rundir() - $ICEMIG_RUNDIR or "/run/icemig". */
 const char *icemig_rundir(void);
+
+/** icemig_libvirt_statedir() - $ICEMIG_LIBVIRT_STATEDIR or "/run/libvirt/qemu". */
+const char *icemig_libvirt_statedir(void);
 
 /**
  * icemig_domain_name_valid() - 1..1023 bytes, no control characters (so the
@@ -77,10 +87,12 @@ int icemig_pool_release(struct icemig_pool *p, const struct icemig_bdf *vf, stru
 /**
  * icemig_pool_release_domain() - drop every reservation held by @domain; lock held.
  * @count: number of reservations removed (may be NULL)
+ * @released: malloc'ed array of the VFs released (may be NULL; free() it);
+ *	its length is *@count
  * Return: 0 or -errno. A missing run directory means nothing is reserved.
  */
 int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsigned int *count,
-			       struct icemig_err *err);
+			       struct icemig_bdf **released, struct icemig_err *err);
 
 /**
  * icemig_pool_stale() - whether the reservation of @vf held by @owner is stale
@@ -88,5 +100,26 @@ int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsign
  * examined is not stale.
  */
 bool icemig_pool_stale(const struct icemig_bdf *vf, const char *owner, time_t now);
+
+/**
+ * icemig_memo_save() - remember the driver and driver_override @vf had.
+ * @driver, @override: names, "" for none
+ * @replace: overwrite an existing memory; false keeps the oldest one (the
+ *	driver before the first of several binds)
+ * Return: 0 or -errno (message names the file). Atomic (temporary file + rename).
+ */
+int icemig_memo_save(const struct icemig_bdf *vf, const char *driver, const char *override,
+		     bool replace, struct icemig_err *err);
+
+/**
+ * icemig_memo_load() - the remembered driver and driver_override of @vf.
+ * @driver, @override: ICEMIG_DRIVER_MAX bytes each, "" for none
+ * Return: 0, -ENOENT when nothing is remembered, -EINVAL for a damaged file.
+ */
+int icemig_memo_load(const struct icemig_bdf *vf, char *driver, char *override,
+		     struct icemig_err *err);
+
+/** icemig_memo_forget() - remove the memory of @vf (no error if there is none). */
+int icemig_memo_forget(const struct icemig_bdf *vf, struct icemig_err *err);
 
 #endif /* ICEMIG_RESERVE_H */

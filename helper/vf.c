@@ -6,8 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 
+#include <json-c/json.h>
+#include <libxml/tree.h>
+
+#include "desc.h"
+#include "domxml.h"
 #include "sysfs.h"
 
 int icemig_pf_resolve(const char *arg, struct icemig_bdf *pf, struct icemig_err *err)
@@ -58,8 +65,90 @@ static int collect_vfs(const struct icemig_bdf *pf, unsigned long n, struct icem
 	return 0;
 }
 
+static int set_autoprobe(const struct icemig_bdf *pf, unsigned long v, struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX];
+	int r;
+
+	r = icemig_pci_path(path, sizeof(path), pf, "sriov_drivers_autoprobe", err);
+	if (r)
+		return r;
+	return icemig_sysfs_write(path, v ? "1" : "0", err);
+}
+
+static int get_autoprobe(const struct icemig_bdf *pf, unsigned long *v, struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
+	int r;
+
+	r = icemig_pci_path(path, sizeof(path), pf, "sriov_drivers_autoprobe", err);
+	if (r)
+		return r;
+	r = icemig_sysfs_read_uint(path, v, err);
+	if (r == -ENOENT)
+		return icemig_err_set(
+			err, EOPNOTSUPP,
+			"%s: no sriov_drivers_autoprobe attribute (kernel before 4.12?)",
+			icemig_bdf_format(pf, name));
+	return r;
+}
+
+/* Write sriov_numvfs (0 first when needed), with autoprobe set for the creation. */
+static int write_numvfs(const struct icemig_bdf *pf, const char *name, unsigned long cur,
+			unsigned long n, bool force, enum icemig_autoprobe autoprobe,
+			struct icemig_err *err)
+{
+	struct icemig_err e2;
+	unsigned long old_ap = 1;
+	bool ap_changed = false;
+	int r;
+
+	if (cur != 0) {
+		if (!force)
+			return icemig_err_set(
+				err, EBUSY,
+				"%s: already has %lu VFs; changing to %lu means writing 0 first, which removes the existing VFs; use --force to do that",
+				name, cur, n);
+	}
+	if (autoprobe != ICEMIG_AUTOPROBE_KEEP) {
+		r = get_autoprobe(pf, &old_ap, err);
+		if (r)
+			return r;
+		if (old_ap != (unsigned long)autoprobe) {
+			r = set_autoprobe(pf, (unsigned long)autoprobe, err);
+			if (r) {
+				icemig_err_prefix(err, "%s: setting sriov_drivers_autoprobe", name);
+				return r;
+			}
+			ap_changed = true;
+		}
+	}
+	if (cur != 0) {
+		r = icemig_pci_set_numvfs(pf, 0, err);
+		if (r) {
+			icemig_err_prefix(err, "%s: removing the existing %lu VFs", name, cur);
+			goto out;
+		}
+	}
+	r = icemig_pci_set_numvfs(pf, n, err);
+	if (r)
+		icemig_err_prefix(err, "%s: creating %lu VFs", name, n);
+out:
+	if (ap_changed && set_autoprobe(pf, old_ap, &e2)) {
+		if (r)
+			icemig_err_append(err, "; restoring sriov_drivers_autoprobe failed too: %s",
+					  e2.msg);
+		else
+			r = icemig_err_set(err, e2.code,
+					   "%s: restoring sriov_drivers_autoprobe: %s", name,
+					   e2.msg);
+	}
+	return r;
+}
+
 int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
-		     struct icemig_bdf **vfs, size_t *nvfs, bool *changed, struct icemig_err *err)
+		     enum icemig_autoprobe autoprobe, struct icemig_bdf **vfs, size_t *nvfs,
+		     bool *changed, struct icemig_err *err)
 {
 	unsigned long total, cur;
 	char name[ICEMIG_BDF_LEN];
@@ -81,26 +170,11 @@ int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
 				      "%s: %lu VFs requested, but sriov_totalvfs is %lu", name, n,
 				      total);
 	if (cur != n) {
-		if (cur != 0) {
-			if (!force)
-				return icemig_err_set(
-					err, EBUSY,
-					"%s: already has %lu VFs; changing to %lu means writing 0 first, which removes the existing VFs; use --force to do that",
-					name, cur, n);
-			r = icemig_pci_set_numvfs(pf, 0, err);
-			if (r) {
-				icemig_err_prefix(err, "%s: removing the existing %lu VFs", name,
-						  cur);
-				return r;
-			}
-		}
-		r = icemig_pci_set_numvfs(pf, n, err);
-		if (changed)
+		r = write_numvfs(pf, name, cur, n, force, autoprobe, err);
+		if (changed && (r == 0 || r != -EBUSY))
 			*changed = true;
-		if (r) {
-			icemig_err_prefix(err, "%s: creating %lu VFs", name, n);
+		if (r)
 			return r;
-		}
 		r = icemig_pci_sriov(pf, NULL, &cur, err);
 		if (r)
 			return r;
@@ -114,6 +188,62 @@ int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
 		return r;
 	*nvfs = n;
 	return 0;
+}
+
+int icemig_vf_destroy(const struct icemig_bdf *pf, bool force, unsigned long *removed,
+		      struct icemig_err *err)
+{
+	char name[ICEMIG_BDF_LEN], vfname[ICEMIG_BDF_LEN], owner[ICEMIG_DOMAIN_MAX];
+	struct icemig_pool pool = { .lockfd = -1 };
+	struct icemig_bdf *vfs = NULL;
+	unsigned long total, cur, i;
+	int r;
+
+	icemig_bdf_format(pf, name);
+	if (removed)
+		*removed = 0;
+	r = icemig_pci_sriov(pf, &total, &cur, err);
+	if (r == -ENOENT)
+		return icemig_err_set(err, EOPNOTSUPP, "%s: not an SR-IOV physical function", name);
+	if (r)
+		return r;
+	if (cur == 0)
+		return 0;
+	r = collect_vfs(pf, cur, &vfs, err);
+	if (r)
+		return r;
+	/* Under the pool lock: no hook may reserve one of these VFs meanwhile. */
+	r = icemig_pool_lock(&pool, err);
+	if (r)
+		goto out;
+	for (i = 0; i < cur; i++) {
+		r = icemig_pool_owner(&vfs[i], owner, sizeof(owner), NULL);
+		if (r == -ENOENT)
+			continue;
+		if (!force) {
+			r = icemig_err_set(
+				err, EBUSY,
+				"%s: VF %lu (%s) is reserved for domain '%s' (in use or being migrated in); not removing its VFs without --force",
+				name, i, icemig_bdf_format(&vfs[i], vfname),
+				owner[0] ? owner : "?");
+			goto out;
+		}
+	}
+	r = icemig_pci_set_numvfs(pf, 0, err);
+	if (r) {
+		icemig_err_prefix(err, "%s: removing %lu VFs", name, cur);
+		goto out;
+	}
+	for (i = 0; i < cur; i++) {
+		icemig_pool_release(&pool, &vfs[i], NULL);
+		icemig_memo_forget(&vfs[i], NULL);
+	}
+	if (removed)
+		*removed = cur;
+out:
+	icemig_pool_unlock(&pool);
+	free(vfs);
+	return r;
 }
 
 /* ---- bind with rollback ------------------------------------------------- */
@@ -321,8 +451,160 @@ int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver,
 		if (status)
 			status[i] = ICEMIG_BIND_DONE;
 	}
+	/* Remember where each rebound device came from (for unbind --restore). */
+	for (i = 0; i < n; i++) {
+		if (!st[i].touched)
+			continue;
+		r = icemig_memo_save(&st[i].bdf, st[i].old_driver, st[i].old_override, false, err);
+		if (r) {
+			icemig_err_prefix(err, "%s: bound to %s, but", st[i].name, driver);
+			goto out;
+		}
+	}
 out:
 	free(st);
+	return r;
+}
+
+/* ---- unbind / restore ---------------------------------------------------- */
+
+struct unbind_state {
+	struct bind_state before; /* for the rollback */
+	struct bind_state target; /* old_driver/old_override: where it goes */
+	bool native; /* no memory: let the kernel choose */
+	bool memo; /* a memory exists (forget it once restored) */
+};
+
+static int unbind_plan(struct unbind_state *u, bool restore, struct icemig_err *err)
+{
+	struct bind_state *b = &u->before;
+	struct icemig_bdf pf;
+	int r;
+
+	icemig_bdf_format(&b->bdf, b->name);
+	r = icemig_pci_check_exists(&b->bdf, err);
+	if (r)
+		return r;
+	r = icemig_pci_physfn(&b->bdf, &pf, err);
+	if (r == -ENOENT)
+		return icemig_err_set(err, EINVAL,
+				      "%s: not a VF (no physfn link); only VFs are rebound",
+				      b->name);
+	if (!r)
+		r = icemig_pci_get_driver(&b->bdf, b->old_driver, sizeof(b->old_driver), err);
+	if (!r)
+		r = icemig_pci_get_override(&b->bdf, b->old_override, sizeof(b->old_override), err);
+	if (r == -ENOENT)
+		return icemig_err_set(err, EOPNOTSUPP,
+				      "%s: no driver_override attribute (kernel too old?)",
+				      b->name);
+	if (r) {
+		icemig_err_prefix(err, "%s", b->name);
+		return r;
+	}
+	u->target.bdf = b->bdf;
+	icemig_strlcpy(u->target.name, b->name, sizeof(u->target.name));
+	if (!restore)
+		return 0;
+	r = icemig_memo_load(&b->bdf, u->target.old_driver, u->target.old_override, err);
+	if (r == -ENOENT) {
+		u->native = true;
+		return 0;
+	}
+	if (r) {
+		icemig_err_prefix(err, "%s", b->name);
+		return r;
+	}
+	u->memo = true;
+	return 0;
+}
+
+/* Whether the device already is where it should go. */
+static bool unbind_done(const struct unbind_state *u)
+{
+	const struct bind_state *b = &u->before, *t = &u->target;
+
+	if (u->native) /* on the kernel's choice: no override in force */
+		return !b->old_override[0] && b->old_driver[0];
+	return !strcmp(b->old_driver, t->old_driver) && !strcmp(b->old_override, t->old_override);
+}
+
+static int unbind_one(struct unbind_state *u, struct icemig_err *err)
+{
+	struct bind_state *b = &u->before;
+	char now[ICEMIG_DRIVER_MAX];
+	int r;
+
+	b->touched = true;
+	if (!u->native) {
+		/* to the remembered (or, without restore, no) driver and override */
+		r = bind_restore(&u->target, err);
+	} else {
+		/* no memory: no override, and the kernel's choice of driver */
+		r = icemig_pci_set_override(&b->bdf, "", err);
+		if (!r && b->old_driver[0])
+			r = icemig_pci_unbind(&b->bdf, b->old_driver, err);
+		if (!r)
+			r = icemig_pci_drivers_probe(&b->bdf, err);
+		if (!r)
+			r = icemig_pci_get_driver(&b->bdf, now, sizeof(now), err);
+	}
+	if (r)
+		icemig_err_prefix(err, "%s", b->name);
+	return r;
+}
+
+int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore,
+		     enum icemig_unbind_status *status, char (*now)[ICEMIG_DRIVER_MAX],
+		     struct icemig_err *err)
+{
+	struct unbind_state *u;
+	struct bind_state *before;
+	size_t i, j;
+	int r = 0;
+
+	u = calloc(n ? n : 1, sizeof(*u));
+	before = calloc(n ? n : 1, sizeof(*before));
+	if (!u || !before) {
+		free(u);
+		free(before);
+		return icemig_err_set(err, ENOMEM, "out of memory");
+	}
+	for (i = 0; i < n && !r; i++) {
+		u[i].before.bdf = bdfs[i];
+		r = unbind_plan(&u[i], restore, err);
+	}
+	if (r)
+		goto out;
+	for (i = 0; i < n; i++) {
+		/* A device listed twice is handled by its first occurrence. */
+		for (j = 0; j < i; j++)
+			if (!icemig_bdf_cmp(&bdfs[i], &bdfs[j]))
+				break;
+		if (j < i || unbind_done(&u[i])) {
+			if (status)
+				status[i] = ICEMIG_UNBIND_ALREADY;
+		} else {
+			r = unbind_one(&u[i], err);
+			if (r) {
+				for (j = 0; j <= i; j++)
+					before[j] = u[j].before;
+				bind_rollback(before, i + 1, err);
+				goto out;
+			}
+			if (status)
+				status[i] = ICEMIG_UNBIND_DONE;
+		}
+		if (u[i].memo)
+			icemig_memo_forget(&bdfs[i], NULL);
+	}
+	if (now)
+		for (i = 0; i < n; i++)
+			if (icemig_pci_get_driver(&bdfs[i], now[i], ICEMIG_DRIVER_MAX, NULL))
+				now[i][0] = '\0';
+out:
+	free(u);
+	free(before);
 	return r;
 }
 
@@ -340,11 +622,104 @@ static int table_add(struct icemig_vf_table *t, const struct icemig_vf_row *row,
 	return 0;
 }
 
+/* BDF -> domain, from libvirt's status files of running domains. */
+struct users {
+	struct icemig_bdf *bdf;
+	char (*domain)[ICEMIG_DOMAIN_MAX];
+	size_t n;
+};
+
+static void users_add_file(struct users *u, const char *path)
+{
+	struct icemig_hostdev *hd = NULL;
+	char name[ICEMIG_DOMAIN_MAX];
+	char *xml = NULL;
+	xmlDocPtr doc = NULL;
+	xmlNodePtr dom;
+	size_t len = 0, nhd = 0, i;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return;
+	if (icemig_read_fd_capped(fd, ICEMIG_XML_MAX, path, &xml, &len, NULL)) {
+		close(fd);
+		return;
+	}
+	close(fd);
+	if (icemig_xml_parse(xml, len, path, "domstatus", &doc, NULL))
+		goto out;
+	dom = icemig_xml_child(xmlDocGetRootElement(doc), "domain");
+	if (!dom || icemig_xml_hostdevs(dom, false, &hd, &nhd, NULL))
+		goto out;
+	icemig_xml_domain_name(dom, name, sizeof(name));
+	for (i = 0; i < nhd && name[0]; i++) {
+		void *nb = realloc(u->bdf, (u->n + 1) * sizeof(*u->bdf));
+		void *nd;
+
+		if (!nb)
+			break;
+		u->bdf = nb;
+		nd = realloc(u->domain, (u->n + 1) * sizeof(*u->domain));
+		if (!nd)
+			break;
+		u->domain = nd;
+		u->bdf[u->n] = hd[i].src;
+		icemig_strlcpy(u->domain[u->n], name, ICEMIG_DOMAIN_MAX);
+		u->n++;
+	}
+out:
+	free(hd);
+	xmlFreeDoc(doc);
+	free(xml);
+}
+
+/* Best effort: an unreadable or absent status directory means no users. */
+static void users_load(struct users *u)
+{
+	const char *sd = icemig_libvirt_statedir();
+	char path[ICEMIG_PATH_MAX];
+	struct dirent *de;
+	DIR *d = opendir(sd);
+	size_t l;
+
+	memset(u, 0, sizeof(*u));
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		l = strlen(de->d_name);
+		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".xml"))
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", sd, de->d_name) >= sizeof(path))
+			continue;
+		users_add_file(u, path);
+	}
+	closedir(d);
+}
+
+static const char *users_find(const struct users *u, const struct icemig_bdf *vf)
+{
+	size_t i;
+
+	for (i = 0; i < u->n; i++)
+		if (!icemig_bdf_cmp(&u->bdf[i], vf))
+			return u->domain[i];
+	return NULL;
+}
+
+static void users_free(struct users *u)
+{
+	free(u->bdf);
+	free(u->domain);
+	memset(u, 0, sizeof(*u));
+}
+
 static int collect_pf(struct icemig_vf_table *t, const struct icemig_providers *prov,
-		      const struct icemig_bdf *pf, unsigned long num, struct icemig_err *err)
+		      const struct users *users, const struct icemig_bdf *pf, unsigned long num,
+		      struct icemig_err *err)
 {
 	struct icemig_vf_row *row;
-	const char *pname;
+	struct icemig_compat desc;
+	const char *pname, *user;
 	unsigned long i;
 	int r = 0;
 
@@ -375,8 +750,26 @@ static int collect_pf(struct icemig_vf_table *t, const struct icemig_providers *
 		row->has_group = (r == 0);
 		if (r && r != -ENOENT)
 			break;
-		r = icemig_pool_owner(&row->vf, row->reserved_by, sizeof(row->reserved_by), NULL);
-		row->reserved = (r == 0);
+		if (icemig_pool_owner(&row->vf, row->domain, sizeof(row->domain), NULL) == 0) {
+			if (!row->domain[0])
+				icemig_strlcpy(row->domain, "?", sizeof(row->domain));
+		} else {
+			user = users_find(users, &row->vf);
+			icemig_strlcpy(row->domain, user ? user : "", sizeof(row->domain));
+		}
+		row->has_stream = false;
+		if (!pname) {
+			row->migration = ICEMIG_MIG_NO;
+		} else if (strcmp(row->driver, ICEMIG_VARIANT_DRIVER)) {
+			row->migration = ICEMIG_MIG_NEEDS_BIND;
+		} else if (icemig_desc_read(&row->vf, &desc, NULL, 0, NULL) == 0) {
+			row->migration = ICEMIG_MIG_YES;
+			row->has_stream = true;
+			row->stream_major = desc.stream_major;
+			row->stream_minor = desc.stream_minor;
+		} else {
+			row->migration = ICEMIG_MIG_NO;
+		}
 		r = table_add(t, row, err);
 		if (r)
 			break;
@@ -389,11 +782,13 @@ int icemig_vf_collect(struct icemig_vf_table *t, struct icemig_err *err)
 {
 	struct icemig_providers prov;
 	struct icemig_bdf *devs = NULL;
+	struct users users;
 	unsigned long total, num;
 	size_t ndev = 0, i;
 	int r;
 
 	memset(t, 0, sizeof(*t));
+	users_load(&users);
 	r = icemig_providers_load(&prov, err);
 	if (r)
 		goto out;
@@ -405,13 +800,14 @@ int icemig_vf_collect(struct icemig_vf_table *t, struct icemig_err *err)
 		r = icemig_pci_sriov(&devs[i], &total, &num, NULL);
 		if (r || total == 0)
 			continue;
-		r = collect_pf(t, &prov, &devs[i], num, err);
+		r = collect_pf(t, &prov, &users, &devs[i], num, err);
 		if (r)
 			goto out;
 	}
 	r = 0;
 out:
 	free(devs);
+	users_free(&users);
 	icemig_providers_free(&prov);
 	if (r)
 		icemig_vf_table_free(t);
@@ -472,12 +868,26 @@ static bool col_group(const struct icemig_vf_row *r, char *buf, size_t size)
 	return r->has_vf && r->has_group && snprintf(buf, size, "%lu", r->iommu_group) > 0;
 }
 
-static bool col_reserved(const struct icemig_vf_row *r, char *buf, size_t size)
+static bool col_domain(const struct icemig_vf_row *r, char *buf, size_t size)
 {
-	if (!r->has_vf || !r->reserved)
-		return false;
-	icemig_strlcpy(buf, r->reserved_by[0] ? r->reserved_by : "?", size);
-	return true;
+	return r->has_vf && r->domain[0] && icemig_strlcpy(buf, r->domain, size) < size;
+}
+
+static bool col_migration(const struct icemig_vf_row *r, char *buf, size_t size)
+{
+	static const char *const names[] = {
+		[ICEMIG_MIG_NO] = "no",
+		[ICEMIG_MIG_NEEDS_BIND] = "needs-bind",
+		[ICEMIG_MIG_YES] = "yes",
+	};
+
+	return r->has_vf && icemig_strlcpy(buf, names[r->migration], size) < size;
+}
+
+static bool col_stream(const struct icemig_vf_row *r, char *buf, size_t size)
+{
+	return r->has_vf && r->has_stream &&
+	       snprintf(buf, size, "%u.%u", r->stream_major, r->stream_minor) > 0;
 }
 
 static const struct column columns[] = {
@@ -487,7 +897,9 @@ static const struct column columns[] = {
 	{ "VF", "vf", false, col_vf },
 	{ "DRIVER", "driver", false, col_driver },
 	{ "IOMMU_GROUP", "iommu_group", true, col_group },
-	{ "RESERVED_BY", "reserved_by", false, col_reserved },
+	{ "DOMAIN", "domain", false, col_domain },
+	{ "MIGRATION", "migration", false, col_migration },
+	{ "STREAM", "stream", false, col_stream },
 };
 
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))

@@ -29,6 +29,13 @@
  */
 int icemig_pf_resolve(const char *arg, struct icemig_bdf *pf, struct icemig_err *err);
 
+/* sriov_drivers_autoprobe while VFs are created: leave as it is, off, on. */
+enum icemig_autoprobe {
+	ICEMIG_AUTOPROBE_KEEP = -1,
+	ICEMIG_AUTOPROBE_OFF = 0,
+	ICEMIG_AUTOPROBE_ON = 1,
+};
+
 /**
  * icemig_vf_create() - make @pf have exactly @n VFs (sriov_numvfs = @n).
  * @pf:    PF address (see icemig_pf_resolve())
@@ -36,16 +43,36 @@ int icemig_pf_resolve(const char *arg, struct icemig_bdf *pf, struct icemig_err 
  * @force: if the PF already has a different nonzero number of VFs, write 0
  *	first (the kernel refuses to change a nonzero count directly,
  *	Documentation/PCI/pci-iov-howto.rst); without @force that case fails
+ * @autoprobe: ICEMIG_AUTOPROBE_OFF writes 0 to the PF's
+ *	sriov_drivers_autoprobe before creating the VFs, so that no driver
+ *	(iavf) probes them when they appear (Documentation/ABI/testing/
+ *	sysfs-bus-pci); ON writes 1; the previous value is put back afterwards
+ *	(the setting only matters at VF creation). KEEP leaves it alone.
  * @vfs:   malloc'ed array of the @n VF addresses in VF index order (virtfn0..),
  *	caller frees; @nvfs its length
  * @changed: whether sriov_numvfs was written (false if it already was @n); may be NULL
  *
  * Return: 0; -EINVAL if @n is 0; -ERANGE if @n > sriov_totalvfs; -EBUSY if the
- * PF has other VFs and @force is false; -errno from the kernel's refusal of
- * the write; -EIO if the VFs did not appear.
+ * PF has other VFs and @force is false; -EOPNOTSUPP if @autoprobe is asked
+ * for and the PF has no sriov_drivers_autoprobe; -errno from the kernel's
+ * refusal of a write; -EIO if the VFs did not appear.
  */
 int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
-		     struct icemig_bdf **vfs, size_t *nvfs, bool *changed, struct icemig_err *err);
+		     enum icemig_autoprobe autoprobe, struct icemig_bdf **vfs, size_t *nvfs,
+		     bool *changed, struct icemig_err *err);
+
+/**
+ * icemig_vf_destroy() - remove every VF of @pf (sriov_numvfs = 0).
+ * @force:   also when a VF is reserved for a domain (in use); those
+ *	reservations are removed
+ * @removed: number of VFs the PF had (may be NULL)
+ *
+ * Remembered drivers (reserve.h) of the removed VFs are forgotten.
+ * Return: 0 (also when the PF has no VFs: nothing written); -EBUSY
+ * "<VF>: reserved for domain 'D' ..." without @force; -errno from the kernel.
+ */
+int icemig_vf_destroy(const struct icemig_bdf *pf, bool force, unsigned long *removed,
+		      struct icemig_err *err);
 
 enum icemig_bind_status {
 	ICEMIG_BIND_DONE, /* rebound to the driver */
@@ -63,7 +90,11 @@ enum icemig_bind_status {
  * @status:   array of @n entries, filled on success (may be NULL)
  *
  * Nothing is touched unless every device exists, is a VF (has a physfn
- * link: a PF is never rebound), has driver_override, and @driver is loaded. A device already bound to @driver is left alone. When a
+ * link: a PF is never rebound), has driver_override, and @driver is loaded.
+ * A device already bound to @driver is left alone. For every device that
+ * is rebound, the driver and driver_override it had are remembered in the
+ * run directory (icemig_memo_save(), the oldest memory is kept) for
+ * icemig_vf_unbind(restore). When a
  * step fails for any device, every device touched so far (the failing one
  * included) is put back: driver_override restored, unbound from whatever it
  * is bound to now, and re-probed (then, if needed, bound with the old
@@ -75,6 +106,38 @@ enum icemig_bind_status {
 int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver,
 		   enum icemig_bind_status *status, struct icemig_err *err);
 
+enum icemig_unbind_status {
+	ICEMIG_UNBIND_DONE, /* unbound, or put back on its previous driver */
+	ICEMIG_UNBIND_ALREADY, /* already in that state; nothing written */
+};
+
+/**
+ * icemig_vf_unbind() - take VFs off their driver, or put them back.
+ * @bdfs, @n: VFs, in the order they are handled
+ * @restore:  false: unbind each from its driver and clear driver_override,
+ *	leaving it unbound; true: put each back on the driver (and
+ *	driver_override) it had before icemig bound it, as remembered in the run
+ *	directory; without a memory, clear driver_override and let the kernel
+ *	probe its native driver (drivers_probe). A memory is removed once restored.
+ * @status:   array of @n entries, filled on success (may be NULL)
+ * @now:      array of @n driver names after the call ("" unbound; may be NULL)
+ *
+ * Same preflight as icemig_vf_bind() (exists, is a VF, has driver_override).
+ * On failure every device touched is returned to the state it had before
+ * the call (driver and driver_override). Idempotent.
+ * Return: 0, or -errno with "<BDF>: <cause>" and the rollback report.
+ */
+int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore,
+		     enum icemig_unbind_status *status, char (*now)[ICEMIG_DRIVER_MAX],
+		     struct icemig_err *err);
+
+/* What a VF can do for a migration, as "vf list" reports it. */
+enum icemig_migration {
+	ICEMIG_MIG_NO, /* its PF has no migration provider */
+	ICEMIG_MIG_NEEDS_BIND, /* provider, but the VF is not bound to ice_vfio_pci */
+	ICEMIG_MIG_YES, /* bound to ice_vfio_pci, descriptor readable */
+};
+
 /* One row of "vf list": one VF, or one SR-IOV PF without VFs (has_vf false). */
 struct icemig_vf_row {
 	struct icemig_bdf pf;
@@ -85,8 +148,10 @@ struct icemig_vf_row {
 	char driver[ICEMIG_DRIVER_MAX]; /* "" when unbound */
 	bool has_group;
 	unsigned long iommu_group;
-	bool reserved;
-	char reserved_by[ICEMIG_DOMAIN_MAX];
+	char domain[ICEMIG_DOMAIN_MAX]; /* domain using it, "" none */
+	enum icemig_migration migration;
+	bool has_stream;
+	unsigned int stream_major, stream_minor; /* from its descriptor */
 };
 
 struct icemig_vf_table {
@@ -97,7 +162,10 @@ struct icemig_vf_table {
 
 /**
  * icemig_vf_collect() - rows for every PF with sriov_totalvfs > 0 (sorted by
- * address) and each of its VFs (by index). Free with icemig_vf_table_free().
+ * address) and each of its VFs (by index). The domain using a VF is the one
+ * holding its reservation (reserve.h), else the running libvirt domain whose
+ * status XML ($ICEMIG_LIBVIRT_STATEDIR/<name>.xml) has it as a PCI host
+ * device. Free with icemig_vf_table_free().
  * Return: 0 or -errno.
  */
 int icemig_vf_collect(struct icemig_vf_table *t, struct icemig_err *err);
@@ -109,7 +177,8 @@ void icemig_vf_table_free(struct icemig_vf_table *t);
  * header (@json false; absent values shown as "-") or as a JSON document
  * (@json true): {"ice_vfio_pci_loaded": bool, "vfs": [{"pf": "0000:01:00.0",
  * "provider": str|null, "index": int|null, "vf": str|null, "driver":
- * str|null, "iommu_group": int|null, "reserved_by": str|null}, ...]}.
+ * str|null, "iommu_group": int|null, "domain": str|null, "migration":
+ * "yes"|"needs-bind"|"no"|null, "stream": "MAJOR.MINOR"|null}, ...]}.
  * Both forms come from the same column table.
  * Return: 0, or -EIO if writing failed.
  */

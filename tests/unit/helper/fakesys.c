@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "bdf.h"
+#include "icemig_compat.h"
 #include "sysfs.h"
 
 static void die(const char *fmt, ...) ICEMIG_PRINTF(1, 2);
@@ -163,11 +164,40 @@ static bool driver_exists(struct fakesys *fs, const char *driver)
 	return stat(p, &st) == 0;
 }
 
+/*
+ * The icemig_compat attribute of ice_vfio_pci: present while the device is
+ * bound to ice_vfio_pci and a descriptor is set for it (.fake_compat of the
+ * VF, else of its PF), absent otherwise.
+ */
+static void update_compat(struct fakesys *fs, const char *bdf, const char *driver)
+{
+	char p[1024], t[1024], pf[32];
+	char *text = NULL;
+
+	dev_path(fs, p, sizeof(p), bdf, "icemig_compat");
+	unlink(p);
+	if (!driver || strcmp(driver, "ice_vfio_pci"))
+		return;
+	dev_path(fs, t, sizeof(t), bdf, ".fake_compat");
+	text = fakesys_slurp(t, NULL);
+	if (!text) {
+		dev_path(fs, t, sizeof(t), bdf, "physfn");
+		if (!get_link_name(t, pf, sizeof(pf)))
+			return;
+		dev_path(fs, t, sizeof(t), pf, ".fake_compat");
+		text = fakesys_slurp(t, NULL);
+	}
+	if (text)
+		put_file(p, text);
+	free(text);
+}
+
 static void link_driver(struct fakesys *fs, const char *bdf, const char *driver)
 {
 	char p[1024], t[256];
 
 	dev_path(fs, p, sizeof(p), bdf, "driver");
+	update_compat(fs, bdf, driver);
 	if (!driver) {
 		unlink(p);
 		return;
@@ -185,17 +215,33 @@ static bool try_probe(struct fakesys *fs, const char *bdf, const char *driver)
 	return true;
 }
 
-static void create_vf(struct fakesys *fs, const char *pf, unsigned int k, char *vf_out)
+/*
+ * The address of VF @k as the SR-IOV capability defines it: routing ID of
+ * the PF + First VF Offset + k * VF Stride (PCIe base spec 9.3.3.9/10).
+ * Offset 0x80 and stride 1 put VF 0 of 0000:01:00.0 at 0000:01:10.0, as on
+ * many NICs; VFs past the end of the bus continue on the next bus.
+ */
+static void vf_address(const char *pf, unsigned int k, char *out)
 {
-	char p[1024], t[256], vfdrv[64] = "", pfd[1024];
 	struct icemig_bdf b;
+	unsigned int rid;
 
 	if (icemig_bdf_parse(pf, &b))
 		die("bad PF %s", pf);
-	/* VFs on the PF's bus, device 0x10 + k/8, function k%8 (as on many NICs) */
-	b.dev = (uint8_t)(0x10 + k / 8);
-	b.func = (uint8_t)(k % 8);
-	icemig_bdf_format(&b, vf_out);
+	rid = ((unsigned int)b.bus << 8 | (unsigned int)b.dev << 3 | b.func) + 0x80 + k;
+	if (rid > 0xffff)
+		die("VF %u of %s beyond bus 0xff", k, pf);
+	b.bus = (uint8_t)(rid >> 8);
+	b.dev = (uint8_t)((rid >> 3) & 0x1f);
+	b.func = (uint8_t)(rid & 7);
+	icemig_bdf_format(&b, out);
+}
+
+static void create_vf(struct fakesys *fs, const char *pf, unsigned int k, char *vf_out)
+{
+	char p[1024], t[256], vfdrv[64] = "", pfd[1024], ap[16] = "1";
+
+	vf_address(pf, k, vf_out);
 	dev_path(fs, p, sizeof(p), vf_out, NULL);
 	mkdirs(p);
 	dev_path(fs, p, sizeof(p), vf_out, "driver_override");
@@ -215,7 +261,11 @@ static void create_vf(struct fakesys *fs, const char *pf, unsigned int k, char *
 	pathf(p, sizeof(p), "%s/bus/pci/devices/%s/virtfn%u", fs->root, pf, k);
 	pathf(t, sizeof(t), "../%s", vf_out);
 	put_link(p, t);
-	try_probe(fs, vf_out, vfdrv);
+	/* pci_iov_add_virtfn(): probed only when sriov_drivers_autoprobe is 1 */
+	dev_path(fs, p, sizeof(p), pf, "sriov_drivers_autoprobe");
+	get_file(p, ap, sizeof(ap));
+	if (!strcmp(ap, "1"))
+		try_probe(fs, vf_out, vfdrv);
 }
 
 static int k_numvfs(struct fakesys *fs, const char *pf, const char *value)
@@ -334,6 +384,15 @@ static int fake_write(void *opaque, const char *path, const char *data, size_t l
 	if (sscanf(rel, "bus/pci/devices/%63[^/]/%63s", a, b) == 2) {
 		if (!strcmp(b, "sriov_numvfs"))
 			return k_numvfs(fs, a, value);
+		if (!strcmp(b, "sriov_drivers_autoprobe")) {
+			unsigned long v;
+
+			if (icemig_parse_ulong(icemig_chomp(value), 10, 1, &v))
+				return -EINVAL;
+			dev_path(fs, rel, sizeof(rel), a, "sriov_drivers_autoprobe");
+			put_file(rel, v ? "1\n" : "0\n");
+			return 0;
+		}
 		if (!strcmp(b, "driver_override")) {
 			icemig_chomp(value);
 			if (strlen(value) > 63)
@@ -446,6 +505,8 @@ void fakesys_add_pf(struct fakesys *fs, const char *bdf, unsigned int total, con
 	put_file(p, v);
 	dev_path(fs, p, sizeof(p), bdf, "sriov_numvfs");
 	put_file(p, "0\n");
+	dev_path(fs, p, sizeof(p), bdf, "sriov_drivers_autoprobe");
+	put_file(p, "1\n");
 	dev_path(fs, p, sizeof(p), bdf, ".fake_vf_driver");
 	put_file(p, vf_driver ? vf_driver : "");
 	if (vf_driver && !driver_exists(fs, vf_driver))
@@ -461,6 +522,71 @@ void fakesys_add_netdev(struct fakesys *fs, const char *ifname, const char *bdf)
 	pathf(p, sizeof(p), "%s/class/net/%s/device", fs->root, ifname);
 	pathf(t, sizeof(t), "../../../bus/pci/devices/%s", bdf);
 	put_link(p, t);
+	pathf(p, sizeof(p), "%s/class/net/%s/ifindex", fs->root, ifname);
+	pathf(t, sizeof(t), "%u\n", fs->next_ifindex++ + 2);
+	put_file(p, t);
+	dev_path(fs, p, sizeof(p), bdf, "net");
+	mkdirs(p);
+	pathf(p, sizeof(p), "%s/bus/pci/devices/%s/net/%s", fs->root, bdf, ifname);
+	mkdirs(p);
+}
+
+void fakesys_set_compat(struct fakesys *fs, const char *bdf, const char *text)
+{
+	char p[1024], vf[32];
+	unsigned int k;
+
+	dev_path(fs, p, sizeof(p), bdf, ".fake_compat");
+	if (text)
+		put_file(p, text);
+	else
+		unlink(p);
+	update_compat(fs, bdf, fakesys_driver(fs, bdf));
+	/* a PF's descriptor shows on its VFs that have none of their own */
+	for (k = 0;; k++) {
+		pathf(p, sizeof(p), "%s/bus/pci/devices/%s/virtfn%u", fs->root, bdf, k);
+		if (!get_link_name(p, vf, sizeof(vf)))
+			break;
+		update_compat(fs, vf, fakesys_driver(fs, vf));
+	}
+}
+
+const char *fakesys_compat_text(const char *provider, unsigned int max_qps, unsigned int used_qps)
+{
+	static char buf[ICEMIG_COMPAT_TEXT_MAX];
+	struct icemig_compat c;
+
+	icemig_compat_init(&c, provider, 0x8086, 0x1889);
+	c.max_qps = (__u16)max_qps;
+	c.rss_lut_size = 64;
+	c.used_records = 0x7e;
+	c.used_qps = (__u16)used_qps;
+	c.used_msix = (__u16)(used_qps + 1);
+	c.used_mac_filters = 1;
+	c.used_rss_lut = 64;
+	if (icemig_compat_format(&c, buf, sizeof(buf)) < 0)
+		die("icemig_compat_format");
+	return buf;
+}
+
+bool fakesys_exists(struct fakesys *fs, const char *rel)
+{
+	char p[1024];
+	struct stat st;
+
+	pathf(p, sizeof(p), "%s/%s", fs->root, rel);
+	return lstat(p, &st) == 0;
+}
+
+const char *fakesys_read(struct fakesys *fs, const char *rel)
+{
+	static char buf[4096];
+	char p[1024];
+
+	pathf(p, sizeof(p), "%s/%s", fs->root, rel);
+	if (!get_file(p, buf, sizeof(buf)))
+		return NULL;
+	return buf;
 }
 
 void fakesys_set_providers(struct fakesys *fs, const char *content)
@@ -645,4 +771,19 @@ void fakesys_domain_running(struct fakesys *fs, const char *domain)
 
 	pathf(p, sizeof(p), "%s/%s.xml", fs->statedir, domain);
 	put_file(p, "<domstatus/>\n");
+}
+
+void fakesys_domain_status(struct fakesys *fs, const char *domain, const char *devices)
+{
+	char p[1024], *xml;
+
+	pathf(p, sizeof(p), "%s/%s.xml", fs->statedir, domain);
+	if (asprintf(&xml,
+		     "<domstatus state='running' reason='booted' pid='1'>\n"
+		     "  <domain type='kvm' id='1'>\n    <name>%s</name>\n"
+		     "    <devices>%s</devices>\n  </domain>\n</domstatus>\n",
+		     domain, devices) < 0)
+		die("asprintf");
+	put_file(p, xml);
+	free(xml);
 }

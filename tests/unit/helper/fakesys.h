@@ -7,7 +7,14 @@
  *   devices/<PF>/sriov_numvfs   creates/removes VF directories and virtfnK
  *                               links (-EBUSY for nonzero -> other nonzero,
  *                               -ERANGE above sriov_totalvfs); new VFs are
- *                               auto-probed to the PF's VF driver
+ *                               auto-probed to the PF's VF driver when
+ *                               sriov_drivers_autoprobe is 1 (the default)
+ *   devices/<PF>/sriov_drivers_autoprobe  0 or 1
+ *   devices/<VF>/icemig_compat  appears while the VF is bound to
+ *                               ice_vfio_pci, with the descriptor set by
+ *                               fakesys_set_compat() (VF, else its PF)
+ * VF K of a PF at routing ID R is at R + 0x80 + K (offset 0x80, stride 1):
+ * VF 0..7 of 0000:01:00.0 are 0000:01:10.0..0000:01:10.7.
  *   devices/<D>/driver_override stores the name, "\n" clears it ("(null)")
  *   drivers/<X>/unbind          removes the driver link (-ENODEV if not on X)
  *   drivers/<X>/bind            binds (-EBUSY if bound, -ENODEV if the
@@ -33,6 +40,7 @@ struct fakesys {
 	char rundir[512]; /* <base>/run  (ICEMIG_RUNDIR) */
 	char statedir[512]; /* <base>/libvirt-qemu (ICEMIG_LIBVIRT_STATEDIR) */
 	unsigned int next_group;
+	unsigned int next_ifindex;
 	size_t nlog;
 	char log[FAKESYS_LOG_MAX][160];
 	size_t nrefuse;
@@ -62,7 +70,23 @@ void fakesys_add_dev(struct fakesys *fs, const char *bdf, const char *driver);
 /* An SR-IOV PF with @total VFs possible; VFs are auto-probed to @vf_driver (may be NULL). */
 void fakesys_add_pf(struct fakesys *fs, const char *bdf, unsigned int total, const char *driver,
 		    const char *vf_driver);
+/* class/net/<ifname> (device link, ifindex) and devices/<bdf>/net/<ifname>. */
 void fakesys_add_netdev(struct fakesys *fs, const char *ifname, const char *bdf);
+/*
+ * Descriptor text a device shows in icemig_compat while bound to
+ * ice_vfio_pci; set on a PF it applies to every VF without its own; NULL
+ * removes it.
+ */
+void fakesys_set_compat(struct fakesys *fs, const char *bdf, const char *text);
+/*
+ * A descriptor text (icemig_compat.h) for an E810 VF (8086:1889) of
+ * @provider offering @max_qps queue pairs and using @used_qps; static buffer.
+ */
+const char *fakesys_compat_text(const char *provider, unsigned int max_qps, unsigned int used_qps);
+/* Whether <root>/@rel exists (lstat). */
+bool fakesys_exists(struct fakesys *fs, const char *rel);
+/* Content of <root>/@rel without the trailing newline, NULL if absent; static buffer. */
+const char *fakesys_read(struct fakesys *fs, const char *rel);
 /* Content of drivers/ice_vfio_pci/providers; NULL removes the file. */
 void fakesys_set_providers(struct fakesys *fs, const char *content);
 
@@ -92,6 +116,8 @@ unsigned int fakesys_nreserved(struct fakesys *fs);
 void fakesys_age_reservation(struct fakesys *fs, const char *bdf, unsigned int seconds);
 /* libvirt's status file of a running domain (<statedir>/<domain>.xml). */
 void fakesys_domain_running(struct fakesys *fs, const char *domain);
+/* The same, with a <domstatus> around a <domain> holding @devices (XML text). */
+void fakesys_domain_status(struct fakesys *fs, const char *domain, const char *devices);
 
 void fakesys_clear_log(struct fakesys *fs);
 /* The write log joined with '\n' (each entry ends with '\n'); static buffer. */

@@ -56,6 +56,8 @@ done
 ln -s ../../../bus/pci/devices/0000:01:00.0 "$ICEMIG_SYSFS_ROOT/class/net/eth0/device"
 PROVIDERS=$ICEMIG_SYSFS_ROOT/bus/pci/drivers/ice_vfio_pci/providers
 echo '0000:01:00.0 ice_mig_sim' >"$PROVIDERS"
+# VF 0 shows a descriptor (16 queue pairs, using 2); VF 1 none
+cp "$GOLDEN/descriptor-16qp.txt" "$D/0000:01:10.0/icemig_compat"
 
 # ---- help and usage errors -----------------------------------------------------
 for c in "--help" "vf --help" "vf create --help" "vf bind --help" "vf list --help" "hook --help"; do
@@ -103,9 +105,9 @@ ok "vf bind"
 # ---- vf list -------------------------------------------------------------------
 expect 0 "$ICEMIG" vf list
 cat >"$T/want" <<'EOT'
-PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  RESERVED_BY
-0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           -
-0000:01:00.0  ice_mig_sim  1      0000:01:10.1  ice_vfio_pci  12           -
+PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  DOMAIN  MIGRATION  STREAM
+0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           -       yes        1.0
+0000:01:00.0  ice_mig_sim  1      0000:01:10.1  ice_vfio_pci  12           -       no         -
 EOT
 cmp -s "$T/want" "$T/out" || fail "vf list: $(cat "$T/out")"
 expect 0 "$ICEMIG" vf list --json
@@ -114,7 +116,9 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["ice_vfio_pci_loaded"] is True
 assert [r["vf"] for r in d["vfs"]] == ["0000:01:10.0", "0000:01:10.1"]
-assert d["vfs"][0]["provider"] == "ice_mig_sim" and d["vfs"][0]["reserved_by"] is None
+assert d["vfs"][0]["provider"] == "ice_mig_sim" and d["vfs"][0]["domain"] is None
+assert d["vfs"][0]["migration"] == "yes" and d["vfs"][0]["stream"] == "1.0"
+assert d["vfs"][1]["migration"] == "no" and d["vfs"][1]["stream"] is None
 assert d["vfs"][1]["iommu_group"] == 12 and d["vfs"][1]["index"] == 1
 EOT
 ok "vf list text and JSON"
@@ -122,7 +126,7 @@ ok "vf list text and JSON"
 # ---- the hook, through the libvirt hook script ---------------------------------
 # other ops: exit 0, print nothing, whatever is on stdin
 echo 'not xml at all' >"$T/junk"
-for op in "prepare begin" "start begin" "started begin" "stopped end" "migrate end" "restore begin"; do
+for op in "start begin" "started begin" "stopped end" "migrate end" "restore begin" "prepare end"; do
 	# shellcheck disable=SC2086
 	ICEMIG=$ICEMIG expect 0 "$HOOK" icemig-vf $op - <"$T/junk"
 	[ ! -s "$T/out" ] || fail "hook $op printed something"
@@ -134,7 +138,7 @@ cmp -s "$GOLDEN/migrate-begin.out.xml" "$T/out" || fail "hook migrate begin outp
 [ "$(cat "$ICEMIG_RUNDIR/reserved/0000:01:10.0")" = icemig-vf ] || fail "reservation of 0000:01:10.0"
 [ "$(cat "$ICEMIG_RUNDIR/reserved/0000:01:10.1")" = icemig-vf ] || fail "reservation of 0000:01:10.1"
 expect 0 "$ICEMIG" vf list
-grep -q '0000:01:10.0  ice_vfio_pci  11           icemig-vf$' "$T/out" || fail "vf list shows reservation"
+grep -q '0000:01:10.0  ice_vfio_pci  11           icemig-vf  yes' "$T/out" || fail "vf list shows reservation"
 ok "hook: migrate begin rewrites and reserves"
 
 # every VF is now taken: a second domain fails, stdout empty, no new reservation

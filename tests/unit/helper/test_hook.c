@@ -17,9 +17,11 @@
 
 #include <cmocka.h>
 
+#include "conf.h"
 #include "fakesys.h"
 #include "hook.h"
 #include "pci.h"
+#include "reserve.h"
 
 #define PF "0000:01:00.0"
 #define VF0 "0000:01:10.0"
@@ -50,10 +52,13 @@ static int setup(void **state)
 		return -1;
 	fakesys_setup(fs);
 	/* 3 VFs, auto-probed to ice_vfio_pci, PF with a provider */
-	fakesys_add_pf(fs, PF, 4, "ice", "ice_vfio_pci");
+	fakesys_add_pf(fs, PF, 32, "ice", "ice_vfio_pci");
 	fakesys_set_providers(fs, PF " ice_mig_sim\n");
+	/* the VFs show a descriptor offering 16 queue pairs */
+	fakesys_set_compat(fs, PF, fakesys_compat_text("ice_mig_sim", 16, 0));
 	if (icemig_bdf_parse(PF, &pf) || icemig_pci_set_numvfs(&pf, 3, &err))
 		return -1;
+	fakesys_clear_log(fs);
 	*state = fs;
 	return 0;
 }
@@ -69,7 +74,7 @@ static int teardown(void **state)
 
 static int begin(const char *xml, struct icemig_hook_result *res, struct icemig_err *err)
 {
-	return icemig_hook_migrate_begin(DOM, xml, strlen(xml), res, err);
+	return icemig_hook_migrate_begin(DOM, xml, strlen(xml), NULL, res, err);
 }
 
 static char *golden_path(const char *name)
@@ -134,7 +139,7 @@ static void test_golden(void **state)
 	char *in = golden("migrate-begin.in.xml", &len);
 	int r;
 
-	r = icemig_hook_migrate_begin(DOM, in, len, &res, &err);
+	r = icemig_hook_migrate_begin(DOM, in, len, NULL, &res, &err);
 	if (r)
 		fail_msg("%s", err.msg);
 	assert_int_equal(res.nhostdevs, 2);
@@ -256,6 +261,8 @@ static void expect_failure(struct fakesys *fs, const char *xml, int code, const 
 	assert_null(res.xml);
 	icemig_hook_result_free(&res);
 	assert_int_equal(fakesys_nreserved(fs), reservations_after);
+	/* and nothing in sysfs was written */
+	assert_string_equal(fakesys_log(fs), "");
 }
 
 static void test_no_provider_module(void **state)
@@ -346,7 +353,7 @@ static void test_stale_reservations(void **state)
 	assert_string_equal(fakesys_reserved_by(fs, VF2), DOM);
 
 	/* the grace period is configurable; 0 would reclaim "fresh" too */
-	assert_int_equal(icemig_hook_release(DOM, NULL, &err), 0);
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
 	setenv("ICEMIG_STALE_SECONDS", "0", 1);
 	assert_int_equal(begin(two_hostdevs, &res, &err), 0);
 	icemig_hook_result_free(&res);
@@ -436,7 +443,7 @@ static void test_invalid_domain_name(void **state)
 	struct icemig_err err = { 0 };
 
 	assert_int_equal(icemig_hook_migrate_begin("bad\nname", one_hostdev, strlen(one_hostdev),
-						   &res, &err),
+						   NULL, &res, &err),
 			 -EINVAL);
 	assert_non_null(strstr(err.msg, "invalid domain name"));
 	icemig_hook_result_free(&res);
@@ -471,7 +478,7 @@ static void test_oversize(void **state)
 	assert_true(outlen > 0);
 	free(out);
 	out = NULL;
-	assert_int_equal(icemig_hook_release(DOM, NULL, &err), 0);
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
 
 	/* one byte more: refused before parsing, nothing printed, nothing reserved */
 	f = fopen(path, "a");
@@ -494,9 +501,9 @@ static void test_oversize(void **state)
 static void test_other_ops_ignore_stdin(void **state)
 {
 	static const char *const ops[][2] = {
-		{ "prepare", "begin" }, { "start", "begin" },	  { "started", "begin" },
-		{ "stopped", "end" },	{ "reconnect", "begin" }, { "attach", "begin" },
-		{ "restore", "begin" }, { "migrate", "end" },	  { "release", "begin" },
+		{ "start", "begin" },	  { "started", "begin" }, { "stopped", "end" },
+		{ "reconnect", "begin" }, { "attach", "begin" },  { "restore", "begin" },
+		{ "migrate", "end" },	  { "release", "begin" }, { "prepare", "end" },
 	};
 	struct fakesys *fs = *state;
 	struct icemig_err err = { 0 };
@@ -519,7 +526,7 @@ static void test_other_ops_ignore_stdin(void **state)
 		assert_int_equal(lseek(fd, 0, SEEK_CUR), 0);
 	}
 	/* not even a valid fd is needed */
-	assert_int_equal(icemig_hook_run("", "prepare", "begin", "-", -1, f, &err), 0);
+	assert_int_equal(icemig_hook_run("", "started", "begin", "-", -1, f, &err), 0);
 	fclose(f);
 	close(fd);
 	assert_int_equal(outlen, 0);
@@ -547,30 +554,46 @@ static void test_release_end(void **state)
 	assert_int_equal(fakesys_nreserved(fs), 1);
 }
 
-/* Concurrent hooks (separate processes, as libvirt runs them) never share a VF. */
+/*
+ * 16 hooks at once (separate processes, as libvirt runs them) for 16
+ * domains, 12 free VFs: exactly 12 succeed, each with a VF no other got.
+ */
 static void test_concurrent_reservations(void **state)
 {
-	enum { N = 6 };
+	enum { N = 16, NVF = 12 };
 	struct fakesys *fs = *state;
-	int ok = 0, nospc = 0, i, status;
+	int ok = 0, nospc = 0, i, j, status, pipes[N][2];
+	char got[N][ICEMIG_BDF_LEN];
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf;
 	pid_t pid[N];
 
+	assert_int_equal(icemig_bdf_parse(PF, &pf), 0);
+	assert_int_equal(icemig_pci_set_numvfs(&pf, 0, &err), 0);
+	assert_int_equal(icemig_pci_set_numvfs(&pf, NVF, &err), 0);
 	for (i = 0; i < N; i++) {
+		assert_int_equal(pipe(pipes[i]), 0);
 		pid[i] = fork();
 		assert_true(pid[i] >= 0);
 		if (pid[i] == 0) {
 			struct icemig_hook_result res;
-			struct icemig_err err = { 0 };
-			char dom[32];
+			char dom[32], name[ICEMIG_BDF_LEN] = "";
 			int r;
 
 			snprintf(dom, sizeof(dom), "vm-%d", i);
-			r = icemig_hook_migrate_begin(dom, one_hostdev, strlen(one_hostdev), &res,
-						      &err);
+			r = icemig_hook_migrate_begin(dom, one_hostdev, strlen(one_hostdev), NULL,
+						      &res, &err);
+			if (r == 0)
+				icemig_bdf_format(&res.assigned[0], name);
+			if (write(pipes[i][1], name, sizeof(name)) != (ssize_t)sizeof(name))
+				_exit(3);
 			_exit(r == 0 ? 0 : r == -ENOSPC ? 1 : 2);
 		}
+		close(pipes[i][1]);
 	}
 	for (i = 0; i < N; i++) {
+		assert_int_equal(read(pipes[i][0], got[i], sizeof(got[i])), sizeof(got[i]));
+		close(pipes[i][0]);
 		assert_int_equal(waitpid(pid[i], &status, 0), pid[i]);
 		assert_true(WIFEXITED(status));
 		if (WEXITSTATUS(status) == 0)
@@ -578,13 +601,403 @@ static void test_concurrent_reservations(void **state)
 		else if (WEXITSTATUS(status) == 1)
 			nospc++;
 	}
-	assert_int_equal(ok, 3);
-	assert_int_equal(nospc, N - 3);
-	assert_int_equal(fakesys_nreserved(fs), 3);
-	assert_non_null(fakesys_reserved_by(fs, VF0));
-	assert_non_null(fakesys_reserved_by(fs, VF1));
-	assert_non_null(fakesys_reserved_by(fs, VF2));
-	assert_string_not_equal(fakesys_reserved_by(fs, VF0), "");
+	assert_int_equal(ok, NVF);
+	assert_int_equal(nospc, N - NVF);
+	assert_int_equal(fakesys_nreserved(fs), NVF);
+	/* never the same VF twice, and each VF reserved for the domain that got it */
+	for (i = 0; i < N; i++) {
+		char dom[32];
+
+		if (!got[i][0])
+			continue;
+		snprintf(dom, sizeof(dom), "vm-%d", i);
+		assert_string_equal(fakesys_reserved_by(fs, got[i]), dom);
+		for (j = 0; j < i; j++)
+			if (got[j][0] && !strcmp(got[i], got[j]))
+				fail_msg("%s handed to vm-%d and vm-%d", got[i], j, i);
+	}
+}
+
+/* ---- compatibility (descriptors from the icemig metadata) ---------------------- */
+
+static void test_golden_hostdev(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char name[ICEMIG_BDF_LEN];
+	size_t len;
+	char *in = golden("migrate-begin-hostdev.in.xml", &len);
+
+	if (icemig_hook_migrate_begin(DOM, in, len, NULL, &res, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.nhostdevs, 1);
+	assert_int_equal(res.nchecked, 1);
+	check_golden("migrate-begin-hostdev.out.xml", res.xml, res.len);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), DOM);
+	assert_string_equal(fakesys_log(fs), "");
+	icemig_hook_result_free(&res);
+	free(in);
+}
+
+static void test_golden_interface(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char name[ICEMIG_BDF_LEN];
+	size_t len;
+	char *in = golden("migrate-begin-interface.in.xml", &len);
+
+	/* VF0 cannot take the state (one queue pair), VF1 can */
+	fakesys_set_compat(fs, VF0, fakesys_compat_text("ice_mig_sim", 1, 0));
+	if (icemig_hook_migrate_begin(DOM, in, len, NULL, &res, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.nhostdevs, 1);
+	assert_int_equal(res.nchecked, 1);
+	check_golden("migrate-begin-interface.out.xml", res.xml, res.len);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF1);
+	assert_null(fakesys_reserved_by(fs, VF0));
+	assert_string_equal(fakesys_reserved_by(fs, VF1), DOM);
+	icemig_hook_result_free(&res);
+	free(in);
+}
+
+/* The destination's VFs offer 1 queue pair, the source VF uses 2 (the rig's case). */
+static void test_incompatible_refused(void **state)
+{
+	struct fakesys *fs = *state;
+	char *in_path = golden_path("migrate-begin-hostdev.in.xml");
+	struct icemig_err err = { 0 };
+	char *out = NULL;
+	size_t outlen = 0;
+	FILE *f;
+	int fd, r;
+
+	fakesys_set_compat(fs, PF, fakesys_compat_text("ice_mig_sim", 1, 0));
+	fd = open(in_path, O_RDONLY);
+	assert_true(fd >= 0);
+	f = open_memstream(&out, &outlen);
+	r = icemig_hook_run(DOM, "migrate", "begin", "-", fd, f, &err);
+	fclose(f);
+	close(fd);
+	assert_int_equal(r, -EXDEV);
+	assert_non_null(strstr(
+		err.msg,
+		"migrate begin for domain 'icemig-vf': hostdev with source address 0000:3b:02.0: no local VF can take its state: " VF0
+		": max_qps: the source VF uses 2, this VF offers at most 1 (3 free VF(s) incompatible, 0 without a descriptor)"));
+	assert_int_equal(outlen, 0); /* nothing on stdout: libvirt aborts */
+	assert_int_equal(fakesys_nreserved(fs), 0);
+	assert_string_equal(fakesys_log(fs), "");
+	free(out);
+	free(in_path);
+}
+
+static void test_incompatible_fields(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char *in, *p;
+	size_t len;
+
+	/* another device ID on the destination */
+	in = golden("migrate-begin-hostdev.in.xml", &len);
+	p = strstr(in, "device=8086:1889");
+	assert_non_null(p);
+	memcpy(p, "device=8086:10ca", 16);
+	assert_int_equal(icemig_hook_migrate_begin(DOM, in, len, NULL, &res, &err), -EXDEV);
+	assert_non_null(
+		strstr(err.msg, ": device: the source VF is 8086:10ca, this VF is 8086:1889"));
+	icemig_hook_result_free(&res);
+	/* a newer major stream version */
+	memcpy(p, "device=8086:1889", 16);
+	p = strstr(in, "stream_major=1");
+	p[13] = '2';
+	assert_int_equal(icemig_hook_migrate_begin(DOM, in, len, NULL, &res, &err), -EXDEV);
+	assert_non_null(
+		strstr(err.msg,
+		       ": stream_major: the source writes stream version 2.x, this VF reads 1.x"));
+	icemig_hook_result_free(&res);
+	assert_int_equal(fakesys_nreserved(fs), 0);
+	free(in);
+}
+
+static void test_unbound_vfs_cannot_be_checked(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	size_t len;
+	char *in = golden("migrate-begin-hostdev.in.xml", &len);
+
+	fakesys_put_driver(fs, VF0, NULL);
+	fakesys_put_driver(fs, VF1, NULL);
+	fakesys_put_driver(fs, VF2, NULL);
+	assert_int_equal(icemig_hook_migrate_begin(DOM, in, len, NULL, &res, &err), -ENOSPC);
+	assert_non_null(strstr(
+		err.msg,
+		"3 free VF(s) are not bound to ice_vfio_pci, so their descriptors cannot be checked"));
+	icemig_hook_result_free(&res);
+	/* without a source descriptor the same VFs are taken */
+	assert_int_equal(begin(one_hostdev, &res, &err), 0);
+	icemig_hook_result_free(&res);
+	free(in);
+}
+
+static void test_bad_metadata(void **state)
+{
+	static const char pre[] = "<domain><name>" DOM "</name><metadata>"
+				  "<m:vfs xmlns:m='https://icemig.invalid/xmlns/1'>";
+	static const char post[] = "</m:vfs></metadata><devices>" HOSTDEV(
+		"0x0000", "0x3b", "0x02", "0x0") "</devices></domain>";
+	struct fakesys *fs = *state;
+	char xml[8192], big[3000];
+
+	snprintf(xml, sizeof(xml), "%s<m:vf source='../../x'>%s</m:vf>%s", pre,
+		 fakesys_compat_text("ice_mig_sim", 16, 2), post);
+	expect_failure(fs, xml, -EINVAL,
+		       "icemig metadata: <vf> #1: source '../../x' is not a PCI address", NULL, 0);
+	snprintf(xml, sizeof(xml), "%s<m:vf source='0000:3b:02.0'>format=icemig-stream</m:vf>%s",
+		 pre, post);
+	expect_failure(
+		fs, xml, -EINVAL,
+		"icemig metadata: <vf source='0000:3b:02.0'>: invalid descriptor: key 'stream_major' missing",
+		NULL, 0);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	snprintf(xml, sizeof(xml), "%s<m:vf source='0000:3b:02.0'>a=%s</m:vf>%s", pre, big, post);
+	expect_failure(fs, xml, -EFBIG, "invalid descriptor: longer than 1024 bytes", NULL, 0);
+	snprintf(xml, sizeof(xml),
+		 "%s<m:vf source='0000:3b:02.0'>%s</m:vf><m:vf source='0000:3b:02.0'>%s</m:vf>%s",
+		 pre, fakesys_compat_text("ice_mig_sim", 16, 2),
+		 fakesys_compat_text("ice_mig_sim", 16, 2), post);
+	expect_failure(fs, xml, -EINVAL, "<vf> #2: source 0000:3b:02.0 twice", NULL, 0);
+	/* another namespace is not icemig's: ignored */
+	snprintf(xml, sizeof(xml),
+		 "<domain><name>" DOM "</name><metadata><m:vfs xmlns:m='urn:other'>"
+		 "<m:vf source='nonsense'/></m:vfs></metadata><devices>%s</devices></domain>",
+		 HOSTDEV("0x0000", "0x3b", "0x02", "0x0"));
+	{
+		struct icemig_hook_result res;
+		struct icemig_err err = { 0 };
+
+		assert_int_equal(begin(xml, &res, &err), 0);
+		assert_int_equal(res.nchecked, 0);
+		icemig_hook_result_free(&res);
+	}
+}
+
+static void test_pool_from_config(void **state)
+{
+	static const char text[] = "[pf 0000:02:00.0]\nvfs = 2\n";
+	static const char text2[] = "[pf 0000:09:00.0]\nvfs=1\n";
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	struct icemig_conf conf;
+	struct icemig_bdf pf2;
+	char name[ICEMIG_BDF_LEN];
+
+	/* a second PF with a provider; only it is in the configured pool */
+	fakesys_add_pf(fs, "0000:02:00.0", 8, "ice", "ice_vfio_pci");
+	fakesys_set_providers(fs, PF " ice_mig_sim\n0000:02:00.0 ice_mig_sim\n");
+	fakesys_set_compat(fs, "0000:02:00.0", fakesys_compat_text("ice_mig_sim", 16, 0));
+	assert_int_equal(icemig_bdf_parse("0000:02:00.0", &pf2), 0);
+	assert_int_equal(icemig_pci_set_numvfs(&pf2, 2, &err), 0);
+	assert_int_equal(icemig_conf_parse(&conf, text, strlen(text), "test.conf", &err), 0);
+	assert_int_equal(
+		icemig_hook_migrate_begin(DOM, one_hostdev, strlen(one_hostdev), &conf, &res, &err),
+		0);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), "0000:02:10.0");
+	icemig_hook_result_free(&res);
+	icemig_conf_free(&conf);
+	/* a pool that names no PF with a provider */
+	assert_int_equal(icemig_conf_parse(&conf, text2, strlen(text2), "t.conf", &err), 0);
+	assert_int_equal(icemig_hook_migrate_begin("other", one_hostdev, strlen(one_hostdev), &conf,
+						   &res, &err),
+			 -ENOSPC);
+	assert_non_null(strstr(
+		err.msg,
+		"none of the [pf] sections of the configuration names a PF with a migration provider"));
+	icemig_hook_result_free(&res);
+	icemig_conf_free(&conf);
+}
+
+/* ---- prepare begin ------------------------------------------------------------------ */
+
+static int prepare(const char *xml, const struct icemig_conf *conf, unsigned int *nbound,
+		   struct icemig_err *err)
+{
+	return icemig_hook_prepare_begin(DOM, xml, strlen(xml), conf, nbound, err);
+}
+
+static const char vf1_hostdev[] = DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x1"));
+
+static void test_prepare_binds_and_reserves(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	char drv[ICEMIG_DRIVER_MAX], ovr[ICEMIG_DRIVER_MAX];
+	struct icemig_bdf vf1;
+	unsigned int n = 9;
+
+	fakesys_put_driver(fs, VF1, "iavf");
+	fakesys_clear_log(fs);
+	if (prepare(vf1_hostdev, NULL, &n, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(n, 1);
+	assert_string_equal(fakesys_driver(fs, VF1), "ice_vfio_pci");
+	assert_string_equal(fakesys_reserved_by(fs, VF1), DOM);
+	assert_string_equal(fakesys_log(fs),
+			    "bus/pci/devices/" VF1 "/driver_override=ice_vfio_pci\n"
+			    "bus/pci/drivers/iavf/unbind=" VF1 "\n"
+			    "bus/pci/drivers_probe=" VF1 "\n");
+	/* the previous driver is remembered for release end / unbind --restore */
+	assert_int_equal(icemig_bdf_parse(VF1, &vf1), 0);
+	assert_int_equal(icemig_memo_load(&vf1, drv, ovr, &err), 0);
+	assert_string_equal(drv, "iavf");
+	/* again (e.g. the destination after migrate begin): nothing to do */
+	fakesys_clear_log(fs);
+	assert_int_equal(prepare(vf1_hostdev, NULL, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_string_equal(fakesys_log(fs), "");
+	/* a later migrate begin for another domain does not take VF1 */
+	{
+		struct icemig_hook_result res;
+		char name[ICEMIG_BDF_LEN];
+
+		assert_int_equal(icemig_hook_migrate_begin("other", two_hostdevs,
+							   strlen(two_hostdevs), NULL, &res, &err),
+				 0);
+		assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
+		assert_string_equal(icemig_bdf_format(&res.assigned[1], name), VF2);
+		icemig_hook_result_free(&res);
+	}
+}
+
+static void test_prepare_provisions_on_demand(void **state)
+{
+	static const char text[] = "[pf " PF "]\nvfs = 4\n";
+	static const char xml[] = DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x3"));
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_conf conf;
+	struct icemig_bdf pf;
+
+	/* no VFs yet, and the PF's VFs would be probed by iavf */
+	assert_int_equal(icemig_bdf_parse(PF, &pf), 0);
+	assert_int_equal(icemig_pci_set_numvfs(&pf, 0, &err), 0);
+	fakesys_add_pf(fs, PF, 32, "ice", "iavf");
+	fakesys_set_compat(fs, PF, fakesys_compat_text("ice_mig_sim", 16, 0));
+	fakesys_clear_log(fs);
+
+	/* without a [pf] section: a clear error, nothing written */
+	assert_int_equal(prepare(xml, NULL, NULL, &err), -ENODEV);
+	assert_non_null(strstr(
+		err.msg,
+		"hostdev with source address 0000:01:10.3: 0000:01:10.3: no such PCI device"));
+	assert_non_null(strstr(err.msg, "no [pf] section"));
+	assert_string_equal(fakesys_log(fs), "");
+
+	assert_int_equal(icemig_conf_parse(&conf, text, strlen(text), "test.conf", &err), 0);
+	if (prepare(xml, &conf, NULL, &err))
+		fail_msg("%s", err.msg);
+	icemig_conf_free(&conf);
+	assert_int_equal(fakesys_numvfs(fs, PF), 4);
+	/* created without autoprobe: iavf never bound any of them */
+	assert_non_null(strstr(fakesys_log(fs),
+			       "bus/pci/devices/" PF "/sriov_drivers_autoprobe=0\n"
+			       "bus/pci/devices/" PF "/sriov_numvfs=4\n"
+			       "bus/pci/devices/" PF "/sriov_drivers_autoprobe=1\n"
+			       "bus/pci/devices/0000:01:10.3/driver_override=ice_vfio_pci\n"
+			       "bus/pci/drivers_probe=0000:01:10.3\n"));
+	assert_string_equal(fakesys_driver(fs, "0000:01:10.3"), "ice_vfio_pci");
+	assert_string_equal(fakesys_driver(fs, VF0), "");
+	assert_string_equal(fakesys_reserved_by(fs, "0000:01:10.3"), DOM);
+}
+
+static void test_prepare_refusals(void **state)
+{
+	static const char pf_xml[] = DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x00", "0x0"));
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	/* reserved by another running domain */
+	fakesys_reserve(fs, VF1, "vm-a");
+	fakesys_clear_log(fs);
+	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "hostdev with source address " VF1 ": " VF1
+					": already reserved for domain 'vm-a'"));
+	assert_string_equal(fakesys_reserved_by(fs, VF1), "vm-a");
+	/* a PF is not a VF */
+	assert_int_equal(prepare(pf_xml, NULL, NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, "0000:01:00.0: not a VF"));
+	assert_string_equal(fakesys_log(fs), "");
+	/* the bind fails: the reservation made is removed, the VF is back on iavf */
+	fakesys_put_driver(fs, VF2, "iavf");
+	fakesys_refuse(fs, "ice_vfio_pci", VF2);
+	assert_int_equal(
+		prepare(DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x2")), NULL, NULL, &err),
+		-ENODEV);
+	assert_non_null(strstr(err.msg, VF2 ": not bound to any driver after drivers_probe"));
+	assert_null(fakesys_reserved_by(fs, VF2));
+	assert_string_equal(fakesys_driver(fs, VF2), "iavf");
+	/* hostile input changes nothing */
+	fakesys_clear_log(fs);
+	assert_int_equal(prepare("<!DOCTYPE d [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><domain/>",
+				 NULL, NULL, &err),
+			 -EINVAL);
+	assert_int_equal(
+		prepare(DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x9")), NULL, NULL, &err),
+		-EINVAL);
+	assert_non_null(strstr(err.msg, "function out of range"));
+	assert_string_equal(fakesys_log(fs), "");
+	assert_int_equal(fakesys_nreserved(fs), 1);
+}
+
+/* ---- release end ------------------------------------------------------------------------ */
+
+static void release_with(struct fakesys *fs, const char *text)
+{
+	struct icemig_err err = { 0 };
+	struct icemig_conf conf;
+	unsigned int n = 0;
+
+	assert_int_equal(icemig_conf_parse(&conf, text, strlen(text), "test.conf", &err), 0);
+	if (icemig_hook_release(DOM, &conf, &n, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(n, 1);
+	assert_null(fakesys_reserved_by(fs, VF1));
+	icemig_conf_free(&conf);
+}
+
+static void test_release_actions(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	/* keep: the VF stays as libvirt left it */
+	fakesys_put_driver(fs, VF1, "iavf");
+	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), 0);
+	fakesys_clear_log(fs);
+	release_with(fs, "on_release = keep\n");
+	assert_string_equal(fakesys_log(fs), "");
+	assert_string_equal(fakesys_driver(fs, VF1), "ice_vfio_pci");
+
+	/* restore: back to iavf, the driver it had before prepare begin bound it */
+	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), 0);
+	release_with(fs, "on_release = restore\n");
+	assert_string_equal(fakesys_driver(fs, VF1), "iavf");
+	assert_string_equal(fakesys_override(fs, VF1), "");
+
+	/* rebind: libvirt's reattach left it on iavf; back to the pool driver */
+	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), 0);
+	fakesys_put_override(fs, VF1, NULL);
+	fakesys_put_driver(fs, VF1, "iavf");
+	release_with(fs, "on_release = rebind\n[pf " PF "]\nvfs = 3\n");
+	assert_string_equal(fakesys_driver(fs, VF1), "ice_vfio_pci");
 }
 
 int main(void)
@@ -610,6 +1023,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_other_ops_ignore_stdin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_end, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_reservations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_golden_hostdev, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_golden_interface, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incompatible_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_incompatible_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unbound_vfs_cannot_be_checked, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_metadata, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_from_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_binds_and_reserves, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_provisions_on_demand, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release_actions, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

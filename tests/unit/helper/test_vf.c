@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "fakesys.h"
+#include "reserve.h"
 #include "vf.h"
 
 #define PF "0000:01:00.0"
@@ -64,7 +65,7 @@ static void create(struct fakesys *fs, unsigned long n)
 	bool changed;
 	int r;
 
-	r = icemig_vf_create(&pf, n, false, &vfs, &nvfs, &changed, &err);
+	r = icemig_vf_create(&pf, n, false, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, &changed, &err);
 	if (r)
 		fail_msg("create: %s", err.msg);
 	assert_int_equal(nvfs, n);
@@ -83,7 +84,9 @@ static void test_create(void **state)
 	size_t nvfs = 0;
 	bool changed = false;
 
-	assert_int_equal(icemig_vf_create(&pf, 2, false, &vfs, &nvfs, &changed, &err), 0);
+	assert_int_equal(
+		icemig_vf_create(&pf, 2, false, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, &changed, &err),
+		0);
 	assert_true(changed);
 	assert_int_equal(nvfs, 2);
 	assert_string_equal(icemig_bdf_format(&vfs[0], name), VF0);
@@ -96,7 +99,9 @@ static void test_create(void **state)
 
 	/* same count again: nothing written */
 	fakesys_clear_log(fs);
-	assert_int_equal(icemig_vf_create(&pf, 2, false, &vfs, &nvfs, &changed, &err), 0);
+	assert_int_equal(
+		icemig_vf_create(&pf, 2, false, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, &changed, &err),
+		0);
 	assert_false(changed);
 	assert_int_equal(nvfs, 2);
 	free(vfs);
@@ -114,13 +119,17 @@ static void test_create_needs_force(void **state)
 
 	create(fs, 2);
 	fakesys_clear_log(fs);
-	assert_int_equal(icemig_vf_create(&pf, 3, false, &vfs, &nvfs, &changed, &err), -EBUSY);
+	assert_int_equal(
+		icemig_vf_create(&pf, 3, false, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, &changed, &err),
+		-EBUSY);
 	assert_non_null(strstr(err.msg, PF ": already has 2 VFs"));
 	assert_non_null(strstr(err.msg, "--force"));
 	assert_string_equal(fakesys_log(fs), ""); /* refused before any write */
 	assert_int_equal(fakesys_numvfs(fs, PF), 2);
 
-	assert_int_equal(icemig_vf_create(&pf, 3, true, &vfs, &nvfs, &changed, &err), 0);
+	assert_int_equal(
+		icemig_vf_create(&pf, 3, true, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, &changed, &err),
+		0);
 	assert_true(changed);
 	assert_string_equal(fakesys_log(fs), "bus/pci/devices/" PF "/sriov_numvfs=0\n"
 					     "bus/pci/devices/" PF "/sriov_numvfs=3\n");
@@ -137,14 +146,20 @@ static void test_create_limits(void **state)
 	struct icemig_bdf pf = bdf(PF), *vfs = NULL;
 	size_t nvfs;
 
-	assert_int_equal(icemig_vf_create(&pf, 5, true, &vfs, &nvfs, NULL, &err), -ERANGE);
+	assert_int_equal(
+		icemig_vf_create(&pf, 5, true, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, NULL, &err),
+		-ERANGE);
 	assert_non_null(strstr(err.msg, "sriov_totalvfs is 4"));
-	assert_int_equal(icemig_vf_create(&pf, 0, true, &vfs, &nvfs, NULL, &err), -EINVAL);
+	assert_int_equal(
+		icemig_vf_create(&pf, 0, true, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, NULL, &err),
+		-EINVAL);
 	assert_string_equal(fakesys_log(fs), "");
 
 	/* the kernel refuses the write: its errno comes back with the path */
 	fakesys_fail_write(fs, "bus/pci/devices/" PF "/sriov_numvfs", "", ENOMEM);
-	assert_int_equal(icemig_vf_create(&pf, 2, false, &vfs, &nvfs, NULL, &err), -ENOMEM);
+	assert_int_equal(
+		icemig_vf_create(&pf, 2, false, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, NULL, &err),
+		-ENOMEM);
 	assert_non_null(strstr(err.msg, PF ": creating 2 VFs: write '2' to "));
 	assert_non_null(strstr(err.msg, "sriov_numvfs: Cannot allocate memory"));
 	assert_int_equal(fakesys_numvfs(fs, PF), 0);
@@ -364,23 +379,30 @@ static void test_list(void **state)
 	struct json_object *root, *arr, *row, *v;
 	char *text;
 
-	create(fs, 2);
+	create(fs, 3);
+	fakesys_set_compat(fs, PF, fakesys_compat_text("ice_mig_sim", 16, 4));
 	assert_int_equal(bind(vfs, 1, "ice_vfio_pci", NULL, &err), 0);
 	fakesys_put_driver(fs, VF1, NULL);
 	fakesys_add_pf(fs, "0000:02:00.0", 8, "ice", "iavf"); /* SR-IOV, no VFs yet */
 	fakesys_add_dev(fs, "0000:00:1f.0", "lpc_ich"); /* not SR-IOV: not listed */
 	fakesys_set_providers(fs, PF " ice_mig_sim\n");
 	fakesys_reserve(fs, VF0, "vm-one");
+	/* VF2 is used by a running domain that holds no reservation */
+	fakesys_domain_status(fs, "vm-two",
+			      "<hostdev mode='subsystem' type='pci' managed='yes'><source>"
+			      "<address domain='0x0000' bus='0x01' slot='0x10' function='0x2'/>"
+			      "</source></hostdev>");
 
 	assert_int_equal(icemig_vf_collect(&t, &err), 0);
-	assert_int_equal(t.n, 3);
+	assert_int_equal(t.n, 4);
 	text = render(&t, false);
 	assert_string_equal(
 		text,
-		"PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  RESERVED_BY\n"
-		"0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           vm-one\n"
-		"0000:01:00.0  ice_mig_sim  1      0000:01:10.1  -             12           -\n"
-		"0000:02:00.0  -            -      -             -             -            -\n");
+		"PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  DOMAIN  MIGRATION   STREAM\n"
+		"0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           vm-one  yes         1.0\n"
+		"0000:01:00.0  ice_mig_sim  1      0000:01:10.1  -             12           -       needs-bind  -\n"
+		"0000:01:00.0  ice_mig_sim  2      0000:01:10.2  iavf          13           vm-two  needs-bind  -\n"
+		"0000:02:00.0  -            -      -             -             -            -       -           -\n");
 	free(text);
 
 	text = render(&t, true);
@@ -389,7 +411,7 @@ static void test_list(void **state)
 	assert_true(json_object_object_get_ex(root, "ice_vfio_pci_loaded", &v));
 	assert_true(json_object_get_boolean(v));
 	assert_true(json_object_object_get_ex(root, "vfs", &arr));
-	assert_int_equal(json_object_array_length(arr), 3);
+	assert_int_equal(json_object_array_length(arr), 4);
 	row = json_object_array_get_idx(arr, 0);
 	assert_true(json_object_object_get_ex(row, "pf", &v));
 	assert_string_equal(json_object_get_string(v), PF);
@@ -402,12 +424,21 @@ static void test_list(void **state)
 	assert_string_equal(json_object_get_string(v), VF0);
 	assert_true(json_object_object_get_ex(row, "iommu_group", &v));
 	assert_int_equal(json_object_get_int(v), 11);
-	assert_true(json_object_object_get_ex(row, "reserved_by", &v));
+	assert_true(json_object_object_get_ex(row, "domain", &v));
 	assert_string_equal(json_object_get_string(v), "vm-one");
+	assert_true(json_object_object_get_ex(row, "migration", &v));
+	assert_string_equal(json_object_get_string(v), "yes");
+	assert_true(json_object_object_get_ex(row, "stream", &v));
+	assert_string_equal(json_object_get_string(v), "1.0");
 	row = json_object_array_get_idx(arr, 1);
 	assert_true(json_object_object_get_ex(row, "driver", &v));
 	assert_null(v); /* unbound: JSON null, '-' in text */
+	assert_true(json_object_object_get_ex(row, "stream", &v));
+	assert_null(v);
 	row = json_object_array_get_idx(arr, 2);
+	assert_true(json_object_object_get_ex(row, "domain", &v));
+	assert_string_equal(json_object_get_string(v), "vm-two");
+	row = json_object_array_get_idx(arr, 3);
 	assert_true(json_object_object_get_ex(row, "provider", &v));
 	assert_null(v);
 	assert_true(json_object_object_get_ex(row, "vf", &v));
@@ -421,6 +452,7 @@ static void test_list(void **state)
 	assert_int_equal(icemig_vf_collect(&t, &err), 0);
 	assert_false(t.providers_present);
 	assert_string_equal(t.rows[0].provider, "");
+	assert_int_equal(t.rows[0].migration, ICEMIG_MIG_NO);
 	icemig_vf_table_free(&t);
 }
 
@@ -436,6 +468,242 @@ static void test_list_bad_providers(void **state)
 	fakesys_set_providers(fs, PF "\n");
 	assert_int_equal(icemig_vf_collect(&t, &err), -EINVAL);
 	assert_non_null(strstr(err.msg, "line 1: expected '<PF BDF> <provider>'"));
+}
+
+/* ---- autoprobe, destroy ------------------------------------------------------ */
+
+static void test_create_no_autoprobe(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf = bdf(PF), *vfs = NULL;
+	size_t nvfs = 0;
+	int r;
+
+	r = icemig_vf_create(&pf, 2, false, ICEMIG_AUTOPROBE_OFF, &vfs, &nvfs, NULL, &err);
+	if (r)
+		fail_msg("%s", err.msg);
+	free(vfs);
+	/* autoprobe off around the creation, then back to what it was */
+	assert_string_equal(fakesys_log(fs), "bus/pci/devices/" PF "/sriov_drivers_autoprobe=0\n"
+					     "bus/pci/devices/" PF "/sriov_numvfs=2\n"
+					     "bus/pci/devices/" PF "/sriov_drivers_autoprobe=1\n");
+	/* so iavf never bound them */
+	assert_string_equal(fakesys_driver(fs, VF0), "");
+	assert_string_equal(fakesys_driver(fs, VF1), "");
+	assert_string_equal(fakesys_read(fs, "bus/pci/devices/" PF "/sriov_drivers_autoprobe"),
+			    "1");
+
+	/* the default leaves the setting alone, and the kernel probes */
+	fakesys_clear_log(fs);
+	assert_int_equal(
+		icemig_vf_create(&pf, 3, true, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, NULL, &err), 0);
+	free(vfs);
+	assert_string_equal(fakesys_log(fs), "bus/pci/devices/" PF "/sriov_numvfs=0\n"
+					     "bus/pci/devices/" PF "/sriov_numvfs=3\n");
+	assert_string_equal(fakesys_driver(fs, VF2), "iavf");
+}
+
+static void test_create_autoprobe_restored_on_failure(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf = bdf(PF), *vfs = NULL;
+	size_t nvfs = 0;
+
+	fakesys_fail_write(fs, "bus/pci/devices/" PF "/sriov_numvfs", "2", ENOMEM);
+	assert_int_equal(
+		icemig_vf_create(&pf, 2, false, ICEMIG_AUTOPROBE_OFF, &vfs, &nvfs, NULL, &err),
+		-ENOMEM);
+	assert_non_null(strstr(err.msg, PF ": creating 2 VFs"));
+	assert_string_equal(fakesys_read(fs, "bus/pci/devices/" PF "/sriov_drivers_autoprobe"),
+			    "1");
+	assert_int_equal(fakesys_numvfs(fs, PF), 0);
+}
+
+static void test_destroy(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf = bdf(PF);
+	unsigned long removed = 99;
+
+	/* nothing there: nothing written */
+	assert_int_equal(icemig_vf_destroy(&pf, false, &removed, &err), 0);
+	assert_int_equal(removed, 0);
+	assert_string_equal(fakesys_log(fs), "");
+
+	create(fs, 3);
+	fakesys_reserve(fs, VF1, "vm-busy");
+	fakesys_clear_log(fs);
+	assert_int_equal(icemig_vf_destroy(&pf, false, &removed, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, PF ": VF 1 (" VF1 ") is reserved for domain 'vm-busy'"));
+	assert_non_null(strstr(err.msg, "--force"));
+	assert_string_equal(fakesys_log(fs), "");
+	assert_int_equal(fakesys_numvfs(fs, PF), 3);
+
+	assert_int_equal(icemig_vf_destroy(&pf, true, &removed, &err), 0);
+	assert_int_equal(removed, 3);
+	assert_string_equal(fakesys_log(fs), "bus/pci/devices/" PF "/sriov_numvfs=0\n");
+	assert_int_equal(fakesys_numvfs(fs, PF), 0);
+	assert_false(fakesys_exists(fs, "bus/pci/devices/" VF0));
+	assert_null(fakesys_reserved_by(fs, VF1));
+
+	/* not a PF */
+	fakesys_add_dev(fs, "0000:00:1f.0", "lpc_ich");
+	pf = bdf("0000:00:1f.0");
+	assert_int_equal(icemig_vf_destroy(&pf, false, &removed, &err), -EOPNOTSUPP);
+}
+
+/* ---- unbind, restore ------------------------------------------------------------ */
+
+static int unbind(const char *const *names, size_t n, bool restore, enum icemig_unbind_status *st,
+		  struct icemig_err *err)
+{
+	struct icemig_bdf b[8];
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = bdf(names[i]);
+	return icemig_vf_unbind(b, n, restore, st, NULL, err);
+}
+
+static void test_bind_remembers_previous_driver(void **state)
+{
+	static const char *const vfs[] = { VF0 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	char drv[ICEMIG_DRIVER_MAX], ovr[ICEMIG_DRIVER_MAX];
+	struct icemig_bdf b = bdf(VF0);
+
+	create(fs, 1);
+	assert_int_equal(icemig_memo_load(&b, drv, ovr, &err), -ENOENT);
+	assert_int_equal(bind(vfs, 1, "ice_vfio_pci", NULL, &err), 0);
+	assert_int_equal(icemig_memo_load(&b, drv, ovr, &err), 0);
+	assert_string_equal(drv, "iavf");
+	assert_string_equal(ovr, "");
+	/* a second bind elsewhere keeps the oldest memory */
+	fakesys_add_driver(fs, "vfio-pci");
+	assert_int_equal(bind(vfs, 1, "vfio-pci", NULL, &err), 0);
+	assert_int_equal(icemig_memo_load(&b, drv, ovr, &err), 0);
+	assert_string_equal(drv, "iavf");
+}
+
+static void test_unbind(void **state)
+{
+	static const char *const vfs[] = { VF0, VF1 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	enum icemig_unbind_status st[2];
+	int r;
+
+	create(fs, 2);
+	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", NULL, &err), 0);
+	fakesys_clear_log(fs);
+	r = unbind(vfs, 2, false, st, &err);
+	if (r)
+		fail_msg("%s", err.msg);
+	assert_int_equal(st[0], ICEMIG_UNBIND_DONE);
+	assert_string_equal(fakesys_driver(fs, VF0), "");
+	assert_string_equal(fakesys_driver(fs, VF1), "");
+	assert_string_equal(fakesys_override(fs, VF0), "");
+	assert_string_equal(fakesys_log(fs), "bus/pci/devices/" VF0 "/driver_override=\n"
+					     "bus/pci/drivers/ice_vfio_pci/unbind=" VF0 "\n"
+					     "bus/pci/devices/" VF1 "/driver_override=\n"
+					     "bus/pci/drivers/ice_vfio_pci/unbind=" VF1 "\n");
+	/* idempotent */
+	fakesys_clear_log(fs);
+	assert_int_equal(unbind(vfs, 2, false, st, &err), 0);
+	assert_int_equal(st[0], ICEMIG_UNBIND_ALREADY);
+	assert_int_equal(st[1], ICEMIG_UNBIND_ALREADY);
+	assert_string_equal(fakesys_log(fs), "");
+}
+
+static void test_unbind_restore(void **state)
+{
+	static const char *const vfs[] = { VF0, VF1 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	enum icemig_unbind_status st[2];
+	char now[2][ICEMIG_DRIVER_MAX];
+	struct icemig_bdf b[2] = { bdf(VF0), bdf(VF1) };
+	char drv[ICEMIG_DRIVER_MAX], ovr[ICEMIG_DRIVER_MAX];
+	int r;
+
+	create(fs, 2);
+	/* VF1 had no driver before icemig bound it */
+	fakesys_put_driver(fs, VF1, NULL);
+	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", NULL, &err), 0);
+	r = icemig_vf_unbind(b, 2, true, st, now, &err);
+	if (r)
+		fail_msg("%s", err.msg);
+	assert_string_equal(fakesys_driver(fs, VF0), "iavf");
+	assert_string_equal(fakesys_override(fs, VF0), "");
+	assert_string_equal(now[0], "iavf");
+	assert_string_equal(fakesys_driver(fs, VF1), "");
+	assert_string_equal(now[1], "");
+	assert_int_equal(st[0], ICEMIG_UNBIND_DONE);
+	/* the memories are gone once restored */
+	assert_int_equal(icemig_memo_load(&b[0], drv, ovr, &err), -ENOENT);
+	assert_int_equal(icemig_memo_load(&b[1], drv, ovr, &err), -ENOENT);
+	/* again: without a memory, the kernel's choice; VF0 already has it */
+	fakesys_clear_log(fs);
+	assert_int_equal(icemig_vf_unbind(b, 1, true, st, now, &err), 0);
+	assert_int_equal(st[0], ICEMIG_UNBIND_ALREADY);
+	assert_string_equal(fakesys_log(fs), "");
+}
+
+static void test_unbind_restore_without_memory(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_bdf b = bdf(VF0);
+	char now[1][ICEMIG_DRIVER_MAX];
+
+	create(fs, 1);
+	/* bound by something else through driver_override; icemig never saw it */
+	fakesys_put_override(fs, VF0, "ice_vfio_pci");
+	fakesys_put_driver(fs, VF0, "ice_vfio_pci");
+	assert_int_equal(icemig_vf_unbind(&b, 1, true, NULL, now, &err), 0);
+	assert_string_equal(fakesys_override(fs, VF0), "");
+	assert_string_equal(fakesys_driver(fs, VF0), "iavf"); /* the native driver */
+	assert_string_equal(now[0], "iavf");
+}
+
+static void test_unbind_rollback(void **state)
+{
+	static const char *const vfs[] = { VF0, VF1 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	create(fs, 2);
+	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", NULL, &err), 0);
+	fakesys_fail_write(fs, "bus/pci/drivers/ice_vfio_pci/unbind", VF1, EBUSY);
+	assert_int_equal(unbind(vfs, 2, true, NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, VF1 ": "));
+	assert_non_null(strstr(err.msg, "Device or resource busy"));
+	assert_non_null(strstr(err.msg, "restored " VF0 " to ice_vfio_pci"));
+	/* both are where they were before the command, memories kept */
+	assert_string_equal(fakesys_driver(fs, VF0), "ice_vfio_pci");
+	assert_string_equal(fakesys_override(fs, VF0), "ice_vfio_pci");
+	assert_string_equal(fakesys_driver(fs, VF1), "ice_vfio_pci");
+	assert_string_equal(fakesys_override(fs, VF1), "ice_vfio_pci");
+}
+
+static void test_unbind_preflight(void **state)
+{
+	static const char *const bad[] = { VF0, PF };
+	static const char *const missing[] = { "0000:01:1f.7" };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	create(fs, 1);
+	fakesys_clear_log(fs);
+	assert_int_equal(unbind(bad, 2, false, NULL, &err), -EINVAL);
+	assert_non_null(strstr(err.msg, PF ": not a VF"));
+	assert_int_equal(unbind(missing, 1, false, NULL, &err), -ENODEV);
+	assert_string_equal(fakesys_log(fs), "");
+	assert_string_equal(fakesys_driver(fs, VF0), "iavf");
 }
 
 int main(void)
@@ -454,6 +722,18 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bind_rollback_probe_write_fails, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_bind_preflight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_no_autoprobe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_create_autoprobe_restored_on_failure, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_destroy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_remembers_previous_driver, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unbind, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unbind_restore, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unbind_restore_without_memory, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unbind_rollback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unbind_preflight, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_bad_providers, setup, teardown),
 	};

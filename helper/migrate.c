@@ -1,0 +1,514 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* icemig helper: managed live migration through libvirt. See migrate.h. */
+#include "migrate.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libvirt/virterror.h>
+
+#include "desc.h"
+#include "domxml.h"
+#include "out.h"
+#include "pci.h"
+#include "provider.h"
+
+static volatile sig_atomic_t interrupted;
+
+void icemig_migrate_interrupt(void)
+{
+	interrupted = 1;
+}
+
+static void quiet_handler(void *opaque, virErrorPtr e)
+{
+	(void)opaque;
+	(void)e;
+}
+
+void icemig_libvirt_quiet(void)
+{
+	virSetErrorFunc(NULL, quiet_handler);
+}
+
+const char *icemig_libvirt_error(void)
+{
+	const char *m = virGetLastErrorMessage();
+
+	return m && *m ? m : "unknown libvirt error";
+}
+
+/* ---- preflight --------------------------------------------------------------- */
+
+static void problem(char *buf, size_t size, const char *fmt, ...) ICEMIG_PRINTF(3, 4);
+
+static void problem(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used + 3 >= size)
+		return;
+	if (used) {
+		memcpy(buf + used, "; ", 3);
+		used += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + used, size - used, fmt, ap);
+	va_end(ap);
+}
+
+void icemig_mig_plan_free(struct icemig_mig_plan *plan)
+{
+	free(plan->vfs);
+	plan->vfs = NULL;
+	plan->n = 0;
+}
+
+int icemig_migrate_preflight(const char *xml, size_t len, struct icemig_mig_plan *plan,
+			     struct icemig_err *err)
+{
+	char drv[ICEMIG_DRIVER_MAX], problems[ICEMIG_ERR_MAX - 512] = "";
+	struct icemig_hostdev *hd = NULL;
+	struct icemig_err e2;
+	struct icemig_bdf pf;
+	xmlDocPtr doc = NULL;
+	size_t nhd = 0, i;
+	int r;
+
+	memset(plan, 0, sizeof(*plan));
+	r = icemig_xml_parse(xml, len, "domain XML", "domain", &doc, err);
+	if (r)
+		return r;
+	icemig_xml_domain_name(xmlDocGetRootElement(doc), plan->domain, sizeof(plan->domain));
+	r = icemig_xml_hostdevs(xmlDocGetRootElement(doc), false, &hd, &nhd, err);
+	if (r)
+		goto out;
+	plan->vfs = calloc(nhd ? nhd : 1, sizeof(*plan->vfs));
+	if (!plan->vfs) {
+		r = icemig_err_set(err, ENOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < nhd; i++) {
+		struct icemig_mig_vf *v = &plan->vfs[plan->n];
+
+		v->src = hd[i].src;
+		icemig_strlcpy(v->alias, hd[i].alias, sizeof(v->alias));
+		if (icemig_pci_check_exists(&hd[i].src, &e2)) {
+			problem(problems, sizeof(problems), "%s: no such device on this host",
+				hd[i].desc);
+			continue;
+		}
+		if (icemig_pci_physfn(&hd[i].src, &pf, NULL)) {
+			problem(problems, sizeof(problems),
+				"%s: not an SR-IOV VF (only VFs on %s can migrate)", hd[i].desc,
+				ICEMIG_VARIANT_DRIVER);
+			continue;
+		}
+		if (icemig_pci_get_driver(&hd[i].src, drv, sizeof(drv), NULL))
+			drv[0] = '\0';
+		if (strcmp(drv, ICEMIG_VARIANT_DRIVER)) {
+			problem(problems, sizeof(problems),
+				"%s: bound to %s, not %s (stock vfio-pci has no migration support)",
+				hd[i].desc, drv[0] ? drv : "no driver", ICEMIG_VARIANT_DRIVER);
+			continue;
+		}
+		if (!hd[i].ice) {
+			problem(problems, sizeof(problems),
+				"%s: its <driver> lacks model='%s' (the destination would bind its VF to plain vfio-pci, and the icemig hook would not pick one)",
+				hd[i].desc, ICEMIG_VARIANT_DRIVER);
+			continue;
+		}
+		if (icemig_desc_read(&hd[i].src, NULL, v->text, sizeof(v->text), &e2)) {
+			problem(problems, sizeof(problems), "%s: not migration-capable: %s",
+				hd[i].desc, e2.msg);
+			continue;
+		}
+		plan->n++;
+	}
+	if (problems[0])
+		r = icemig_err_set(err, EOPNOTSUPP, "domain '%s' cannot migrate: %s", plan->domain,
+				   problems);
+out:
+	if (r)
+		icemig_mig_plan_free(plan);
+	free(hd);
+	xmlFreeDoc(doc);
+	return r;
+}
+
+int icemig_migrate_set_metadata(virDomainPtr dom, const struct icemig_mig_plan *plan,
+				struct icemig_err *err)
+{
+	struct icemig_bdf *srcs = NULL;
+	const char **texts = NULL;
+	char *xml = NULL;
+	size_t i;
+	int r = 0;
+
+	if (plan->n) {
+		srcs = calloc(plan->n, sizeof(*srcs));
+		texts = calloc(plan->n, sizeof(*texts));
+		if (!srcs || !texts) {
+			r = icemig_err_set(err, ENOMEM, "out of memory");
+			goto out;
+		}
+		for (i = 0; i < plan->n; i++) {
+			srcs[i] = plan->vfs[i].src;
+			texts[i] = plan->vfs[i].text;
+		}
+		r = icemig_xml_meta_build(srcs, texts, plan->n, &xml, err);
+		if (r)
+			goto out;
+	}
+	if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml, ICEMIG_XMLNS_PREFIX,
+				 ICEMIG_XMLNS, VIR_DOMAIN_AFFECT_LIVE) < 0)
+		r = icemig_err_set(err, EIO, "domain '%s': setting the icemig metadata: %s",
+				   plan->domain, icemig_libvirt_error());
+out:
+	free(xml);
+	free(srcs);
+	free(texts);
+	return r;
+}
+
+/* ---- statistics and progress --------------------------------------------------- */
+
+void icemig_mig_stats_from_params(int type, virTypedParameterPtr params, int n,
+				  struct icemig_mig_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->type = type;
+	s->has_elapsed = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_TIME_ELAPSED,
+						 (unsigned long long *)&s->elapsed_ms) == 1;
+	s->has_downtime = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DOWNTIME,
+						  (unsigned long long *)&s->downtime_ms) == 1;
+	s->has_total = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_TOTAL,
+					       (unsigned long long *)&s->total_bytes) == 1;
+	s->has_processed = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_PROCESSED,
+						   (unsigned long long *)&s->processed_bytes) == 1;
+	s->has_remaining = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_REMAINING,
+						   (unsigned long long *)&s->remaining_bytes) == 1;
+	s->has_bps = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_MEMORY_BPS,
+					     (unsigned long long *)&s->bps) == 1;
+	s->has_vfio = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_VFIO_DATA_TRANSFERRED,
+					      (unsigned long long *)&s->vfio_bytes) == 1;
+}
+
+static void human_bytes(uint64_t v, char *buf, size_t size)
+{
+	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	double d = (double)v;
+	int u = 0;
+
+	while (d >= 1024.0 && u < 4) {
+		d /= 1024.0;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, size, "%llu B", (unsigned long long)v);
+	else
+		snprintf(buf, size, "%.1f %s", d, unit[u]);
+}
+
+void icemig_progress_line(const struct icemig_mig_stats *s, int width, char *buf, size_t size)
+{
+	char rem[32] = "?", rate[32] = "?";
+	size_t used = 0;
+	int pct = -1, i, fill;
+
+	if (s->has_total && s->total_bytes) {
+		uint64_t left = s->has_remaining ? s->remaining_bytes : 0;
+		uint64_t done = left > s->total_bytes ? 0 : s->total_bytes - left;
+
+		pct = (int)(done * 100 / s->total_bytes);
+	}
+	if (width > 0 && size > (size_t)width + 3) {
+		fill = pct < 0 ? 0 : pct * width / 100;
+		buf[used++] = '[';
+		for (i = 0; i < width; i++)
+			buf[used++] =
+				i < fill ? '=' : (i == fill && pct >= 0 && pct < 100 ? '>' : ' ');
+		buf[used++] = ']';
+	}
+	if (s->has_remaining)
+		human_bytes(s->remaining_bytes, rem, sizeof(rem));
+	if (s->has_bps) {
+		human_bytes(s->bps, rate, sizeof(rate) - 2);
+		strcat(rate, "/s");
+	}
+	if (pct >= 0)
+		snprintf(buf + used, size - used, " %3d%%  remaining %s  rate %s  elapsed %.1f s",
+			 pct, rem, rate, s->has_elapsed ? (double)s->elapsed_ms / 1000.0 : 0.0);
+	else
+		snprintf(buf + used, size - used, "   ?%%  starting  elapsed %.1f s",
+			 s->has_elapsed ? (double)s->elapsed_ms / 1000.0 : 0.0);
+}
+
+/* ---- the migration ----------------------------------------------------------------- */
+
+struct mig_thread {
+	virDomainPtr dom;
+	const char *dest;
+	int rc;
+	char msg[1024];
+	bool done;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+};
+
+static void *mig_main(void *arg)
+{
+	struct mig_thread *t = arg;
+	unsigned int flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER;
+	int rc;
+
+	rc = virDomainMigrateToURI3(t->dom, t->dest, NULL, 0, flags);
+	pthread_mutex_lock(&t->lock);
+	t->rc = rc;
+	if (rc < 0)
+		icemig_strlcpy(t->msg, icemig_libvirt_error(), sizeof(t->msg));
+	t->done = true;
+	pthread_cond_signal(&t->cond);
+	pthread_mutex_unlock(&t->lock);
+	return NULL;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static bool job_stats(virDomainPtr dom, unsigned int flags, struct icemig_mig_stats *s)
+{
+	virTypedParameterPtr params = NULL;
+	int n = 0, type = 0;
+
+	if (virDomainGetJobStats(dom, &type, &params, &n, flags) < 0)
+		return false;
+	icemig_mig_stats_from_params(type, params, n, s);
+	virTypedParamsFree(params, n);
+	return true;
+}
+
+/* Completed statistics: from the source, else from the destination. */
+static void completed_stats(virDomainPtr dom, const char *dest, struct icemig_mig_result *res)
+{
+	unsigned char uuid[VIR_UUID_BUFLEN];
+	virConnectPtr dc;
+	virDomainPtr dd;
+
+	if (job_stats(dom, VIR_DOMAIN_JOB_STATS_COMPLETED, &res->stats) &&
+	    res->stats.type != VIR_DOMAIN_JOB_NONE && res->stats.has_elapsed) {
+		res->have_stats = true;
+		res->stats_from = "source";
+		return;
+	}
+	if (virDomainGetUUID(dom, uuid) < 0)
+		return;
+	dc = virConnectOpen(dest);
+	if (!dc)
+		return;
+	dd = virDomainLookupByUUID(dc, uuid);
+	if (dd) {
+		if (job_stats(dd, VIR_DOMAIN_JOB_STATS_COMPLETED, &res->stats) &&
+		    res->stats.type != VIR_DOMAIN_JOB_NONE) {
+			res->have_stats = true;
+			res->stats_from = "destination";
+		}
+		virDomainFree(dd);
+	}
+	virConnectClose(dc);
+}
+
+static virDomainPtr lookup(virConnectPtr conn, const char *name)
+{
+	virDomainPtr d = virDomainLookupByName(conn, name);
+
+	if (!d)
+		d = virDomainLookupByUUIDString(conn, name);
+	return d;
+}
+
+static int wait_migration(struct mig_thread *t, virDomainPtr dom, const struct icemig_mig_opts *o,
+			  struct icemig_mig_result *res, uint64_t t0)
+{
+	struct icemig_mig_stats s;
+	bool aborted = false;
+	char line[256];
+	int shown = 0;
+
+	pthread_mutex_lock(&t->lock);
+	while (!t->done) {
+		struct timespec until;
+
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 200 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&t->cond, &t->lock, &until);
+		if (t->done)
+			break;
+		pthread_mutex_unlock(&t->lock);
+		if (!aborted &&
+		    (interrupted || (o->timeout_s && now_ms() - t0 >= o->timeout_s * 1000))) {
+			res->interrupted = interrupted;
+			res->timed_out = !interrupted;
+			aborted = true;
+			virDomainAbortJob(dom);
+		}
+		if (job_stats(dom, 0, &s) && s.type != VIR_DOMAIN_JOB_NONE) {
+			res->stats = s;
+			if (o->progress) {
+				icemig_progress_line(&s, 30, line, sizeof(line));
+				shown = fprintf(o->progress, "\r%s\033[K", line);
+				fflush(o->progress);
+			}
+		}
+		pthread_mutex_lock(&t->lock);
+	}
+	pthread_mutex_unlock(&t->lock);
+	if (shown > 0 && o->progress) {
+		fputc('\n', o->progress);
+		fflush(o->progress);
+	}
+	return 0;
+}
+
+int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icemig_mig_opts *o,
+		       struct icemig_mig_result *res, struct icemig_err *err)
+{
+	struct mig_thread t = { .rc = -1 };
+	struct icemig_mig_plan plan = { 0 };
+	sigset_t block, old;
+	pthread_t th;
+	virDomainPtr dom;
+	uint64_t t0;
+	char *xml = NULL;
+	int r, active;
+
+	memset(res, 0, sizeof(*res));
+	interrupted = 0;
+	dom = lookup(conn, domain);
+	if (!dom)
+		return icemig_err_set(err, ENOENT, "domain '%s': %s", domain,
+				      icemig_libvirt_error());
+	active = virDomainIsActive(dom);
+	if (active != 1) {
+		r = icemig_err_set(err, EINVAL, "domain '%s': %s", domain,
+				   active == 0 ?
+					   "not running; only a running domain migrates live" :
+					   icemig_libvirt_error());
+		goto out;
+	}
+	xml = virDomainGetXMLDesc(dom, 0);
+	if (!xml) {
+		r = icemig_err_set(err, EIO, "domain '%s': reading its XML: %s", domain,
+				   icemig_libvirt_error());
+		goto out;
+	}
+	r = icemig_migrate_preflight(xml, strlen(xml), &plan, err);
+	if (r)
+		goto out;
+	res->nvfs = plan.n;
+	r = icemig_migrate_set_metadata(dom, &plan, err);
+	if (r)
+		goto out;
+	if (o->has_max_downtime && virDomainMigrateSetMaxDowntime(dom, o->max_downtime_ms, 0) < 0) {
+		r = icemig_err_set(err, EIO,
+				   "domain '%s': setting the maximum downtime to %llu ms: %s",
+				   domain, o->max_downtime_ms, icemig_libvirt_error());
+		goto out;
+	}
+	t.dom = dom;
+	t.dest = o->dest_uri;
+	pthread_mutex_init(&t.lock, NULL);
+	pthread_cond_init(&t.cond, NULL);
+	/* Signals go to this thread, which aborts the job; never to the migration's. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	t0 = now_ms();
+	r = pthread_create(&th, NULL, mig_main, &t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r) {
+		r = icemig_err_set(err, r, "cannot start the migration thread: %s", strerror(r));
+		goto destroy;
+	}
+	wait_migration(&t, dom, o, res, t0);
+	pthread_join(th, NULL);
+	res->wall_ms = now_ms() - t0;
+	if (t.rc < 0) {
+		if (res->timed_out)
+			r = icemig_err_set(
+				err, ETIMEDOUT,
+				"domain '%s': migration to %s not finished after %lu s; aborted, the domain keeps running here (%s)",
+				domain, o->dest_uri, o->timeout_s, t.msg);
+		else if (res->interrupted)
+			r = icemig_err_set(
+				err, EINTR,
+				"domain '%s': migration to %s interrupted; aborted, the domain keeps running here (%s)",
+				domain, o->dest_uri, t.msg);
+		else
+			r = icemig_err_set(err, EIO, "domain '%s': migration to %s failed: %s",
+					   domain, o->dest_uri, t.msg);
+		goto destroy;
+	}
+	res->ok = true;
+	{
+		struct icemig_mig_stats last = res->stats;
+		bool had_last = last.type != 0;
+
+		completed_stats(dom, o->dest_uri, res);
+		if (!res->have_stats && had_last) {
+			res->stats = last;
+			res->stats_from = "last progress";
+		}
+	}
+	r = 0;
+destroy:
+	pthread_cond_destroy(&t.cond);
+	pthread_mutex_destroy(&t.lock);
+out:
+	icemig_mig_plan_free(&plan);
+	free(xml);
+	virDomainFree(dom);
+	return r;
+}
+
+static void put_u64(struct json_object *o, const char *k, bool has, uint64_t v)
+{
+	json_object_object_add(o, k, has ? json_object_new_int64((int64_t)v) : NULL);
+}
+
+struct json_object *icemig_migrate_json(const char *domain, const char *dest,
+					const struct icemig_mig_result *res)
+{
+	const struct icemig_mig_stats *s = &res->stats;
+	struct json_object *o = json_object_new_object();
+
+	icemig_json_str(o, "domain", domain);
+	icemig_json_str(o, "destination", dest);
+	icemig_json_bool(o, "migrated", res->ok);
+	icemig_json_int(o, "vfs", (long long)res->nvfs);
+	icemig_json_int(o, "wall_time_ms", (long long)res->wall_ms);
+	icemig_json_str(o, "stats_from", res->stats_from);
+	put_u64(o, "total_time_ms", s->has_elapsed, s->elapsed_ms);
+	put_u64(o, "downtime_ms", s->has_downtime, s->downtime_ms);
+	put_u64(o, "data_bytes", s->has_processed, s->processed_bytes);
+	put_u64(o, "device_state_bytes", s->has_vfio, s->vfio_bytes);
+	put_u64(o, "memory_rate_bytes_per_s", s->has_bps, s->bps);
+	return o;
+}
