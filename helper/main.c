@@ -893,15 +893,17 @@ static void text_state(struct json_object *doc, FILE *out)
 			jstr(s, "checksum"));
 		json_object_object_get_ex(s, "records", &recs);
 		for (j = 0; j < json_object_array_length(recs); j++) {
+			bool mandatory, skipped;
+
 			r = json_object_array_get_idx(recs, j);
 			json_object_object_get_ex(r, "mandatory", &v);
+			mandatory = json_object_get_boolean(v);
+			skipped = json_object_object_get_ex(r, "skipped", &v);
 			fprintf(out, "  record %s (type %lld, %s) at byte %lld, %lld bytes%s\n",
 				jstr(r, "type"), jint(r, "type_id"),
-				json_object_get_boolean(v) ? "mandatory" : "optional",
-				jint(r, "offset"), jint(r, "len"),
-				json_object_object_get_ex(r, "skipped", &v) ?
-					": unknown optional record, skipped" :
-					"");
+				mandatory ? "mandatory" : "optional", jint(r, "offset"),
+				jint(r, "len"),
+				skipped ? ": unknown optional record, skipped" : "");
 			if (json_object_object_get_ex(r, "value", &v) && v)
 				icemig_text_render(v, out, 4);
 		}

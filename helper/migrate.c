@@ -307,7 +307,8 @@ static void completed_stats(virDomainPtr dom, const char *dest, struct icemig_mi
 	virConnectPtr dc;
 	virDomainPtr dd;
 
-	if (job_stats(dom, VIR_DOMAIN_JOB_STATS_COMPLETED, &res->stats) &&
+	if (job_stats(dom, VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED,
+		      &res->stats) &&
 	    res->stats.type != VIR_DOMAIN_JOB_NONE && res->stats.has_elapsed) {
 		res->have_stats = true;
 		res->stats_from = "source";
@@ -320,7 +321,9 @@ static void completed_stats(virDomainPtr dom, const char *dest, struct icemig_mi
 		return;
 	dd = virDomainLookupByUUID(dc, uuid);
 	if (dd) {
-		if (job_stats(dd, VIR_DOMAIN_JOB_STATS_COMPLETED, &res->stats) &&
+		if (job_stats(dd,
+			      VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED,
+			      &res->stats) &&
 		    res->stats.type != VIR_DOMAIN_JOB_NONE) {
 			res->have_stats = true;
 			res->stats_from = "destination";

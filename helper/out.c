@@ -37,6 +37,19 @@ static bool scalar(struct json_object *v)
 
 static void render(struct json_object *v, FILE *out, int indent);
 
+static bool flat_object(struct json_object *o)
+{
+	if (!o || !json_object_is_type(o, json_type_object))
+		return false;
+	json_object_object_foreach(o, key, val)
+	{
+		(void)key;
+		if (!scalar(val))
+			return false;
+	}
+	return true;
+}
+
 static void render_array(struct json_object *a, FILE *out, int indent)
 {
 	size_t i, n = json_object_array_length(a);
@@ -54,10 +67,21 @@ static void render_array(struct json_object *a, FILE *out, int indent)
 	fputc('\n', out);
 	for (i = 0; i < n; i++) {
 		struct json_object *e = json_object_array_get_idx(a, i);
+		const char *sep = " ";
 
 		fprintf(out, "%*s-", indent, "");
 		if (scalar(e)) {
 			fprintf(out, " %s\n", icemig_text_value(e));
+			continue;
+		}
+		if (flat_object(e)) {
+			/* a flat object on one line: "- key=value key=value" */
+			json_object_object_foreach(e, key, val)
+			{
+				fprintf(out, "%s%s=%s", sep, key, icemig_text_value(val));
+				sep = " ";
+			}
+			fputc('\n', out);
 			continue;
 		}
 		fputc('\n', out);

@@ -26,7 +26,8 @@ int icemig_out_print(struct json_object *doc, bool json, icemig_text_fn text, FI
  * icemig_text_generic() - indented "key: value" text of a JSON value:
  * objects one member per line (nested objects indented by two spaces),
  * arrays of scalars joined by ", ", arrays of objects one "- " item per
- * element, null as "-".
+ * element ("- key=value ..." on one line when its members are scalars),
+ * null as "-", booleans as yes/no.
  */
 void icemig_text_generic(struct json_object *doc, FILE *out);
 

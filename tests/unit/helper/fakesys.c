@@ -445,6 +445,10 @@ void fakesys_setup(struct fakesys *fs)
 	setenv("ICEMIG_RUNDIR", fs->rundir, 1);
 	setenv("ICEMIG_LIBVIRT_STATEDIR", fs->statedir, 1);
 	unsetenv("ICEMIG_STALE_SECONDS");
+	/* an empty configuration, never the machine's /etc/icemig/icemig.conf */
+	pathf(p, sizeof(p), "%s/icemig.conf", fs->base);
+	put_file(p, "");
+	setenv("ICEMIG_CONF", p, 1);
 	backend.write = fake_write;
 	backend.opaque = fs;
 	icemig_sysfs_set_backend(&backend);
@@ -458,6 +462,7 @@ void fakesys_teardown(struct fakesys *fs)
 	unsetenv("ICEMIG_SYSFS_ROOT");
 	unsetenv("ICEMIG_RUNDIR");
 	unsetenv("ICEMIG_LIBVIRT_STATEDIR");
+	unsetenv("ICEMIG_CONF");
 }
 
 void fakesys_add_driver(struct fakesys *fs, const char *driver)

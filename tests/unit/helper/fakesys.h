@@ -57,8 +57,8 @@ struct fakesys {
 };
 
 /*
- * Create the tree, set ICEMIG_SYSFS_ROOT, ICEMIG_RUNDIR and
- * ICEMIG_LIBVIRT_STATEDIR, install the backend.
+ * Create the tree, set ICEMIG_SYSFS_ROOT, ICEMIG_RUNDIR,
+ * ICEMIG_LIBVIRT_STATEDIR and ICEMIG_CONF (an empty file), install the backend.
  */
 void fakesys_setup(struct fakesys *fs);
 /* Remove the tree and restore the default backend. */

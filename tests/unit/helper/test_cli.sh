@@ -13,6 +13,9 @@ GOLDEN=$HERE/golden
 T=$(mktemp -d "${TMPDIR:-/tmp}/icemig-cli.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 export ICEMIG_SYSFS_ROOT="$T/sys" ICEMIG_RUNDIR="$T/run" ICEMIG_LIBVIRT_STATEDIR="$T/libvirt-qemu"
+# an empty configuration, never the machine's /etc/icemig/icemig.conf
+: >"$T/empty.conf"
+export ICEMIG_CONF="$T/empty.conf"
 n=0
 
 fail() {
@@ -60,7 +63,10 @@ echo '0000:01:00.0 ice_mig_sim' >"$PROVIDERS"
 cp "$GOLDEN/descriptor-16qp.txt" "$D/0000:01:10.0/icemig_compat"
 
 # ---- help and usage errors -----------------------------------------------------
-for c in "--help" "vf --help" "vf create --help" "vf bind --help" "vf list --help" "hook --help"; do
+for c in "--help" "vf --help" "vf create --help" "vf destroy --help" "vf bind --help" \
+	"vf unbind --help" "vf set --help" "vf list --help" "compat --help" "compat show --help" \
+	"compat check --help" "migrate --help" "state --help" "state decode --help" \
+	"provision --help" "config --help" "config show --help" "hook --help"; do
 	# shellcheck disable=SC2086
 	expect 0 "$ICEMIG" $c
 	grep -q '^Usage: icemig' "$T/out" || fail "no usage text for: $c"
@@ -78,6 +84,20 @@ grep -q "'../../../etc/passwd': not a PCI address DDDD:BB:DD.F" "$T/err" || fail
 expect 2 "$ICEMIG" vf bind 0000:01:10.0 --driver ../x
 expect 2 "$ICEMIG" vf list extra
 expect 2 "$ICEMIG" hook only two
+expect 2 "$ICEMIG" vf unbind 0000:01:10.0 nonsense
+expect 2 "$ICEMIG" vf destroy
+expect 2 "$ICEMIG" vf set 0000:01:10.0
+grep -q "nothing to set" "$T/err" || fail "vf set without settings"
+expect 2 "$ICEMIG" vf set 0000:01:10.0 --mac 01:00:5e:00:00:01
+expect 2 "$ICEMIG" vf set 0000:01:10.0 --vlan 5000
+expect 2 "$ICEMIG" vf set 0000:01:10.0 --trust maybe
+expect 2 "$ICEMIG" compat show 1:2:3
+expect 2 "$ICEMIG" compat check only-one
+expect 2 "$ICEMIG" migrate vm
+expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --timeout soon
+expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --bogus
+expect 2 "$ICEMIG" state decode
+expect 2 "$ICEMIG" provision extra
 ok "usage errors exit 2"
 
 # ---- vf create (no write needed: already 2) / errors ---------------------------
@@ -123,6 +143,80 @@ assert d["vfs"][1]["iommu_group"] == 12 and d["vfs"][1]["index"] == 1
 EOT
 ok "vf list text and JSON"
 
+# ---- compat show / check -------------------------------------------------------
+expect 0 "$ICEMIG" compat show 0000:01:10.0
+cmp -s "$GOLDEN/descriptor-16qp.txt" "$T/out" || fail "compat show: $(cat "$T/out")"
+expect 0 "$ICEMIG" compat show --json 0000:01:10.0
+python3 - "$T/out" <<'EOT' || fail "compat show --json: $(cat "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["vf"] == "0000:01:10.0"
+assert d["descriptor"]["max_qps"] == 16 and d["descriptor"]["used_qps"] == 2
+assert d["descriptor"]["device"] == "8086:1889" and d["descriptor"]["records"] == "0x3fe"
+EOT
+expect 1 "$ICEMIG" compat show 0000:01:10.1
+grep -q "^icemig: 0000:01:10.1: no compatibility descriptor: its PF has no migration provider" "$T/err" ||
+	fail "compat show without descriptor"
+# the VF's own descriptor against itself: compatible
+expect 0 "$ICEMIG" compat check "$GOLDEN/descriptor-16qp.txt" 0000:01:10.0
+grep -q '^compatible: 0000:01:10.0' "$T/out" || fail "compat check output"
+expect 0 "$ICEMIG" compat check 0000:01:10.0 0000:01:10.0
+# a source that uses 32 queue pairs: incompatible, exit 1, the field named
+sed 's/^used_qps=.*/used_qps=32/' "$GOLDEN/descriptor-16qp.txt" >"$T/big.desc"
+expect 1 "$ICEMIG" compat check "$T/big.desc" 0000:01:10.0
+grep -q '^incompatible: 0000:01:10.0: max_qps: the source VF uses 32, this VF offers at most 16$' "$T/out" ||
+	fail "compat check incompatible: $(cat "$T/out")"
+ICEMIG_IN=$T/big.desc
+expect 1 sh -c "\"$ICEMIG\" compat check --json - 0000:01:10.0 <\"$ICEMIG_IN\""
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["compatible"] is False and d["field"] == "max_qps", d' "$T/out" ||
+	fail "compat check --json: $(cat "$T/out")"
+# cannot check: exit 3
+printf 'format=icemig-stream\n' >"$T/short.desc"
+expect 3 "$ICEMIG" compat check "$T/short.desc" 0000:01:10.0
+grep -q "short.desc: invalid descriptor: key 'stream_major' missing" "$T/err" || fail "bad descriptor message"
+expect 3 "$ICEMIG" compat check "$T/none.desc" 0000:01:10.0
+expect 3 "$ICEMIG" compat check "$GOLDEN/descriptor-16qp.txt" 0000:01:10.1
+ok "compat show and check"
+
+# ---- state decode ----------------------------------------------------------------
+expect 0 "$ICEMIG" state decode "$GOLDEN/state-sample.bin"
+cmp -s "$GOLDEN/state-sample.txt" "$T/out" || fail "state decode differs from golden: $(diff "$GOLDEN/state-sample.txt" "$T/out")"
+expect 0 "$ICEMIG" state decode --json "$GOLDEN/state-sample.bin"
+python3 - "$T/out" <<'EOT' || fail "state decode --json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert [s["flags"] for s in d["streams"]] == [["precopy"], []]
+assert [r["type"] for r in d["streams"][1]["records"]] == ["VF_INFO", "TXQ", "RXQ", "STATS", "MSIX", "RSS", "MAC_FILTERS", "VLAN_FILTERS", "MBX"]
+assert d["streams"][1]["records"][3]["value"]["rx_packets"] == 1000000000
+EOT
+head -c 700 "$GOLDEN/state-sample.bin" >"$T/cut.bin"
+expect 1 "$ICEMIG" state decode "$T/cut.bin"
+grep -q "cut.bin: stream #2 at byte 344: hdr.total_len 384 runs past the end of the file" "$T/err" ||
+	fail "truncated stream message: $(cat "$T/err")"
+[ ! -s "$T/out" ] || fail "state decode printed something for a bad file"
+ok "state decode"
+
+# ---- config ------------------------------------------------------------------------
+ICEMIG_CONF=$HERE/../../../helper/icemig.conf expect 0 "$ICEMIG" config show --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["present"] and d["on_release"] == "rebind" and d["pfs"][0]["vfs"] == 4, d' "$T/out" ||
+	fail "config show: $(cat "$T/out")"
+printf '[pf 0000:01:00.0]\nvfs = 2\nmtu = 9000\n' >"$T/bad.conf"
+ICEMIG_CONF=$T/bad.conf expect 1 "$ICEMIG" config show
+grep -q "bad.conf: line 3: unknown key 'mtu' in \[pf 0000:01:00.0\]" "$T/err" || fail "config error message"
+ICEMIG_CONF=$T/bad.conf expect 1 "$ICEMIG" provision
+ICEMIG_CONF=$T/none.conf expect 1 "$ICEMIG" config show
+ok "config show"
+
+# ---- migrate, through libvirt's test driver (no daemon) -------------------------------
+# Its domain "test" has no host device: the preflight passes, the test driver
+# then refuses to migrate, and the domain stays where it is.
+expect 1 "$ICEMIG" migrate --connect test:///default test qemu+tcp://h2.invalid/system --no-progress
+grep -q "^icemig: domain 'test': migration to qemu+tcp://h2.invalid/system failed: " "$T/err" ||
+	fail "migrate failure message: $(cat "$T/err")"
+expect 1 "$ICEMIG" migrate --connect test:///default nosuch qemu+tcp://h2.invalid/system
+grep -q "^icemig: domain 'nosuch': " "$T/err" || fail "migrate unknown domain"
+ok "migrate: libvirt errors reported"
+
 # ---- the hook, through the libvirt hook script ---------------------------------
 # other ops: exit 0, print nothing, whatever is on stdin
 echo 'not xml at all' >"$T/junk"
@@ -152,6 +246,18 @@ ok "hook: no free VF fails cleanly"
 ICEMIG=$ICEMIG expect 0 "$HOOK" icemig-vf release end - </dev/null
 [ -z "$(ls "$ICEMIG_RUNDIR/reserved")" ] || fail "release end left reservations"
 ok "hook: release end frees the domain's VFs"
+
+# prepare begin: VF 1 is already on ice_vfio_pci: it is reserved, nothing rebound
+sed 's/bus=.0x3b. slot=.0x02. function=.0x0./bus="0x01" slot="0x10" function="0x1"/' \
+	"$GOLDEN/migrate-begin-hostdev.in.xml" >"$T/prepare.xml"
+ICEMIG=$ICEMIG expect 0 "$HOOK" vm-local prepare begin - <"$T/prepare.xml"
+[ ! -s "$T/out" ] || fail "prepare begin printed something"
+[ "$(cat "$ICEMIG_RUNDIR/reserved/0000:01:10.1")" = vm-local ] || fail "prepare begin reservation"
+ICEMIG=$ICEMIG expect 1 "$HOOK" other prepare begin - <"$T/prepare.xml"
+grep -q "0000:01:10.1: already reserved for domain 'vm-local'" "$T/err" || fail "prepare begin conflict"
+ICEMIG=$ICEMIG expect 0 "$HOOK" vm-local release end - </dev/null
+[ -z "$(ls "$ICEMIG_RUNDIR/reserved")" ] || fail "release end after prepare"
+ok "hook: prepare begin reserves, release end frees"
 
 rm "$PROVIDERS"
 ICEMIG=$ICEMIG expect 1 "$HOOK" icemig-vf migrate begin - <"$GOLDEN/migrate-begin.in.xml"
