@@ -6,6 +6,9 @@
 #   make check    unit tests, then the rig scenarios (boots the rig once)
 #   make unit     unit tests only (no rig)
 #   make fuzz     fuzz the stream decoder for FUZZ_SECONDS (default 60)
+#   make install  icemig, the libvirt hook, man page, sample configuration and
+#                 icemig-provision.service (PREFIX, DESTDIR), then the modules
+#                 through DKMS (run only when dkms is installed and DESTDIR is empty)
 #
 # Every target that needs packages first runs scripts/install-deps, which
 # does nothing when everything is installed.
@@ -44,6 +47,10 @@ check: all unit fuzz-check
 demo: all
 	tests/run-rig.sh vf-migrate
 
+install: helper
+	$(MAKE) -C helper install
+	$(MAKE) -C helper install-dkms
+
 clean:
 	$(MAKE) -C kernel clean
 	$(MAKE) -C helper clean
@@ -51,4 +58,4 @@ clean:
 	$(MAKE) -C tests/uapi clean
 	$(MAKE) -C tests/fuzz clean
 
-.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check demo clean
+.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check demo clean install

@@ -953,6 +953,9 @@ static void text_provision(struct json_object *doc, FILE *out)
 	size_t i;
 
 	json_object_object_get_ex(doc, "pfs", &pfs);
+	if (!json_object_array_length(pfs))
+		fprintf(out, "%s: no [pf NAME] section: nothing to provision\n",
+			jstr(doc, "config"));
 	for (i = 0; i < json_object_array_length(pfs); i++) {
 		p = json_object_array_get_idx(pfs, i);
 		json_object_object_get_ex(p, "vfs", &a);

@@ -87,9 +87,6 @@ int icemig_provision(const struct icemig_conf *conf, struct json_object **report
 	}
 	icemig_json_str(doc, "config", conf->path);
 	json_object_object_add(doc, "pfs", pfs);
-	if (!conf->npfs)
-		r = icemig_err_set(err, ENOENT, "%s: no [pf NAME] section: nothing to provision%s",
-				   conf->path, conf->present ? "" : " (the file does not exist)");
 	for (i = 0; i < conf->npfs && !r; i++) {
 		struct json_object *o = json_object_new_object();
 

@@ -6,7 +6,8 @@
  * unless autoprobe = yes, an existing different count changed only with
  * force = yes), bind every VF to the PF's `driver` (icemig_vf_bind(), with
  * rollback) and apply trust/spoofchk when set (vfset.h). Idempotent: a PF
- * already in that state is not written to.
+ * already in that state is not written to. No [pf] section: nothing to do
+ * (success; the shipped sample configures no PF).
  */
 #ifndef ICEMIG_PROVISION_H
 #define ICEMIG_PROVISION_H

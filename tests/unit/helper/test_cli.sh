@@ -198,8 +198,17 @@ ok "state decode"
 
 # ---- config ------------------------------------------------------------------------
 ICEMIG_CONF=$HERE/../../../helper/icemig.conf expect 0 "$ICEMIG" config show --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["present"] and d["on_release"] == "rebind" and d["pfs"][0]["vfs"] == 4, d' "$T/out" ||
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["present"] and d["on_release"] == "rebind" and d["pfs"] == [], d' "$T/out" ||
 	fail "config show: $(cat "$T/out")"
+# the sample's commented-out example, uncommented, is valid too
+sed -e 's/^# \(\[pf .*\]\)$/\1/' -e 's/^# \(vfs\|trust\|spoofchk\) = /\1 = /' \
+	"$HERE/../../../helper/icemig.conf" >"$T/example.conf"
+ICEMIG_CONF=$T/example.conf expect 0 "$ICEMIG" config show --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); p=d["pfs"]; assert [x["name"] for x in p] == ["0000:3b:00.0", "ens2f0"] and p[0]["vfs"] == 4 and p[0]["trust"] is False and p[0]["spoofchk"] is True, d' "$T/out" ||
+	fail "config show of the example: $(cat "$T/out")"
+# provision with the sample (no PF): nothing to do
+ICEMIG_CONF=$HERE/../../../helper/icemig.conf expect 0 "$ICEMIG" provision
+grep -q "no \[pf NAME\] section: nothing to provision" "$T/out" || fail "provision without PFs"
 printf '[pf 0000:01:00.0]\nvfs = 2\nmtu = 9000\n' >"$T/bad.conf"
 ICEMIG_CONF=$T/bad.conf expect 1 "$ICEMIG" config show
 grep -q "bad.conf: line 3: unknown key 'mtu' in \[pf 0000:01:00.0\]" "$T/err" || fail "config error message"

@@ -16,6 +16,8 @@
 #include <json-c/json.h>
 
 #include "fakesys.h"
+#include "conf.h"
+#include "provision.h"
 #include "reserve.h"
 #include "vf.h"
 
@@ -706,6 +708,55 @@ static void test_unbind_preflight(void **state)
 	assert_string_equal(fakesys_driver(fs, VF0), "iavf");
 }
 
+/* ---- provision ------------------------------------------------------------------- */
+
+static void test_provision(void **state)
+{
+	static const char text[] = "[pf eth0]\nvfs = 2\n";
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct json_object *doc = NULL, *pfs, *p, *v;
+	struct icemig_conf conf;
+
+	assert_int_equal(icemig_conf_parse(&conf, text, strlen(text), "t.conf", &err), 0);
+	if (icemig_provision(&conf, &doc, &err))
+		fail_msg("%s", err.msg);
+	/* created without autoprobe, then bound straight to ice_vfio_pci: iavf never saw them */
+	assert_string_equal(fakesys_log(fs),
+			    "bus/pci/devices/" PF "/sriov_drivers_autoprobe=0\n"
+			    "bus/pci/devices/" PF "/sriov_numvfs=2\n"
+			    "bus/pci/devices/" PF "/sriov_drivers_autoprobe=1\n"
+			    "bus/pci/devices/" VF0 "/driver_override=ice_vfio_pci\n"
+			    "bus/pci/drivers_probe=" VF0 "\n"
+			    "bus/pci/devices/" VF1 "/driver_override=ice_vfio_pci\n"
+			    "bus/pci/drivers_probe=" VF1 "\n");
+	assert_string_equal(fakesys_driver(fs, VF1), "ice_vfio_pci");
+	assert_true(json_object_object_get_ex(doc, "pfs", &pfs));
+	p = json_object_array_get_idx(pfs, 0);
+	assert_true(json_object_object_get_ex(p, "pf", &v));
+	assert_string_equal(json_object_get_string(v), PF);
+	assert_true(json_object_object_get_ex(p, "bound", &v));
+	assert_int_equal(json_object_get_int(v), 2);
+	json_object_put(doc);
+	/* idempotent: a second run writes nothing */
+	fakesys_clear_log(fs);
+	assert_int_equal(icemig_provision(&conf, NULL, &err), 0);
+	assert_string_equal(fakesys_log(fs), "");
+	icemig_conf_free(&conf);
+	/* another count needs force = yes */
+	assert_int_equal(icemig_conf_parse(&conf, "[pf eth0]\nvfs = 3\n", 18, "t.conf", &err), 0);
+	assert_int_equal(icemig_provision(&conf, NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "t.conf: [pf eth0]: " PF ": already has 2 VFs"));
+	assert_non_null(strstr(err.msg, "or force = yes in t.conf"));
+	assert_int_equal(fakesys_numvfs(fs, PF), 2);
+	icemig_conf_free(&conf);
+	/* a PF that is not there */
+	assert_int_equal(icemig_conf_parse(&conf, "[pf eth7]\nvfs = 1\n", 18, "t.conf", &err), 0);
+	assert_int_equal(icemig_provision(&conf, NULL, &err), -ENODEV);
+	assert_non_null(strstr(err.msg, "t.conf: [pf eth7]: eth7: no such network interface"));
+	icemig_conf_free(&conf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -734,6 +785,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unbind_rollback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unbind_preflight, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_provision, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_bad_providers, setup, teardown),
 	};
