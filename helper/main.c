@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "desc.h"
 #include "hook.h"
+#include "lvapi.h"
 #include "migrate.h"
 #include "out.h"
 #include "pci.h"
@@ -857,8 +858,10 @@ static int cmd_migrate(const struct command *cmd, const char *path, int argc, ch
 		return usage_error(path, cmd, "expected DOMAIN and DEST-URI");
 	mo.dest_uri = argv[optind + 1];
 	mo.progress = (progress && !json && isatty(STDERR_FILENO)) ? stderr : NULL;
+	if (icemig_libvirt_load(&err))
+		return fail(&err);
 	icemig_libvirt_quiet();
-	conn = virConnectOpen(uri);
+	conn = icemig_lv.virConnectOpen(uri);
 	if (!conn) {
 		icemig_err_set(&err, EIO, "cannot connect to libvirt%s%s: %s", uri ? " at " : "",
 			       uri ? uri : "", icemig_libvirt_error());
@@ -869,7 +872,7 @@ static int cmd_migrate(const struct command *cmd, const char *path, int argc, ch
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	r = icemig_migrate_run(conn, argv[optind], &mo, &res, &err);
-	virConnectClose(conn);
+	icemig_lv.virConnectClose(conn);
 	if (r)
 		return fail(&err);
 	return emit(icemig_migrate_json(argv[optind], mo.dest_uri, &res), json, text_migrate);

@@ -15,6 +15,7 @@
 
 #include "desc.h"
 #include "domxml.h"
+#include "lvapi.h"
 #include "out.h"
 #include "pci.h"
 #include "provider.h"
@@ -34,12 +35,12 @@ static void quiet_handler(void *opaque, virErrorPtr e)
 
 void icemig_libvirt_quiet(void)
 {
-	virSetErrorFunc(NULL, quiet_handler);
+	icemig_lv.virSetErrorFunc(NULL, quiet_handler);
 }
 
 const char *icemig_libvirt_error(void)
 {
-	const char *m = virGetLastErrorMessage();
+	const char *m = icemig_lv.virGetLastErrorMessage();
 
 	return m && *m ? m : "unknown libvirt error";
 }
@@ -167,8 +168,9 @@ int icemig_migrate_set_metadata(virDomainPtr dom, const struct icemig_mig_plan *
 		if (r)
 			goto out;
 	}
-	if (virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml, ICEMIG_XMLNS_PREFIX,
-				 ICEMIG_XMLNS, VIR_DOMAIN_AFFECT_LIVE) < 0)
+	if (icemig_lv.virDomainSetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT, xml,
+					   ICEMIG_XMLNS_PREFIX, ICEMIG_XMLNS,
+					   VIR_DOMAIN_AFFECT_LIVE) < 0)
 		r = icemig_err_set(err, EIO, "domain '%s': setting the icemig metadata: %s",
 				   plan->domain, icemig_libvirt_error());
 out:
@@ -185,20 +187,26 @@ void icemig_mig_stats_from_params(int type, virTypedParameterPtr params, int n,
 {
 	memset(s, 0, sizeof(*s));
 	s->type = type;
-	s->has_elapsed = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_TIME_ELAPSED,
-						 (unsigned long long *)&s->elapsed_ms) == 1;
-	s->has_downtime = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DOWNTIME,
+	s->has_elapsed =
+		icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_TIME_ELAPSED,
+						  (unsigned long long *)&s->elapsed_ms) == 1;
+	s->has_downtime =
+		icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DOWNTIME,
 						  (unsigned long long *)&s->downtime_ms) == 1;
-	s->has_total = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_TOTAL,
-					       (unsigned long long *)&s->total_bytes) == 1;
-	s->has_processed = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_PROCESSED,
-						   (unsigned long long *)&s->processed_bytes) == 1;
-	s->has_remaining = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_REMAINING,
-						   (unsigned long long *)&s->remaining_bytes) == 1;
-	s->has_bps = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_MEMORY_BPS,
-					     (unsigned long long *)&s->bps) == 1;
-	s->has_vfio = virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_VFIO_DATA_TRANSFERRED,
-					      (unsigned long long *)&s->vfio_bytes) == 1;
+	s->has_total =
+		icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_TOTAL,
+						  (unsigned long long *)&s->total_bytes) == 1;
+	s->has_processed =
+		icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_PROCESSED,
+						  (unsigned long long *)&s->processed_bytes) == 1;
+	s->has_remaining =
+		icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_DATA_REMAINING,
+						  (unsigned long long *)&s->remaining_bytes) == 1;
+	s->has_bps = icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_MEMORY_BPS,
+						       (unsigned long long *)&s->bps) == 1;
+	s->has_vfio =
+		icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_VFIO_DATA_TRANSFERRED,
+						  (unsigned long long *)&s->vfio_bytes) == 1;
 }
 
 static void human_bytes(uint64_t v, char *buf, size_t size)
@@ -269,7 +277,7 @@ static void *mig_main(void *arg)
 	unsigned int flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER;
 	int rc;
 
-	rc = virDomainMigrateToURI3(t->dom, t->dest, NULL, 0, flags);
+	rc = icemig_lv.virDomainMigrateToURI3(t->dom, t->dest, NULL, 0, flags);
 	pthread_mutex_lock(&t->lock);
 	t->rc = rc;
 	if (rc < 0)
@@ -293,10 +301,10 @@ static bool job_stats(virDomainPtr dom, unsigned int flags, struct icemig_mig_st
 	virTypedParameterPtr params = NULL;
 	int n = 0, type = 0;
 
-	if (virDomainGetJobStats(dom, &type, &params, &n, flags) < 0)
+	if (icemig_lv.virDomainGetJobStats(dom, &type, &params, &n, flags) < 0)
 		return false;
 	icemig_mig_stats_from_params(type, params, n, s);
-	virTypedParamsFree(params, n);
+	icemig_lv.virTypedParamsFree(params, n);
 	return true;
 }
 
@@ -314,12 +322,12 @@ static void completed_stats(virDomainPtr dom, const char *dest, struct icemig_mi
 		res->stats_from = "source";
 		return;
 	}
-	if (virDomainGetUUID(dom, uuid) < 0)
+	if (icemig_lv.virDomainGetUUID(dom, uuid) < 0)
 		return;
-	dc = virConnectOpen(dest);
+	dc = icemig_lv.virConnectOpen(dest);
 	if (!dc)
 		return;
-	dd = virDomainLookupByUUID(dc, uuid);
+	dd = icemig_lv.virDomainLookupByUUID(dc, uuid);
 	if (dd) {
 		if (job_stats(dd,
 			      VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED,
@@ -328,17 +336,17 @@ static void completed_stats(virDomainPtr dom, const char *dest, struct icemig_mi
 			res->have_stats = true;
 			res->stats_from = "destination";
 		}
-		virDomainFree(dd);
+		icemig_lv.virDomainFree(dd);
 	}
-	virConnectClose(dc);
+	icemig_lv.virConnectClose(dc);
 }
 
 static virDomainPtr lookup(virConnectPtr conn, const char *name)
 {
-	virDomainPtr d = virDomainLookupByName(conn, name);
+	virDomainPtr d = icemig_lv.virDomainLookupByName(conn, name);
 
 	if (!d)
-		d = virDomainLookupByUUIDString(conn, name);
+		d = icemig_lv.virDomainLookupByUUIDString(conn, name);
 	return d;
 }
 
@@ -369,7 +377,7 @@ static int wait_migration(struct mig_thread *t, virDomainPtr dom, const struct i
 			res->interrupted = interrupted;
 			res->timed_out = !interrupted;
 			aborted = true;
-			virDomainAbortJob(dom);
+			icemig_lv.virDomainAbortJob(dom);
 		}
 		if (job_stats(dom, 0, &s) && s.type != VIR_DOMAIN_JOB_NONE) {
 			res->stats = s;
@@ -407,7 +415,7 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 	if (!dom)
 		return icemig_err_set(err, ENOENT, "domain '%s': %s", domain,
 				      icemig_libvirt_error());
-	active = virDomainIsActive(dom);
+	active = icemig_lv.virDomainIsActive(dom);
 	if (active != 1) {
 		r = icemig_err_set(err, EINVAL, "domain '%s': %s", domain,
 				   active == 0 ?
@@ -415,7 +423,7 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 					   icemig_libvirt_error());
 		goto out;
 	}
-	xml = virDomainGetXMLDesc(dom, 0);
+	xml = icemig_lv.virDomainGetXMLDesc(dom, 0);
 	if (!xml) {
 		r = icemig_err_set(err, EIO, "domain '%s': reading its XML: %s", domain,
 				   icemig_libvirt_error());
@@ -428,7 +436,8 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 	r = icemig_migrate_set_metadata(dom, &plan, err);
 	if (r)
 		goto out;
-	if (o->has_max_downtime && virDomainMigrateSetMaxDowntime(dom, o->max_downtime_ms, 0) < 0) {
+	if (o->has_max_downtime &&
+	    icemig_lv.virDomainMigrateSetMaxDowntime(dom, o->max_downtime_ms, 0) < 0) {
 		r = icemig_err_set(err, EIO,
 				   "domain '%s': setting the maximum downtime to %llu ms: %s",
 				   domain, o->max_downtime_ms, icemig_libvirt_error());
@@ -487,7 +496,7 @@ destroy:
 out:
 	icemig_mig_plan_free(&plan);
 	free(xml);
-	virDomainFree(dom);
+	icemig_lv.virDomainFree(dom);
 	return r;
 }
 

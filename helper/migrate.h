@@ -23,6 +23,8 @@
  *   4. the summary comes from the completed job's statistics
  *      (VIR_DOMAIN_JOB_STATS_COMPLETED), asked of the source and, when the
  *      source no longer has the domain, of the destination.
+ *
+ * libvirt is called through lvapi.h: call icemig_libvirt_load() first.
  */
 #ifndef ICEMIG_MIGRATE_H
 #define ICEMIG_MIGRATE_H

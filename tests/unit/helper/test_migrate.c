@@ -22,6 +22,7 @@
 #include "desc.h"
 #include "domxml.h"
 #include "fakesys.h"
+#include "lvapi.h"
 #include "migrate.h"
 #include "pci.h"
 
@@ -73,6 +74,8 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "%s/node.xml", c->fs.base);
 	f = fopen(path, "w");
 	if (!f || fputs(node_xml, f) == EOF || fclose(f))
+		return -1;
+	if (icemig_libvirt_load(&err))
 		return -1;
 	icemig_libvirt_quiet();
 	snprintf(uri, sizeof(uri), "test://%s", path);
