@@ -740,6 +740,17 @@ static struct file *ice_vfio_set_device_state(struct vfio_device *vdev,
 			res = ERR_PTR(-EINVAL);
 			break;
 		}
+		/*
+		 * uAPI: STOP_COPY -> PRE_COPY and STOP_COPY -> PRE_COPY_P2P are
+		 * blocked. Refuse them here, state unchanged: the core's arc
+		 * table maps them to ERROR, which vfio_mig_get_next_state() in
+		 * 6.12 does not stop walking on (a soft lockup).
+		 */
+		if (ivdev->mig_state == VFIO_DEVICE_STATE_STOP_COPY &&
+		    ice_vfio_is_precopy(new_state)) {
+			res = ERR_PTR(-EINVAL);
+			break;
+		}
 		ret = vfio_mig_get_next_state(vdev, ivdev->mig_state, new_state, &next);
 		if (ret) {
 			res = ERR_PTR(ret);

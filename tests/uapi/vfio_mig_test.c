@@ -215,12 +215,22 @@ static void test_fsm(struct vf *vf)
 			ret = set_state(vf, to, &fd2);
 			total++;
 			/*
-			 * Every pair is reachable with STOP_COPY|P2|PRE_COPY
-			 * (the core walks the arcs). From RESUMING the walk
-			 * loads what was written: nothing, which the driver
-			 * refuses with EINVAL and ERROR, unless to == from.
+			 * Every pair is reachable with STOP_COPY|P2P|PRE_COPY
+			 * (the core walks the arcs) but STOP_COPY -> PRE_COPY
+			 * and STOP_COPY -> PRE_COPY_P2P, which the uAPI blocks:
+			 * EINVAL, state unchanged. From RESUMING the walk loads
+			 * what was written: nothing, which the driver refuses
+			 * with EINVAL and ERROR, unless to == from.
 			 */
-			if (from == VFIO_DEVICE_STATE_RESUMING && to != from) {
+			if (from == VFIO_DEVICE_STATE_STOP_COPY &&
+			    (to == VFIO_DEVICE_STATE_PRE_COPY ||
+			     to == VFIO_DEVICE_STATE_PRE_COPY_P2P)) {
+				if (ret != -EINVAL || get_state(vf, &now) || now != from) {
+					printf("# %s -> %s: %d, state %s; want EINVAL, unchanged\n",
+					       state_name(from), state_name(to), ret, state_name(now));
+					bad++;
+				}
+			} else if (from == VFIO_DEVICE_STATE_RESUMING && to != from) {
 				if (ret != -EINVAL || get_state(vf, &now) ||
 				    now != VFIO_DEVICE_STATE_ERROR) {
 					printf("# %s -> %s: %d, state %s; want EINVAL, ERROR\n",
