@@ -4,6 +4,8 @@
 # Usage: tests/run-rig.sh SCENARIO...   (names under tests/scenarios/, no .sh)
 #   RIG_RUN=DIR   use DIR for the rig (default: a new temporary directory)
 #   RIG_REUSE=1   DIR holds a rig that is already up: do not boot or stop it
+#   SCENARIO_TIMEOUT=S  seconds before a scenario is stopped and failed
+#                 (default 900)
 #
 # Prints one line per scenario and a closing "N passed, N failed" line;
 # exits non-zero if any scenario failed or the rig did not boot.
@@ -23,7 +25,7 @@ fi
 pass=0 failn=0
 for s in "$@"; do
 	start=$(date +%s)
-	if "$TOP/tests/scenarios/$s.sh"; then
+	if timeout --kill-after=30 "${SCENARIO_TIMEOUT:-900}" "$TOP/tests/scenarios/$s.sh"; then
 		echo "PASS: $s ($(( $(date +%s) - start )) s)"
 		pass=$((pass + 1))
 	else
