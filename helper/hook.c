@@ -576,7 +576,7 @@ static int read_stdin(int in_fd, char **xml, size_t *len, struct icemig_err *err
 int icemig_hook_run(const char *domain, const char *op, const char *subop, const char *extra,
 		    int in_fd, FILE *out, struct icemig_err *err)
 {
-	struct icemig_hook_result res;
+	struct icemig_hook_result res = { 0 };
 	struct icemig_conf conf;
 	struct icemig_err e2;
 	char *xml = NULL;
@@ -618,6 +618,7 @@ int icemig_hook_run(const char *domain, const char *op, const char *subop, const
 	free(xml);
 	icemig_conf_free(&conf);
 	if (r) {
+		icemig_hook_result_free(&res);
 		icemig_err_prefix(err, "migrate begin for domain '%s'", domain);
 		return r;
 	}
