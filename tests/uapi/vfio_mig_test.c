@@ -164,14 +164,19 @@ static int reset(struct vf *vf)
 	return ioctl(vf->dev, VFIO_DEVICE_RESET) ? -errno : 0;
 }
 
-/* Back to RUNNING from wherever the device is (a reset leaves ERROR). */
+/*
+ * Back to RUNNING from wherever the device is. Leaving RESUMING loads what
+ * was written, which may fail into ERROR; a reset leaves ERROR.
+ */
 static void to_running(struct vf *vf)
 {
 	uint32_t s = 0;
 
-	if (get_state(vf, &s) || s == VFIO_DEVICE_STATE_ERROR)
+	if (!get_state(vf, &s) && s == VFIO_DEVICE_STATE_RUNNING)
+		return;
+	if (set_state(vf, VFIO_DEVICE_STATE_RUNNING, NULL) || get_state(vf, &s) ||
+	    s != VFIO_DEVICE_STATE_RUNNING)
 		reset(vf);
-	set_state(vf, VFIO_DEVICE_STATE_RUNNING, NULL);
 }
 
 static bool yields_fd(uint32_t from, uint32_t to)
@@ -354,6 +359,7 @@ static void test_save_resume(struct vf *a, struct vf *b)
 	static uint8_t buf[1 << 17];
 	char sa[16384];
 	size_t len;
+	int r;
 
 	if (a->dbg) {
 		spit(a->dbg, "state",
@@ -368,6 +374,20 @@ static void test_save_resume(struct vf *a, struct vf *b)
 	/* One byte at a time: short reads are fine. */
 	len = save_state(a, buf, sizeof(buf), 1);
 	check(len > 24, "%s: STOP_COPY stream read 1 byte per read(): %zu bytes", a->bdf, len);
+	{
+		uint64_t sz = 0;
+		/* MIG_DATA_SIZE is the real stream size (A is in STOP now). */
+		struct {
+			struct vfio_device_feature f;
+			struct vfio_device_feature_mig_data_size d;
+		} q = { .f = { .argsz = sizeof(q),
+			       .flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DATA_SIZE } };
+
+		r = ioctl(a->dev, VFIO_DEVICE_FEATURE, &q);
+		sz = q.d.stop_copy_length;
+		check(r == 0 && sz == len, "%s: MIG_DATA_SIZE %llu == stream length %zu", a->bdf,
+		      (unsigned long long)sz, len);
+	}
 	if (a->dbg)
 		snprintf(sa, sizeof(sa), "%s", slurp(a->dbg, "state"));
 	/* And written 3 bytes at a time: short writes are fine. */
@@ -390,7 +410,7 @@ static void test_data_file_semantics(struct vf *a)
 	struct vfio_precopy_info info = { .argsz = sizeof(info) };
 	uint8_t buf[65536];
 	ssize_t n;
-	int fd = -1;
+	int fd = -1, r;
 	uint32_t s = 0;
 
 	to_running(a);
@@ -398,8 +418,8 @@ static void test_data_file_semantics(struct vf *a)
 	      "%s: RUNNING -> PRE_COPY gives a data fd", a->bdf);
 	if (fd < 0)
 		return;
-	check(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info) == 0 && info.initial_bytes > 24 &&
-	      info.dirty_bytes == 0,
+	r = ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info);
+	check(r == 0 && info.initial_bytes > 24 && info.dirty_bytes == 0,
 	      "%s: PRECOPY_INFO initial %llu bytes, dirty %llu", a->bdf,
 	      (unsigned long long)info.initial_bytes, (unsigned long long)info.dirty_bytes);
 	check(pread(fd, buf, 8, 0) < 0 && errno == ESPIPE, "%s: pread refused (ESPIPE)", a->bdf);
@@ -409,13 +429,15 @@ static void test_data_file_semantics(struct vf *a)
 	check(n == -ENOMSG, "%s: PRE_COPY read to a temporary end of stream: ENOMSG (%zd)",
 	      a->bdf, n);
 	info = (struct vfio_precopy_info){ .argsz = sizeof(info) };
-	check(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info) == 0 && info.initial_bytes == 0 &&
-	      info.dirty_bytes == 0, "%s: PRECOPY_INFO after reading: initial %llu, dirty %llu",
-	      a->bdf, (unsigned long long)info.initial_bytes, (unsigned long long)info.dirty_bytes);
+	r = ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info);
+	check(r == 0 && info.initial_bytes == 0 && info.dirty_bytes == 0,
+	      "%s: PRECOPY_INFO after reading: initial %llu, dirty %llu", a->bdf,
+	      (unsigned long long)info.initial_bytes, (unsigned long long)info.dirty_bytes);
 	if (a->dbg) {
 		spit(a->dbg, "state", "port_vlan=7");
 		info = (struct vfio_precopy_info){ .argsz = sizeof(info) };
-		check(ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info) == 0 && info.dirty_bytes > 24,
+		r = ioctl(fd, VFIO_MIG_GET_PRECOPY_INFO, &info);
+		check(r == 0 && info.dirty_bytes > 24,
 		      "%s: a configuration change shows as dirty: %llu bytes", a->bdf,
 		      (unsigned long long)info.dirty_bytes);
 		n = read(fd, buf, sizeof(buf));
@@ -437,7 +459,9 @@ static void test_data_file_semantics(struct vf *a)
 	to_running(a);
 	fd = -1;
 	set_state(a, VFIO_DEVICE_STATE_STOP_COPY, &fd);
-	check(reset(a) == 0 && get_state(a, &s) == 0 && s == VFIO_DEVICE_STATE_RUNNING,
+	r = reset(a);
+	r = r ? r : get_state(a, &s);
+	check(r == 0 && s == VFIO_DEVICE_STATE_RUNNING,
 	      "%s: VFIO_DEVICE_RESET in STOP_COPY -> RUNNING (%s)", a->bdf, state_name(s));
 	check(fd >= 0 && read(fd, buf, 1) < 0 && errno == ENODEV,
 	      "%s: data fd disabled by the reset (ENODEV)", a->bdf);
@@ -448,7 +472,7 @@ static void test_data_file_semantics(struct vf *a)
 static void test_error_and_reset(struct vf *b)
 {
 	static const uint8_t junk[64] = "not an icemig stream";
-	int fd = -1;
+	int fd = -1, r;
 	uint32_t s = 0;
 
 	to_running(b);
@@ -461,7 +485,9 @@ static void test_error_and_reset(struct vf *b)
 		close(fd);
 	check(set_state(b, VFIO_DEVICE_STATE_RUNNING, NULL) == -EINVAL,
 	      "%s: ERROR -> RUNNING refused without a reset", b->bdf);
-	check(reset(b) == 0 && get_state(b, &s) == 0 && s == VFIO_DEVICE_STATE_RUNNING,
+	r = reset(b);
+	r = r ? r : get_state(b, &s);
+	check(r == 0 && s == VFIO_DEVICE_STATE_RUNNING,
 	      "%s: VFIO_DEVICE_RESET leaves ERROR for RUNNING (%s)", b->bdf, state_name(s));
 }
 
