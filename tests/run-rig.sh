@@ -18,7 +18,13 @@ export RIG_RUN=${RIG_RUN:-$(mktemp -d /tmp/icemig-rig.XXXXXX)}
 if [ "${RIG_REUSE:-0}" != 1 ]; then
 	trap '"$RIG" down "$RIG_RUN" || true' EXIT
 	start=$(date +%s)
-	"$RIG" up "$RIG_RUN"
+	# Two software-emulated hosts on a loaded 2-core machine: one failed
+	# boot (a QEMU exiting early) gets a second chance, logged.
+	if ! "$RIG" up "$RIG_RUN"; then
+		echo "rig: first boot failed; tearing down and booting again" >&2
+		"$RIG" down "$RIG_RUN" || true
+		"$RIG" up "$RIG_RUN"
+	fi
 	echo "rig: up in $(( $(date +%s) - start )) s ($RIG_RUN)"
 fi
 

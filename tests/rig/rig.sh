@@ -205,7 +205,7 @@ start_host() { # start_host RUNDIR HOST KERNEL INITRD
 		-nodefaults -display none -no-reboot \
 		-smbios "type=1,uuid=$(host_uuid "$h")" \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 intel_iommu=on panic=1 loglevel=${RIG_LOGLEVEL:-4} icemig_rig=$h" \
+		-append "console=ttyS0 intel_iommu=on no_timer_check panic=1 loglevel=${RIG_LOGLEVEL:-4} icemig_rig=$h" \
 		-serial "file:$d/console.log" \
 		-qmp "unix:$d/qmp.sock,server=on,wait=off" \
 		-pidfile "$d/qemu.pid" \
