@@ -21,25 +21,31 @@
 
 #define ICEMIG_LIBVIRT_SONAME "libvirt.so.0"
 
-#define ICEMIG_LV_FUNCS(X)                \
-	X(virConnectOpen)                 \
-	X(virConnectClose)                \
-	X(virDomainLookupByName)          \
-	X(virDomainLookupByUUIDString)    \
-	X(virDomainLookupByUUID)          \
-	X(virDomainIsActive)              \
-	X(virDomainGetXMLDesc)            \
-	X(virDomainGetUUID)               \
-	X(virDomainSetMetadata)           \
-	X(virDomainMigrateSetMaxDowntime) \
-	X(virDomainMigrateToURI3)         \
-	X(virDomainGetJobStats)           \
-	X(virDomainAbortJob)              \
-	X(virDomainFree)                  \
-	X(virTypedParamsGetULLong)        \
-	X(virTypedParamsFree)             \
-	X(virGetLastErrorMessage)         \
-	X(virSetErrorFunc)
+#define ICEMIG_LV_FUNCS(X)                  \
+	X(virConnectOpen)                   \
+	X(virConnectClose)                  \
+	X(virDomainLookupByName)            \
+	X(virDomainLookupByUUIDString)      \
+	X(virDomainLookupByUUID)            \
+	X(virDomainIsActive)                \
+	X(virDomainGetXMLDesc)              \
+	X(virDomainGetUUID)                 \
+	X(virDomainSetMetadata)             \
+	X(virDomainMigrateSetMaxDowntime)   \
+	X(virDomainMigrateToURI3)           \
+	X(virDomainGetJobStats)             \
+	X(virDomainAbortJob)                \
+	X(virDomainFree)                    \
+	X(virTypedParamsGetULLong)          \
+	X(virTypedParamsFree)               \
+	X(virGetLastErrorMessage)           \
+	X(virSetErrorFunc)                  \
+	X(virEventRegisterDefaultImpl)      \
+	X(virEventRunDefaultImpl)           \
+	X(virEventAddTimeout)               \
+	X(virEventRemoveTimeout)            \
+	X(virConnectDomainEventRegisterAny) \
+	X(virConnectDomainEventDeregisterAny)
 
 struct icemig_lv {
 #define ICEMIG_LV_MEMBER(f) __typeof__(f) *f;

@@ -861,6 +861,9 @@ static int cmd_migrate(const struct command *cmd, const char *path, int argc, ch
 	if (icemig_libvirt_load(&err))
 		return fail(&err);
 	icemig_libvirt_quiet();
+	/* before the connection opens, so that it delivers the job-completed event */
+	if (icemig_libvirt_events_init(&err))
+		return fail(&err);
 	conn = icemig_lv.virConnectOpen(uri);
 	if (!conn) {
 		icemig_err_set(&err, EIO, "cannot connect to libvirt%s%s: %s", uri ? " at " : "",

@@ -21,6 +21,17 @@
 #include "provider.h"
 
 static volatile sig_atomic_t interrupted;
+static bool events_ready;
+
+int icemig_libvirt_events_init(struct icemig_err *err)
+{
+	if (events_ready)
+		return 0;
+	if (icemig_lv.virEventRegisterDefaultImpl() < 0)
+		return icemig_err_set(err, EIO, "libvirt event loop: %s", icemig_libvirt_error());
+	events_ready = true;
+	return 0;
+}
 
 void icemig_migrate_interrupt(void)
 {
@@ -341,6 +352,99 @@ static void completed_stats(virDomainPtr dom, const char *dest, struct icemig_mi
 	icemig_lv.virConnectClose(dc);
 }
 
+/* The job-completed event of the source, received by an event loop thread. */
+struct job_event {
+	pthread_mutex_t lock;
+	bool got;
+	struct icemig_mig_stats stats;
+	volatile bool stop;
+	int timer;
+	int callback;
+	pthread_t loop;
+	bool running;
+};
+
+static void job_completed(virConnectPtr conn, virDomainPtr dom, virTypedParameterPtr params, int n,
+			  void *opaque)
+{
+	struct job_event *ev = opaque;
+	struct icemig_mig_stats s;
+
+	(void)conn;
+	(void)dom;
+	icemig_mig_stats_from_params(VIR_DOMAIN_JOB_COMPLETED, params, n, &s);
+	pthread_mutex_lock(&ev->lock);
+	ev->stats = s;
+	ev->got = true;
+	pthread_mutex_unlock(&ev->lock);
+}
+
+static void tick(int timer, void *opaque)
+{
+	(void)timer;
+	(void)opaque;
+}
+
+static void *event_loop(void *arg)
+{
+	struct job_event *ev = arg;
+
+	while (!ev->stop)
+		if (icemig_lv.virEventRunDefaultImpl() < 0)
+			break;
+	return NULL;
+}
+
+/* Best effort: without the event, the statistics are queried afterwards. */
+static void events_start(virConnectPtr conn, virDomainPtr dom, struct job_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	pthread_mutex_init(&ev->lock, NULL);
+	ev->timer = ev->callback = -1;
+	if (!events_ready)
+		return;
+	/* the loop wakes at least every 100 ms to see ev->stop */
+	ev->timer = icemig_lv.virEventAddTimeout(100, tick, NULL, NULL);
+	ev->callback = icemig_lv.virConnectDomainEventRegisterAny(
+		conn, dom, VIR_DOMAIN_EVENT_ID_JOB_COMPLETED,
+		VIR_DOMAIN_EVENT_CALLBACK(job_completed), ev, NULL);
+	if (ev->timer >= 0 && ev->callback >= 0)
+		ev->running = pthread_create(&ev->loop, NULL, event_loop, ev) == 0;
+}
+
+/* Wait up to @ms for the event (it may trail the API call); true if it came. */
+static bool events_wait(struct job_event *ev, unsigned int ms, struct icemig_mig_stats *s)
+{
+	struct timespec pause = { 0, 20 * 1000000L };
+	unsigned int waited;
+	bool got = false;
+
+	for (waited = 0; ev->running; waited += 20) {
+		pthread_mutex_lock(&ev->lock);
+		got = ev->got;
+		if (got)
+			*s = ev->stats;
+		pthread_mutex_unlock(&ev->lock);
+		if (got || waited >= ms)
+			break;
+		nanosleep(&pause, NULL);
+	}
+	return got;
+}
+
+static void events_stop(virConnectPtr conn, struct job_event *ev)
+{
+	if (ev->callback >= 0)
+		icemig_lv.virConnectDomainEventDeregisterAny(conn, ev->callback);
+	if (ev->running) {
+		ev->stop = true;
+		pthread_join(ev->loop, NULL);
+	}
+	if (ev->timer >= 0)
+		icemig_lv.virEventRemoveTimeout(ev->timer);
+	pthread_mutex_destroy(&ev->lock);
+}
+
 static virDomainPtr lookup(virConnectPtr conn, const char *name)
 {
 	virDomainPtr d = icemig_lv.virDomainLookupByName(conn, name);
@@ -402,6 +506,8 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 {
 	struct mig_thread t = { .rc = -1 };
 	struct icemig_mig_plan plan = { 0 };
+	struct job_event ev;
+	bool ev_started = false;
 	sigset_t block, old;
 	pthread_t th;
 	virDomainPtr dom;
@@ -443,6 +549,8 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 				   domain, o->max_downtime_ms, icemig_libvirt_error());
 		goto out;
 	}
+	events_start(conn, dom, &ev);
+	ev_started = true;
 	t.dom = dom;
 	t.dest = o->dest_uri;
 	pthread_mutex_init(&t.lock, NULL);
@@ -483,7 +591,12 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 		struct icemig_mig_stats last = res->stats;
 		bool had_last = last.type != 0;
 
-		completed_stats(dom, o->dest_uri, res);
+		if (events_wait(&ev, 3000, &res->stats)) {
+			res->have_stats = true;
+			res->stats_from = "source event";
+		} else {
+			completed_stats(dom, o->dest_uri, res);
+		}
 		if (!res->have_stats && had_last) {
 			res->stats = last;
 			res->stats_from = "last progress";
@@ -494,6 +607,8 @@ destroy:
 	pthread_cond_destroy(&t.cond);
 	pthread_mutex_destroy(&t.lock);
 out:
+	if (ev_started)
+		events_stop(conn, &ev);
 	icemig_mig_plan_free(&plan);
 	free(xml);
 	icemig_lv.virDomainFree(dom);

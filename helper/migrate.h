@@ -20,9 +20,12 @@
  *      in a thread; the caller's thread polls virDomainGetJobStats() for the
  *      progress, and aborts the job (virDomainAbortJob()) on the timeout or
  *      on SIGINT/SIGTERM; the domain then keeps running on the source.
- *   4. the summary comes from the completed job's statistics
- *      (VIR_DOMAIN_JOB_STATS_COMPLETED), asked of the source and, when the
- *      source no longer has the domain, of the destination.
+ *   4. the summary comes from the completed job's statistics of the
+ *      source: the VIR_DOMAIN_EVENT_ID_JOB_COMPLETED event (delivered even
+ *      when a transient domain is gone from the source right after), else
+ *      virDomainGetJobStats(VIR_DOMAIN_JOB_STATS_COMPLETED) of the source,
+ *      else of the destination (whose statistics lack the VFIO byte count:
+ *      device-state bytes are then null).
  *
  * libvirt is called through lvapi.h: call icemig_libvirt_load() first.
  */
@@ -114,7 +117,7 @@ struct icemig_mig_result {
 	bool interrupted;
 	uint64_t wall_ms; /* measured by icemig around the migration call */
 	bool have_stats; /* completed-job statistics found */
-	const char *stats_from; /* "source", "destination" or "last progress" */
+	const char *stats_from; /* "source event", "source", "destination" or "last progress" */
 	struct icemig_mig_stats stats;
 	size_t nvfs;
 };
@@ -133,6 +136,15 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 /** icemig_migrate_json() - the summary document of a finished migration. */
 struct json_object *icemig_migrate_json(const char *domain, const char *dest,
 					const struct icemig_mig_result *res);
+
+/**
+ * icemig_libvirt_events_init() - register libvirt's default event loop
+ * (virEventRegisterDefaultImpl); call before opening the connection that
+ * icemig_migrate_run() uses, so that it can receive the job-completed
+ * event. Without it, the summary falls back to querying the statistics.
+ * Return: 0 or -EIO.
+ */
+int icemig_libvirt_events_init(struct icemig_err *err);
 
 /** icemig_migrate_interrupt() - ask a running icemig_migrate_run() to abort (async-signal-safe). */
 void icemig_migrate_interrupt(void);

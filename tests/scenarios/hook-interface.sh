@@ -20,11 +20,16 @@ VM=icemig-iface
 MAC=52:54:00:6d:90:02
 REPORT=${RIG_RUN}/report-hook-interface.txt
 
+# hook_log HOST: what libvirtd logged about hooks (on failure)
+hook_log() {
+	rx "$1" "grep -i hook /var/log/libvirt/libvirtd.log | tail -n 5" >&2 || true
+}
+
 cleanup() {
 	local h
 	for h in h1 h2; do
 		rx "$h" "virsh destroy $VM >/dev/null 2>&1; virsh undefine $VM >/dev/null 2>&1;
-			rm -f /etc/icemig/icemig.conf; true" || true
+			rm -f /etc/icemig/icemig.conf; ip link set \"\$RIG_PF_NETDEV\" down 2>/dev/null; true" || true
 	done
 }
 trap cleanup EXIT
@@ -32,9 +37,11 @@ cleanup
 
 CONF='mkdir -p /etc/icemig && printf "on_release = rebind\n[pf %s]\nvfs = 2\n" "$RIG_PF" >/etc/icemig/icemig.conf'
 
-step "provision 2 VFs per host (icemig vf create without autoprobe, vf bind)"
+# libvirt programs an <interface type='hostdev'>'s MAC through the PF's
+# netdev, and refuses while that netdev is down.
+step "provision 2 VFs per host (icemig vf create without autoprobe, vf bind); PF netdev up"
 for h in h1 h2; do
-	rx "$h" "$CONF"' &&
+	rx "$h" "$CONF"' && ip link set "$RIG_PF_NETDEV" up &&
 		"$ICEMIG" vf create "$RIG_PF" 2 --force --no-autoprobe >/dev/null &&
 		"$ICEMIG" vf bind "$(vf_bdf 0)" "$(vf_bdf 1)" >/dev/null'
 done
@@ -105,7 +112,8 @@ EOT
 [ "$(rx h2 "basename \$(readlink /sys/bus/pci/devices/$dst_vf/driver)")" = ice_vfio_pci ] ||
 	fail "h2: $dst_vf is not on ice_vfio_pci"
 dst_idx=$(rx h2 "for l in /sys/bus/pci/devices/\$RIG_PF/virtfn*; do
-	[ \"\$(basename \$(readlink -f \$l))\" = $dst_vf ] && echo \${l##*virtfn}; done")
+	[ \"\$(basename \$(readlink -f \$l))\" = $dst_vf ] && echo \${l##*virtfn}; done; true")
+[ -n "$dst_idx" ] || fail "h2: $dst_vf is not a VF of \$RIG_PF"
 rx h2 "ip link show \$RIG_PF_NETDEV" | grep -qi "vf $dst_idx .*$MAC" ||
 	fail "h2: libvirt did not set MAC $MAC on VF $dst_idx ($dst_vf)"
 dst_dbg=$(rx h2 "vf_dbg $dst_vf")
@@ -118,8 +126,10 @@ fi
 step "h1: the source VF is back in the pool"
 row=$(rx h1 "\"\$ICEMIG\" vf list --json" |
 	python3 -c 'import json,sys; v=[r for r in json.load(sys.stdin)["vfs"] if r["vf"]==sys.argv[1]][0]; print(v["domain"], v["driver"], v["migration"])' "$src_vf")
-[ "$row" = "None ice_vfio_pci yes" ] ||
+if [ "$row" != "None ice_vfio_pci yes" ]; then
+	hook_log h1
 	fail "h1: VF $src_vf not back in the pool (domain, driver, migration: $row)"
+fi
 
 total=$(rx h2 "jobinfo_ms $VM 'Time elapsed'")
 down=$(rx h2 "jobinfo_ms $VM 'Total downtime'")

@@ -17,6 +17,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 VM=icemig-mig
 REPORT=${RIG_RUN}/report-icemig-migrate.txt
 
+# hook_log HOST: what libvirtd logged about hooks (on failure)
+hook_log() {
+	rx "$1" "grep -i hook /var/log/libvirt/libvirtd.log | tail -n 5" >&2 || true
+}
+
 cleanup() {
 	local h
 	for h in h1 h2; do
@@ -84,8 +89,10 @@ check_leg() {
 	# the source VF: no reservation, on ice_vfio_pci, migratable (release end, rebind)
 	row=$(rx "$from" "\"\$ICEMIG\" vf list --json" |
 		python3 -c 'import json,sys; v=[r for r in json.load(sys.stdin)["vfs"] if r["vf"]==sys.argv[1]][0]; print(v["domain"], v["driver"], v["migration"])' "$from_vf")
-	[ "$row" = "None ice_vfio_pci yes" ] ||
+	if [ "$row" != "None ice_vfio_pci yes" ]; then
+		hook_log "$from"
 		fail "$from: VF $from_vf is not back in the pool after the migration (domain, driver, migration: $row)"
+	fi
 	echo "$vf"
 }
 
