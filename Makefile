@@ -6,6 +6,7 @@
 #   make check    unit tests, then the rig scenarios (boots the rig once)
 #   make unit     unit tests only (no rig)
 #   make fuzz     fuzz the stream decoder for FUZZ_SECONDS (default 60)
+#   make bench    benchmarks in the rig (kernel save/load, migration figures)
 #   make install  icemig, the libvirt hook, man page, sample configuration and
 #                 icemig-provision.service (PREFIX, DESTDIR), then the modules
 #                 through DKMS (run only when dkms is installed and DESTDIR is empty)
@@ -47,6 +48,10 @@ check: all unit fuzz-check
 demo: all
 	tests/run-rig.sh vf-migrate
 
+# Figures, printed side by side in one run (not part of make check).
+bench: all
+	tests/run-rig.sh bench-kernel vf-migrate
+
 install: helper
 	$(MAKE) -C helper install
 	$(MAKE) -C helper install-dkms
@@ -58,4 +63,4 @@ clean:
 	$(MAKE) -C tests/uapi clean
 	$(MAKE) -C tests/fuzz clean
 
-.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check demo clean install
+.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check demo bench clean install

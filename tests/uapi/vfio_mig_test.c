@@ -7,6 +7,7 @@
  *
  * Usage: vfio_mig_test VF-A VF-B [SIM-DEBUGFS-A SIM-DEBUGFS-B]
  *        vfio_mig_test --corpus DIR VF SIM-DEBUGFS
+ *        vfio_mig_test --bench N VF-A VF-B SIM-DEBUGFS-A
  *   VF-A, VF-B   BDFs (DDDD:BB:DD.F) of two VFs bound to ice_vfio_pci, in
  *                IOMMU groups of their own, not in use
  *   SIM-*        the simulated provider's debugfs directories of the two
@@ -18,6 +19,11 @@
  * RESUMING: each must be refused with EINVAL (at write() or at RESUMING ->
  * STOP), leave the VF's simulated state unchanged, and the device must
  * recover with a reset.
+ *
+ * --bench times N save cycles (STOP -> STOP_COPY, read the stream, back to
+ * STOP) on VF-A and N load cycles (STOP -> RESUMING, write it, RESUMING ->
+ * STOP) on VF-B for 1, 4 and 16 queue pairs with 0, 16 and 256 VLAN
+ * filters, and prints median and p99 in microseconds with the stream size.
  *
  * Prints one line per check and "N passed, N failed"; exit status 0 only
  * if none failed. Skips (exit 0, "SKIP") when no VF can migrate.
@@ -32,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <dirent.h>
 #include <unistd.h>
 #include <linux/vfio.h>
@@ -560,6 +567,115 @@ static int run_corpus(const char *dir, struct vf *vf)
 	return failed ? 1 : 0;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Configure VF @dbg with @nqp queue pairs and @nvlan VLAN filters. */
+static void bench_shape(const char *dbg, unsigned int nqp, unsigned int nvlan)
+{
+	char text[8192], lut[2 * 64 + 1];
+	size_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < 64; i++)
+		sprintf(lut + 2 * i, "%02x", i % nqp);
+	n += snprintf(text + n, sizeof(text) - n,
+		      "num_qps=%u num_msix=%u num_msix_maps=%u rss=0x3fff:%s "
+		      "mac_filters=52:54:00:12:34:56/1 mbx=6:64:1:1:64:2:3 ",
+		      nqp, nqp + 1, nqp + 1, lut);
+	if (nvlan)
+		n += snprintf(text + n, sizeof(text) - n, "vlan_filters=1-%u ", nvlan);
+	else
+		n += snprintf(text + n, sizeof(text) - n, "vlan_filters=none ");
+	for (i = 0; i < 16; i++) {
+		if (i < nqp)
+			n += snprintf(text + n, sizeof(text) - n,
+				      "txq%u=0x%x:512:1:2:1 rxq%u=0x%x:512:3:4:2048:1 ", i,
+				      0x100000 + i * 0x1000, i, 0x200000 + i * 0x1000);
+		else
+			n += snprintf(text + n, sizeof(text) - n,
+				      "txq%u=0:0:0:0:0 rxq%u=0:0:0:0:0:0 ", i, i);
+	}
+	for (i = 0; i <= nqp; i++)
+		n += snprintf(text + n, sizeof(text) - n, "msix%u=%u:0x%x:0x%x:0:1 ", i, i,
+			      i ? 1u << (i - 1) : 0, i ? 1u << (i - 1) : 0);
+	spit(dbg, "state", text);
+}
+
+static int run_bench(int cycles, struct vf *a, struct vf *b)
+{
+	static const unsigned int qps[] = { 1, 4, 16 }, vlans[] = { 0, 16, 256 };
+	static uint8_t buf[1 << 17];
+	uint64_t *ts = calloc(cycles, sizeof(*ts)), *tl = calloc(cycles, sizeof(*tl));
+	unsigned int qi, vi;
+
+	if (!ts || !tl)
+		die("out of memory");
+	printf("ice_vfio_pci save/load through the VFIO uAPI, %d cycles each, VF state from\n"
+	       "ice_mig_sim (a simulated provider: test-device figures, not E810 figures)\n",
+	       cycles);
+	printf("%-9s %-6s %12s %12s %12s %12s %12s\n", "queues", "vlans", "stream B",
+	       "save med us", "save p99 us", "load med us", "load p99 us");
+	for (qi = 0; qi < 3; qi++) {
+		for (vi = 0; vi < 3; vi++) {
+			size_t len = 0;
+			int c, fd = -1;
+
+			to_running(a);
+			bench_shape(a->dbg, qps[qi], vlans[vi]);
+			set_state(a, VFIO_DEVICE_STATE_STOP, NULL);
+			for (c = 0; c < cycles; c++) {
+				uint64_t t0 = now_ns();
+				ssize_t n;
+
+				if (set_state(a, VFIO_DEVICE_STATE_STOP_COPY, &fd) || fd < 0)
+					die("%s: STOP_COPY failed", a->bdf);
+				n = read_all(fd, buf, sizeof(buf), sizeof(buf));
+				close(fd);
+				if (n <= 0 || set_state(a, VFIO_DEVICE_STATE_STOP, NULL))
+					die("%s: save failed", a->bdf);
+				ts[c] = now_ns() - t0;
+				len = n;
+			}
+			to_running(b);
+			set_state(b, VFIO_DEVICE_STATE_STOP, NULL);
+			for (c = 0; c < cycles; c++) {
+				uint64_t t0 = now_ns();
+
+				if (set_state(b, VFIO_DEVICE_STATE_RESUMING, &fd) || fd < 0 ||
+				    write_all(fd, buf, len, len))
+					die("%s: RESUMING failed", b->bdf);
+				close(fd);
+				if (set_state(b, VFIO_DEVICE_STATE_STOP, NULL))
+					die("%s: load failed", b->bdf);
+				tl[c] = now_ns() - t0;
+			}
+			qsort(ts, cycles, sizeof(*ts), cmp_u64);
+			qsort(tl, cycles, sizeof(*tl), cmp_u64);
+			printf("%-9u %-6u %12zu %12.1f %12.1f %12.1f %12.1f\n", qps[qi], vlans[vi],
+			       len, ts[cycles / 2] / 1e3, ts[(cycles * 99) / 100] / 1e3,
+			       tl[cycles / 2] / 1e3, tl[(cycles * 99) / 100] / 1e3);
+		}
+	}
+	to_running(a);
+	to_running(b);
+	free(ts);
+	free(tl);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct vf a = { 0 }, b = { 0 };
@@ -573,6 +689,14 @@ int main(int argc, char **argv)
 		a.dbg = argv[4];
 		vf_open(&a);
 		return run_corpus(argv[2], &a);
+	}
+	if (argc == 6 && !strcmp(argv[1], "--bench")) {
+		a.bdf = argv[3];
+		b.bdf = argv[4];
+		a.dbg = argv[5];
+		vf_open(&a);
+		vf_open(&b);
+		return run_bench(atoi(argv[2]) > 0 ? atoi(argv[2]) : 1000, &a, &b);
 	}
 	if (argc != 3 && argc != 5) {
 		fprintf(stderr, "usage: %s VF-A VF-B [SIM-DEBUGFS-A SIM-DEBUGFS-B]\n", argv[0]);
