@@ -48,6 +48,14 @@ done
 src_vf=$(rx h1 'vf_bdf 1')
 src_dbg=$(rx h1 "vf_dbg $src_vf")
 
+step "icemig vf set on h1's VF 0 (rtnetlink through the PF), checked with ip link"
+rx h1 '"$ICEMIG" vf set "$(vf_bdf 0)" --mac 52:54:00:aa:bb:01 --vlan 42 --trust on --spoofchk off'
+line=$(rx h1 'ip link show "$RIG_PF_NETDEV"' | grep -E '^ +vf 0 ')
+for want in 52:54:00:aa:bb:01 'vlan 42' 'spoof checking off' 'trust on'; do
+	grep -q "$want" <<<"$line" || fail "h1: vf set: '$want' missing in: $line"
+done
+rx h1 '"$ICEMIG" vf set "$(vf_bdf 0)" --vlan 0 --trust off --spoofchk on >/dev/null'
+
 # The rig's VM (tests/rig/vm.xml.in) with the VF as an interface instead of a
 # hostdev: the same QEMU properties, tied to the interface's alias.
 iface_xml() { # iface_xml VF-BDF: the domain XML, made here and sent to the host

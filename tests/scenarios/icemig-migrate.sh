@@ -32,16 +32,20 @@ cleanup() {
 trap cleanup EXIT
 cleanup
 
-# The configuration the hooks read: this host's PF is the pool; release end
-# binds a returned VF to ice_vfio_pci again.
-CONF='mkdir -p /etc/icemig && printf "on_release = rebind\n[pf %s]\nvfs = 2\n" "$RIG_PF" >/etc/icemig/icemig.conf'
+# The configuration the hooks and `icemig provision` read: this host's PF is
+# the pool, 2 VFs, trusted, no spoof check; release end binds a returned VF
+# to ice_vfio_pci again.
+CONF='mkdir -p /etc/icemig && printf "on_release = rebind\nforce = yes\n[pf %s]\nvfs = 2\ntrust = on\nspoofchk = off\n" "$RIG_PF" >/etc/icemig/icemig.conf'
 
-step "provision 2 VFs per host with icemig (create without autoprobe, bind to ice_vfio_pci)"
+step "icemig provision on each host: 2 VFs (no autoprobe), bound to ice_vfio_pci, trust on, spoofchk off"
 for h in h1 h2; do
-	rx "$h" "$CONF"' &&
-		"$ICEMIG" vf create "$RIG_PF" 2 --force --no-autoprobe >/dev/null &&
-		"$ICEMIG" vf bind "$(vf_bdf 0)" "$(vf_bdf 1)" >/dev/null &&
-		"$ICEMIG" config show >/dev/null && "$ICEMIG" vf list'
+	rx "$h" "$CONF"' && "$ICEMIG" provision && "$ICEMIG" vf list'
+	# the PF driver applied the settings (rtnetlink, as ip link shows them)
+	vfs=$(rx "$h" 'ip link show "$RIG_PF_NETDEV"' | grep -E '^ +vf [01] ')
+	[ "$(grep -c 'spoof checking off.*trust on' <<<"$vfs")" = 2 ] ||
+		fail "$h: provision did not set trust on / spoofchk off on both VFs: $vfs"
+	# idempotent: a second run binds nothing
+	rx "$h" '"$ICEMIG" provision --json' | grep -q '"bound":0' || fail "$h: second provision rebound VFs"
 done
 
 # VF 1 on h1: the destination hook picks its first compatible free VF (VF 0),
