@@ -14,7 +14,7 @@
 # Every target that needs packages first runs scripts/install-deps, which
 # does nothing when everything is installed.
 
-SCENARIOS ?= uapi vf-migrate
+SCENARIOS ?= uapi vf-migrate icemig-migrate hook-interface incompatible-dest
 
 all: deps kernel helper uapi-test
 
@@ -50,6 +50,7 @@ demo: all
 
 # Figures, printed side by side in one run (not part of make check).
 bench: all
+	$(MAKE) -C helper bench
 	tests/run-rig.sh bench-kernel vf-migrate
 
 install: helper
