@@ -149,7 +149,6 @@ static struct sim_vf *sim_find_vf(struct pci_dev *vf)
 	return NULL;
 }
 
-
 static void sim_describe_locked(struct sim_vf *vf, const struct icemig_vf_state *st,
 				struct icemig_compat *c)
 {

@@ -58,7 +58,7 @@
 struct ice_vfio_migf {
 	struct file *filp;
 	struct ice_vfio_pci_device *ivdev;
-	struct mutex lock;
+	struct mutex lock;		/* see above */
 	bool disabled;
 	bool error;
 	bool final;

@@ -10,10 +10,7 @@
 #include <linux/export.h>
 #include <linux/string.h>
 #else
-#include <errno.h>
-#include <stddef.h>
-#include <stdio.h>
-#include <string.h>
+#include "include/icemig_user.h"
 #endif
 
 #include "include/icemig_compat.h"
@@ -57,6 +54,7 @@ void icemig_compat_init(struct icemig_compat *c, const char *provider,
 	c->rss_lut_size = ICEMIG_RSS_LUT_MAX;
 	c->rss_key_len = ICEMIG_RSS_KEY_LEN;
 }
+EXPORT_SYMBOL_GPL(icemig_compat_init);
 
 /**
  * icemig_compat_set_used() - fill the "used" fields from a VF state
@@ -87,6 +85,7 @@ void icemig_compat_set_used(struct icemig_compat *c, const struct icemig_vf_stat
 	c->used_vlan_filters = st->num_vlans;
 	c->used_rss_lut = st->has_rss ? st->rss_lut_len : 0;
 }
+EXPORT_SYMBOL_GPL(icemig_compat_set_used);
 
 static int differ(struct icemig_compat_err *err, const char *field, __u64 src, __u64 dst)
 {
@@ -145,6 +144,7 @@ int icemig_compat_check(const struct icemig_compat *src, const struct icemig_com
 		return differ(err, "rss_key_len", src->rss_key_len, dst->rss_key_len);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(icemig_compat_check);
 
 /**
  * icemig_compat_format() - text form (see icemig_compat.h)
@@ -172,6 +172,7 @@ int icemig_compat_format(const struct icemig_compat *c, char *buf, __u32 size)
 		return -ENOSPC;
 	return n;
 }
+EXPORT_SYMBOL_GPL(icemig_compat_format);
 
 /* Strict unsigned number: decimal, or hex with 0x; at most @max. */
 static int parse_num(const char *s, __u32 len, __u32 max, __u32 *out)
@@ -252,7 +253,8 @@ static const struct compat_key compat_keys[] = {
 	KEY(used_vlan_filters, K_U16),
 	KEY(used_rss_lut, K_U16),
 };
-#define NKEYS (sizeof(compat_keys) / sizeof(compat_keys[0]))
+
+#define NKEYS ARRAY_SIZE(compat_keys)
 
 static int parse_value(const struct compat_key *k, const char *v, __u32 vlen,
 		       struct icemig_compat *c)
@@ -357,12 +359,5 @@ out:
 		*bad_key = bad;
 	return -EINVAL;
 }
-
-#ifdef __KERNEL__
-/* Linked into ice_vfio_pci; providers use these through it. */
-EXPORT_SYMBOL_GPL(icemig_compat_init);
-EXPORT_SYMBOL_GPL(icemig_compat_set_used);
-EXPORT_SYMBOL_GPL(icemig_compat_check);
-EXPORT_SYMBOL_GPL(icemig_compat_format);
 EXPORT_SYMBOL_GPL(icemig_compat_parse);
-#endif
+

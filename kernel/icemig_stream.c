@@ -16,35 +16,25 @@
 #include <linux/string.h>
 #include <linux/crc32.h>
 #include <linux/module.h>
+#include <linux/build_bug.h>
 #include <linux/etherdevice.h>
 #include <asm/byteorder.h>
 #else
-#include <errno.h>
-#include <string.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <endian.h>
 #include <zlib.h>
-#define cpu_to_le16(x) htole16(x)
-#define cpu_to_le32(x) htole32(x)
-#define cpu_to_le64(x) htole64(x)
-#define le16_to_cpu(x) le16toh(x)
-#define le32_to_cpu(x) le32toh(x)
-#define le64_to_cpu(x) le64toh(x)
-#define is_multicast_ether_addr(a) ((a)[0] & 0x01)
+#include "include/icemig_user.h"
 #endif
 
 #include "include/icemig_stream.h"
 
-_Static_assert(sizeof(struct icemig_stream_hdr) == 24, "hdr is 24 bytes");
-_Static_assert(sizeof(struct icemig_tlv) == 8, "tlv is 8 bytes");
-_Static_assert(sizeof(struct icemig_wire_vf_info) == 32, "vf_info is 32 bytes");
-_Static_assert(sizeof(struct icemig_wire_queue) == 24, "queue is 24 bytes");
-_Static_assert(sizeof(struct icemig_wire_stats) == 32, "stats is 32 bytes");
-_Static_assert(sizeof(struct icemig_wire_msix) == 8, "msix is 8 bytes");
-_Static_assert(sizeof(struct icemig_wire_rss) == 72, "rss is 72 bytes");
-_Static_assert(sizeof(struct icemig_wire_mac) == 8, "mac is 8 bytes");
-_Static_assert(sizeof(struct icemig_wire_mbx) == 16, "mbx is 16 bytes");
+static_assert(sizeof(struct icemig_stream_hdr) == 24, "hdr is 24 bytes");
+static_assert(sizeof(struct icemig_tlv) == 8, "tlv is 8 bytes");
+static_assert(sizeof(struct icemig_wire_vf_info) == 32, "vf_info is 32 bytes");
+static_assert(sizeof(struct icemig_wire_queue) == 24, "queue is 24 bytes");
+static_assert(sizeof(struct icemig_wire_stats) == 32, "stats is 32 bytes");
+static_assert(sizeof(struct icemig_wire_msix) == 8, "msix is 8 bytes");
+static_assert(sizeof(struct icemig_wire_rss) == 72, "rss is 72 bytes");
+static_assert(sizeof(struct icemig_wire_mac) == 8, "mac is 8 bytes");
+static_assert(sizeof(struct icemig_wire_mbx) == 16, "mbx is 16 bytes");
 
 #define HDR_LEN ((__u32)sizeof(struct icemig_stream_hdr))
 #define TLV_LEN ((__u32)sizeof(struct icemig_tlv))
@@ -65,6 +55,7 @@ __u32 icemig_crc32(const void *buf, __u32 len)
 	return (__u32)crc32(0L, buf, len);
 #endif
 }
+EXPORT_SYMBOL_GPL(icemig_crc32);
 
 static int fail(struct icemig_stream_err *err, const char *what, __u32 off)
 {
@@ -95,10 +86,11 @@ static const char *const tlv_names[] = {
  */
 const char *icemig_tlv_type_name(__u16 type)
 {
-	if (type < sizeof(tlv_names) / sizeof(tlv_names[0]) && tlv_names[type])
+	if (type < ARRAY_SIZE(tlv_names) && tlv_names[type])
 		return tlv_names[type];
 	return "UNKNOWN";
 }
+EXPORT_SYMBOL_GPL(icemig_tlv_type_name);
 
 static int check_queue(const struct icemig_queue *q, const char *dir,
 		       struct icemig_stream_err *err)
@@ -133,7 +125,8 @@ static int check_extra(const struct icemig_vf_state *st,
 	for (i = 0; i < st->num_msix_maps; i++) {
 		const struct icemig_msix_map *m = &st->msix[i];
 
-		if (m->vector >= st->num_msix || (vec_seen[m->vector / 8] & (1u << (m->vector % 8))))
+		if (m->vector >= st->num_msix ||
+		    (vec_seen[m->vector / 8] & (1u << (m->vector % 8))))
 			return fail(err, "msix.vector", 0);
 		vec_seen[m->vector / 8] |= 1u << (m->vector % 8);
 		if ((m->rxq_map & ~qmask) || (m->txq_map & ~qmask))
@@ -241,6 +234,7 @@ int icemig_state_check(const struct icemig_vf_state *st,
 	}
 	return check_extra(st, err);
 }
+EXPORT_SYMBOL_GPL(icemig_state_check);
 
 /**
  * icemig_stream_size() - bytes icemig_stream_encode() would produce
@@ -280,6 +274,7 @@ int icemig_stream_size(const struct icemig_vf_state *st, __u32 flags, __u32 *siz
 		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_mbx));
 	return 0;
 }
+EXPORT_SYMBOL_GPL(icemig_stream_size);
 
 static __u8 *put_tlv(__u8 *p, __u16 type, __u16 flags, const void *val, __u32 len)
 {
@@ -462,6 +457,7 @@ int icemig_stream_encode(const struct icemig_vf_state *st, __u32 flags, void *bu
 	*used = total;
 	return 0;
 }
+EXPORT_SYMBOL_GPL(icemig_stream_encode);
 
 static int get_queues(const __u8 *val, __u32 len, __u32 off, __u16 type,
 		      struct icemig_vf_state *st, __u32 *mask,
@@ -632,6 +628,7 @@ int icemig_stream_frame(const void *buf, __u32 len, __u32 *total, __u32 *flags,
 	*flags = le32_to_cpu(hdr.flags);
 	return 0;
 }
+EXPORT_SYMBOL_GPL(icemig_stream_frame);
 
 /**
  * icemig_stream_decode() - validate and parse a stream
@@ -782,14 +779,5 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 		return fail(err, "rxq.count", total);
 	return icemig_state_check(st, err);
 }
-
-#ifdef __KERNEL__
-/* Linked into ice_vfio_pci; providers use these through it. */
-EXPORT_SYMBOL_GPL(icemig_crc32);
-EXPORT_SYMBOL_GPL(icemig_state_check);
-EXPORT_SYMBOL_GPL(icemig_stream_size);
-EXPORT_SYMBOL_GPL(icemig_stream_encode);
-EXPORT_SYMBOL_GPL(icemig_stream_frame);
 EXPORT_SYMBOL_GPL(icemig_stream_decode);
-EXPORT_SYMBOL_GPL(icemig_tlv_type_name);
-#endif
+
