@@ -173,17 +173,13 @@ static void sim_describe_locked(struct sim_vf *vf, const struct icemig_vf_state 
 static int sim_check_fits(struct sim_vf *vf, const struct icemig_vf_state *st,
 			  const char *what)
 {
-	struct icemig_compat src, dst;
 	struct icemig_compat_err err = {};
 	struct pci_dev *pdev = vf->pf->pdev;
+	struct icemig_compat dst;
 
 	icemig_compat_init(&dst, sim_provider_name, 0, 0);
 	sim_describe_locked(vf, &vf->st, &dst);
-	icemig_compat_init(&src, sim_provider_name, 0, 0);
-	icemig_compat_set_used(&src, st);
-	/* The LUT a VF programs has the size it negotiated. */
-	src.rss_lut_size = st->has_rss ? st->rss_lut_len : dst.rss_lut_size;
-	if (!icemig_compat_check(&src, &dst, &err))
+	if (!icemig_compat_check_state(&dst, st, &err))
 		return 0;
 	pci_err(pdev, "VF %u: %s: incompatible %s: needs %llu, this VF offers %llu\n",
 		vf->id, what, err.field, err.src, err.dst);

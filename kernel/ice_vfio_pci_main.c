@@ -239,7 +239,7 @@ static int ice_vfio_check_stream(struct ice_vfio_pci_device *ivdev, const u8 *bu
 	struct pci_dev *pdev = ivdev->core_device.pdev;
 	struct icemig_stream_err serr = {};
 	struct icemig_compat_err cerr = {};
-	struct icemig_compat src, dst;
+	struct icemig_compat dst;
 	struct icemig_vf_state *st;
 	int ret;
 
@@ -255,11 +255,7 @@ static int ice_vfio_check_stream(struct ice_vfio_pci_device *ivdev, const u8 *bu
 	ret = ivdev->prov->ops->describe(pdev, &dst);
 	if (ret)
 		goto out;
-	icemig_compat_init(&src, ivdev->prov->name, pdev->vendor, pdev->device);
-	icemig_compat_set_used(&src, st);
-	/* The LUT a VF programs has the size it negotiated. */
-	src.rss_lut_size = st->has_rss ? st->rss_lut_len : dst.rss_lut_size;
-	ret = icemig_compat_check(&src, &dst, &cerr);
+	ret = icemig_compat_check_state(&dst, st, &cerr);
 	if (ret)
 		pci_err(pdev, "%s incompatible: %s: source needs %llu, this VF offers %llu\n",
 			what, cerr.field, cerr.src, cerr.dst);

@@ -147,6 +147,31 @@ int icemig_compat_check(const struct icemig_compat *src, const struct icemig_com
 EXPORT_SYMBOL_GPL(icemig_compat_check);
 
 /**
+ * icemig_compat_check_state() - can a VF described by @dst take state @st?
+ * @dst: descriptor of the VF that would load the state
+ * @st: the incoming state (a decoded stream)
+ * @err: optional, as for icemig_compat_check()
+ *
+ * The state stands for the source: what it uses is compared with what @dst
+ * offers by icemig_compat_check(), with @dst's identity (a stream carries no
+ * device IDs), and with the RSS LUT size the source negotiated taken from the
+ * LUT it programmed (a VF programs exactly the LUT size it was offered).
+ *
+ * Return: 0 if compatible, -EINVAL otherwise.
+ */
+int icemig_compat_check_state(const struct icemig_compat *dst, const struct icemig_vf_state *st,
+			      struct icemig_compat_err *err)
+{
+	struct icemig_compat src = *dst;
+
+	icemig_compat_set_used(&src, st);
+	if (st->has_rss)
+		src.rss_lut_size = st->rss_lut_len;
+	return icemig_compat_check(&src, dst, err);
+}
+EXPORT_SYMBOL_GPL(icemig_compat_check_state);
+
+/**
  * icemig_compat_format() - text form (see icemig_compat.h)
  * @c: descriptor
  * @buf: output

@@ -86,6 +86,9 @@ void icemig_compat_set_used(struct icemig_compat *c,
 int icemig_compat_check(const struct icemig_compat *src,
 			const struct icemig_compat *dst,
 			struct icemig_compat_err *err);
+int icemig_compat_check_state(const struct icemig_compat *dst,
+			      const struct icemig_vf_state *st,
+			      struct icemig_compat_err *err);
 int icemig_compat_format(const struct icemig_compat *c, char *buf, __u32 size);
 int icemig_compat_parse(const char *text, __u32 len, struct icemig_compat *c,
 			const char **bad_key);

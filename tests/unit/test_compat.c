@@ -162,12 +162,38 @@ static void test_rules(void **state)
 	assert_int_equal(icemig_compat_check(&src, &dst, NULL), 0);
 }
 
+static void test_check_state(void **state)
+{
+	struct icemig_vf_state st = { .num_qps = 4, .num_msix = 5, .has_rss = 1,
+				      .rss_lut_len = 64 };
+	struct icemig_compat dst;
+	struct icemig_compat_err err = { 0 };
+
+	(void)state;
+	icemig_compat_init(&dst, "ice_mig_sim", 0x8086, 0x10ca);
+	assert_int_equal(icemig_compat_check_state(&dst, &st, &err), 0);
+	dst.max_qps = 2;
+	assert_int_equal(icemig_compat_check_state(&dst, &st, &err), -EINVAL);
+	assert_string_equal(err.field, "max_qps");
+	assert_int_equal(err.src, 4);
+	assert_int_equal(err.dst, 2);
+	/* The LUT the source programmed tells the size it negotiated. */
+	icemig_compat_init(&dst, "ice_mig_sim", 0x8086, 0x10ca);
+	st.rss_lut_len = 32;
+	assert_int_equal(icemig_compat_check_state(&dst, &st, &err), -EINVAL);
+	assert_string_equal(err.field, "rss_lut_size");
+	st.has_rss = 0;
+	st.rss_lut_len = 0;
+	assert_int_equal(icemig_compat_check_state(&dst, &st, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_check_state),
 	};
 
 	return cmocka_run_group_tests_name("compat descriptor", tests, NULL, NULL);
