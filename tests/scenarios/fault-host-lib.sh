@@ -1,0 +1,347 @@
+# shellcheck shell=bash
+# Functions for the fault, soak and bench scenarios, run INSIDE a rig host
+# after host-lib.sh (fault-lib.sh's frx loads both).
+#
+# The VF state is the simulated provider's (ice_mig_sim, a test device).
+
+# The statistics move while a VF runs; everything else is configuration.
+STATS_RE='^(rx_|tx_)(packets|bytes)=|^running='
+
+# dom_vfs DOMAIN: the BDFs of the PCI hostdev sources of a running domain, in
+# document order (the order the destination hook assigns them in)
+dom_vfs() {
+	local xml n i a v
+	xml=$(virsh dumpxml "$1") || return 1
+	n=$(xmllint --xpath "count(/domain/devices/hostdev[@type='pci'])" - <<<"$xml")
+	for ((i = 1; i <= n; i++)); do
+		v=()
+		for a in domain bus slot function; do
+			v+=("$(xmllint --xpath "string((/domain/devices/hostdev[@type='pci'])[$i]/source/address/@$a)" - <<<"$xml")")
+		done
+		printf '%04x:%02x:%02x.%x\n' "${v[@]}"
+	done
+}
+
+# dom_running DOMAIN: true if DOMAIN is running (not paused) on this host
+dom_running() {
+	[ "$(virsh domstate "$1" 2>/dev/null | head -n 1)" = running ]
+}
+
+# vm_xml_n NAME BDF...: the rig's VM (tests/rig/vm.xml.in) with one managed
+# hostdev per BDF, each with the QEMU properties migration needs
+vm_xml_n() {
+	local name=$1 i=0 b dom bus slot fn
+	shift
+	cat <<EOF
+<domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+  <name>$name</name>
+  <memory unit='MiB'>64</memory>
+  <currentMemory unit='MiB'>64</currentMemory>
+  <vcpu placement='static'>1</vcpu>
+  <os><type arch='x86_64' machine='q35'>hvm</type></os>
+  <features><acpi/></features>
+  <clock offset='utc'/>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+    <controller type='usb' model='none'/>
+    <serial type='pty'><target port='0'/></serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+EOF
+	for b in "$@"; do
+		IFS=':.' read -r dom bus slot fn <<<"$b"
+		cat <<EOF
+    <hostdev mode='subsystem' type='pci' managed='yes'>
+      <driver name='vfio' model='ice_vfio_pci'/>
+      <source><address domain='0x$dom' bus='0x$bus' slot='0x$slot' function='0x$fn'/></source>
+      <alias name='ua-vf$i'/>
+    </hostdev>
+EOF
+		i=$((i + 1))
+	done
+	echo "    <memballoon model='none'/>"
+	echo "  </devices>"
+	echo "  <qemu:override>"
+	for ((i = 0; i < $#; i++)); do
+		cat <<EOF
+    <qemu:device alias='ua-vf$i'>
+      <qemu:frontend>
+        <qemu:property name='enable-migration' type='string' value='on'/>
+        <qemu:property name='x-pre-copy-dirty-page-tracking' type='string' value='off'/>
+        <qemu:property name='x-no-mmap' type='bool' value='true'/>
+      </qemu:frontend>
+    </qemu:device>
+EOF
+	done
+	echo "  </qemu:override>"
+	echo "</domain>"
+}
+
+# vm_start NAME BDF...: define and start the VM (persistent, so that a
+# failed or cancelled migration leaves it defined where it was)
+vm_start() {
+	local name=$1
+	shift
+	vm_xml_n "$name" "$@" >"/tmp/$name.xml" &&
+		virsh define "/tmp/$name.xml" >/dev/null && virsh start "$name" >/dev/null
+}
+
+# big_state [MAC-LAST-BYTE]: a 16-queue-pair state with RSS, 256 VLAN
+# filters, a MAC filter and mailbox state: a stream of about 2 KiB
+big_state() {
+	local i lut='' s m=${1:-01}
+	for i in $(seq 0 63); do lut+=$(printf %02x $((i % 16))); done
+	s="mac=52:54:00:fa:17:$m trust=1 spoofchk=0 port_vlan=300 link_state=1"
+	s+=" vc_api=1.1 vc_caps=0x00b0f0a1 num_qps=16 num_msix=17 num_msix_maps=17"
+	s+=" rss=0x3fff:$lut mac_filters=52:54:00:12:34:$m/1 mbx=6:64:1:1:64:2:3 vlan_filters=1-256"
+	for i in $(seq 0 15); do
+		s+=" txq$i=0x$((1100000 + i * 1000)):512:$((i + 1)):$((i + 2)):1"
+		s+=" rxq$i=0x$((2200000 + i * 1000)):1024:$((i + 3)):$((i + 4)):2048:1"
+	done
+	for i in $(seq 0 16); do s+=" msix$i=$i:0x0:0x0:0:1"; done
+	echo "$s"
+}
+
+# small_state MAC-LAST-BYTE: one queue pair, distinctive values
+small_state() {
+	echo "mac=52:54:00:5a:00:$1 trust=1 spoofchk=0 port_vlan=$((0x$1 + 100)) link_state=1" \
+		"num_qps=1 num_msix=2 vc_api=1.1 vc_caps=0x00b0f0a1" \
+		"txq0=0x1234$1000:512:7:42:1 rxq0=0x5678$1000:1024:9:1000:2048:1" \
+		"rx_packets=1000000 rx_bytes=64000000 tx_packets=2000000 tx_bytes=128000000"
+}
+
+# vf_set BDF STATE: write a state through the simulated provider's debugfs
+vf_set() {
+	echo "$2" >"$(vf_dbg "$1")/state"
+}
+
+# vf_num BDF FILE KEY: a number from the VF's debugfs state/saved/loaded
+vf_num() {
+	tr ' ' '\n' <"$(vf_dbg "$1")/$2" | sed -n "s/^$3=//p"
+}
+
+# dom_report DOMAIN: how DOMAIN and its VFs are on this host, one fact a
+# line: "state <virsh domstate>", then per VF (hostdev order) "vf I BDF
+# running=R rx=N saves=S loads=L" and its configuration lines "cfg I LINE"
+dom_report() {
+	local d=$1 i=0 b dbg
+	echo "state $(virsh domstate "$d" 2>/dev/null | head -n 1 || true)"
+	dom_running "$d" || return 0
+	for b in $(dom_vfs "$d"); do
+		dbg=$(vf_dbg "$b") || return 1
+		echo "vf $i $b running=$(sed -n 's/^running=//p' "$dbg/state")" \
+			"rx=$(sed -n 's/^rx_packets=//p' "$dbg/state")" \
+			"saves=$(vf_num "$b" saved saves) loads=$(vf_num "$b" loaded loads)"
+		grep -vE "$STATS_RE" "$dbg/state" | sed "s/^/cfg $i /"
+		i=$((i + 1))
+	done
+}
+
+# res_list: this host's reservations, "BDF DOMAIN [pending]" lines, sorted
+res_list() {
+	local f
+	for f in /run/icemig/reserved/*; do
+		[ -e "$f" ] || continue
+		echo "${f##*/} $(tr '\n' ' ' <"$f" | sed 's/ $//')"
+	done | sort
+}
+
+# res_check [ALLOW_PENDING]: the reservations on this host are exactly the
+# VFs of the domains running (or paused) here, each once, held for its
+# domain. A pending reservation (made by a migrate begin hook whose
+# migration has not started a QEMU here) counts as a mismatch unless
+# ALLOW_PENDING is 1. Also: no VF is in two domains.
+res_check() {
+	local allow=${1:-0} want got pend d b
+	want=$(for d in $(virsh list --name); do
+		for b in $(dom_vfs "$d"); do echo "$b $d"; done
+	done | sort)
+	if [ -n "$want" ] && [ "$(cut -d' ' -f1 <<<"$want" | sort | uniq -d)" ]; then
+		echo "res_check: $RIG_HOST: a VF is in two domains: $want" >&2
+		return 1
+	fi
+	got=$(res_list)
+	pend=$(grep ' pending$' <<<"$got" | sed 's/ pending$//' || true)
+	[ "$allow" = 1 ] && got=$(grep -v ' pending$' <<<"$got" || true)
+	if [ "$want" != "$got" ]; then
+		echo "res_check: $RIG_HOST: reservations do not match the running domains' VFs" >&2
+		echo "  running domains' VFs: ${want:-none}" >&2
+		echo "  reservations:         $(res_list | tr '\n' ';')" >&2
+		return 1
+	fi
+	# icemig vf list shows the same owners
+	got=$("$ICEMIG" vf list --json | python3 -c 'import json,sys
+for r in json.load(sys.stdin)["vfs"]:
+    if r.get("domain"): print(r["vf"], r["domain"])' | sort) || return 1
+	want=$(printf '%s\n%s\n' "$want" "$pend" | sed '/^$/d' | sort)
+	if [ "$want" != "$got" ]; then
+		echo "res_check: $RIG_HOST: icemig vf list shows owners ${got:-none}, expected ${want:-none}" >&2
+		return 1
+	fi
+}
+
+# kmsg_mark NAME: a line in the kernel log where a scenario begins
+kmsg_mark() {
+	echo "icemig-test: begin $1" >/dev/kmsg
+}
+
+# kmsg_check: no WARN, BUG, Oops, lockup or sanitizer report in the kernel
+# log since the last kmsg_mark
+kmsg_check() {
+	local bad
+	bad=$(dmesg | awk '/icemig-test: begin/ { n = NR; delete l } { l[NR] = $0 }
+		END { for (i = n; i <= NR; i++) if (i in l) print l[i] }' |
+		grep -E 'WARNING:|BUG:|Oops|cut here|Call Trace|soft lockup|hung_task|blocked for more than|general protection|UBSAN|KASAN|kernel BUG|list_del corruption' || true)
+	if [ -n "$bad" ]; then
+		echo "kmsg_check: $RIG_HOST: the kernel log reports:" >&2
+		echo "$bad" >&2
+		return 1
+	fi
+}
+
+# mig_start DOMAIN DEST-HOST [virsh migrate options]: virsh migrate --live
+# in the background, detached; mig_wait collects it
+mig_start() {
+	local d=$1 to=$2
+	shift 2
+	rm -f "/tmp/mig-$d.out" "/tmp/mig-$d.rc"
+	setsid bash -c "virsh migrate --live $* $d qemu+tcp://icemig-$to/system \
+		>/tmp/mig-$d.out 2>&1; echo \$? >/tmp/mig-$d.rc.tmp; mv /tmp/mig-$d.rc.tmp /tmp/mig-$d.rc" \
+		</dev/null >/dev/null 2>&1 &
+}
+
+# mig_wait DOMAIN [TIMEOUT]: wait for mig_start's migration; prints its
+# output; exit status: virsh's (124 on timeout)
+mig_wait() {
+	local d=$1 t=${2:-180} i
+	for ((i = 0; i < t * 5; i++)); do
+		if [ -s "/tmp/mig-$d.rc" ]; then
+			cat "/tmp/mig-$d.out"
+			return "$(cat "/tmp/mig-$d.rc")"
+		fi
+		sleep 0.2
+	done
+	echo "mig_wait: $d: migration still running after $t s" >&2
+	return 124
+}
+
+# mig_status DOMAIN: QEMU's migration status on this (source) host and the
+# VFIO bytes sent so far: "active 1696"
+mig_status() {
+	virsh qemu-monitor-command "$1" '{"execute":"query-migrate"}' 2>/dev/null |
+		python3 -c 'import json,sys
+d = json.load(sys.stdin)["return"]
+print(d.get("status", "none"), d.get("vfio", {}).get("transferred", 0))'
+}
+
+# wait_precopy DOMAIN [TIMEOUT]: wait until the migration of DOMAIN is in
+# its memory pre-copy with the VF's PRE_COPY data flowing: QEMU status
+# "active", VFIO bytes sent, the VM still running
+wait_precopy() {
+	local d=$1 t=${2:-120} i s
+	for ((i = 0; i < t; i++)); do
+		s=$(mig_status "$d" || true)
+		if [ "${s%% *}" = active ] && [ "${s##* }" -gt 0 ] && dom_running "$d"; then
+			echo "$s"
+			return 0
+		fi
+		[ -s "/tmp/mig-$d.rc" ] && break
+		sleep 1
+	done
+	echo "wait_precopy: $d: no pre-copy phase seen (last: ${s:-none}); $(cat "/tmp/mig-$d.out" 2>/dev/null)" >&2
+	return 1
+}
+
+# hold_precopy DOMAIN: make the next migration of DOMAIN stay in pre-copy:
+# 1 MiB/s and a 1 ms downtime limit, which the VF's stop-copy data alone
+# (big_state: ~2 KiB) cannot meet
+hold_precopy() {
+	virsh migrate-setspeed "$1" 1 && virsh migrate-setmaxdowntime "$1" 1
+}
+
+# release_precopy DOMAIN: let a held migration switch over
+release_precopy() {
+	virsh migrate-setmaxdowntime "$1" 30000
+}
+
+# mig_defaults DOMAIN: libvirt's default speed (unlimited) and downtime limit
+mig_defaults() {
+	virsh migrate-setspeed "$1" 8796093022207 && virsh migrate-setmaxdowntime "$1" 300
+}
+
+# netem_slow / netem_off: limit this host's rig link to 1 Mbit/s (the
+# stop-and-copy phase then lasts seconds) / remove the limit
+netem_slow() {
+	modprobe sch_netem && tc qdisc replace dev rig0 root netem rate 1mbit
+}
+netem_off() {
+	tc qdisc del dev rig0 root 2>/dev/null || true
+}
+
+# qemu_pid DOMAIN: the PID of DOMAIN's QEMU on this host
+qemu_pid() {
+	cat "/run/libvirt/qemu/$1.pid" 2>/dev/null
+}
+
+# mig_files DOMAIN: the migration data files DOMAIN's QEMU holds open on
+# ice_vfio_pci devices: "save" (read-only: PRE_COPY or STOP_COPY) or
+# "resume" (write-only: RESUMING), one a line
+mig_files() {
+	local pid fd
+	pid=$(qemu_pid "$1") || return 0
+	for fd in /proc/"$pid"/fd/*; do
+		[ "$(readlink "$fd" 2>/dev/null)" = "anon_inode:ice_vfio_mig" ] || continue
+		case $(($(awk '/^flags:/ { print $2 }' "/proc/$pid/fdinfo/${fd##*/}") & 3)) in
+		0) echo save ;;
+		1) echo resume ;;
+		*) echo other ;;
+		esac
+	done
+}
+
+# hook_delay_install: a test hook that holds every migrate begin on this
+# host until hook_delay_release (at most 60 s), showing it waits with
+# /rig/icemig-test-delay-started; it prints nothing, so the XML passes
+# unchanged to the next hook
+hook_delay_install() {
+	cat >/etc/libvirt/hooks/qemu.d/icemig-test-00-delay <<'EOT'
+#!/bin/sh
+if [ "$2 $3" = "migrate begin" ]; then
+	touch /rig/icemig-test-delay-started
+	i=0
+	while [ ! -e /tmp/icemig-test-delay-release ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+fi
+exit 0
+EOT
+	chmod +x /etc/libvirt/hooks/qemu.d/icemig-test-00-delay
+	rm -f /tmp/icemig-test-delay-release /rig/icemig-test-delay-started
+}
+hook_delay_release() {
+	touch /tmp/icemig-test-delay-release
+}
+
+# probe DOMAIN...: everything the fault checks need from this host, in one
+# exec: "== dom D" sections (dom_report), "== counts" (every VF of the
+# PF: BDF saves loads), "== checks" (res_check with ALLOW_PENDING, then
+# kmsg_check: "res ok" and "kmsg ok" lines, or their messages)
+probe() {
+	local d l b
+	for d in "$@"; do
+		echo "== dom $d"
+		dom_report "$d"
+	done
+	echo "== counts"
+	for l in /sys/bus/pci/devices/"$RIG_PF"/virtfn*; do
+		b=$(basename "$(readlink -f "$l")")
+		echo "$b $(vf_num "$b" saved saves) $(vf_num "$b" loaded loads)"
+	done
+	echo "== checks"
+	res_check "${ALLOW_PENDING:-0}" 2>&1 && echo "res ok"
+	kmsg_check 2>&1 && echo "kmsg ok"
+	true
+}
