@@ -312,7 +312,8 @@ int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
 		c->used = true;
 		if (src)
 			res->nchecked++;
-		r = icemig_pool_reserve(&pool, &c->vf, domain, &created, err);
+		/* pending until this domain's prepare begin confirms it */
+		r = icemig_pool_reserve_pending(&pool, &c->vf, domain, &created, err);
 		if (r) {
 			icemig_err_prefix(err, "%s", hd[i].desc);
 			goto out;

@@ -1310,6 +1310,8 @@ static const struct command root_command = {
 	"  ICEMIG_LIBVIRT_STATEDIR  libvirt's qemu status directory (default /run/libvirt/qemu)\n"
 	"  ICEMIG_STALE_SECONDS  age after which a reservation of a domain that is not\n"
 	"                     running here is reclaimed (default 600)\n"
+	"  ICEMIG_PENDING_SECONDS  the same for a reservation made by migrate begin\n"
+	"                     that no prepare begin confirmed (default 30)\n"
 	"\n"
 	"Exit status: 0 success, 1 failure, 2 usage error.\n",
 	top_commands,

@@ -103,10 +103,13 @@ void icemig_pool_unlock(struct icemig_pool *p)
 	}
 }
 
-int icemig_pool_owner(const struct icemig_bdf *vf, char *owner, size_t size, struct icemig_err *err)
+/* Read a reservation: its domain (first line) and whether it is pending. */
+static int pool_read(const struct icemig_bdf *vf, char *owner, size_t size, bool *pending,
+		     struct icemig_err *err)
 {
 	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
-	char buf[ICEMIG_DOMAIN_MAX + 2];
+	char buf[ICEMIG_DOMAIN_MAX + sizeof(ICEMIG_PENDING_MARK) + 2], *nl;
+	bool pend = false;
 	int r;
 
 	r = rundir_path(path, sizeof(path), err, "reserved/%s", icemig_bdf_format(vf, name));
@@ -119,20 +122,77 @@ int icemig_pool_owner(const struct icemig_bdf *vf, char *owner, size_t size, str
 	}
 	if (r < 0)
 		return r;
+	nl = strchr(buf, '\n');
+	if (nl) {
+		*nl = '\0';
+		pend = !strcmp(nl + 1, ICEMIG_PENDING_MARK);
+	}
 	if (!icemig_domain_name_valid(buf))
 		buf[0] = '\0';
-	icemig_strlcpy(owner, buf, size);
+	if (owner)
+		icemig_strlcpy(owner, buf, size);
+	if (pending)
+		*pending = pend;
 	return 0;
 }
 
-int icemig_pool_reserve(struct icemig_pool *p, const struct icemig_bdf *vf, const char *domain,
-			bool *created, struct icemig_err *err)
+int icemig_pool_owner(const struct icemig_bdf *vf, char *owner, size_t size, struct icemig_err *err)
+{
+	return pool_read(vf, owner, size, NULL, err);
+}
+
+bool icemig_pool_pending(const struct icemig_bdf *vf)
+{
+	bool pending = false;
+
+	return pool_read(vf, NULL, 0, &pending, NULL) == 0 && pending;
+}
+
+/* Write the reservation file of @vf atomically: "<domain>\n[pending\n]". */
+static int pool_write(const struct icemig_bdf *vf, const char *domain, bool pending,
+		      struct icemig_err *err)
 {
 	char path[ICEMIG_PATH_MAX], tmp[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
-	char owner[ICEMIG_DOMAIN_MAX];
+	char text[ICEMIG_DOMAIN_MAX + sizeof(ICEMIG_PENDING_MARK) + 2];
 	size_t len;
 	ssize_t n;
 	int r, fd, e;
+
+	icemig_bdf_format(vf, name);
+	r = rundir_path(path, sizeof(path), err, "reserved/%s", name);
+	if (r)
+		return r;
+	r = rundir_path(tmp, sizeof(tmp), err, "reserved/.%s.tmp", name);
+	if (r)
+		return r;
+	len = (size_t)snprintf(text, sizeof(text), "%s\n%s", domain,
+			       pending ? ICEMIG_PENDING_MARK "\n" : "");
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return icemig_err_set(err, errno, "%s: cannot create: %s", tmp, strerror(errno));
+	n = write(fd, text, len);
+	e = n < 0 ? errno : (n != (ssize_t)len ? EIO : 0);
+	if (close(fd) < 0 && !e)
+		e = errno;
+	if (e) {
+		unlink(tmp);
+		return icemig_err_set(err, e, "%s: cannot write: %s", tmp, strerror(e));
+	}
+	if (rename(tmp, path) < 0) {
+		e = errno;
+		unlink(tmp);
+		return icemig_err_set(err, e, "%s: cannot rename to %s: %s", tmp, path,
+				      strerror(e));
+	}
+	return 0;
+}
+
+static int pool_reserve(struct icemig_pool *p, const struct icemig_bdf *vf, const char *domain,
+			bool pending, bool *created, struct icemig_err *err)
+{
+	char name[ICEMIG_BDF_LEN], owner[ICEMIG_DOMAIN_MAX];
+	bool was_pending = false;
+	int r;
 
 	if (created)
 		*created = false;
@@ -141,45 +201,36 @@ int icemig_pool_reserve(struct icemig_pool *p, const struct icemig_bdf *vf, cons
 	if (!icemig_domain_name_valid(domain))
 		return icemig_err_set(err, EINVAL, "invalid domain name");
 	icemig_bdf_format(vf, name);
-	r = icemig_pool_owner(vf, owner, sizeof(owner), err);
+	r = pool_read(vf, owner, sizeof(owner), &was_pending, err);
 	if (r == 0) {
-		if (!strcmp(owner, domain))
-			return 0;
-		return icemig_err_set(err, EBUSY, "%s: already reserved for domain '%s'", name,
-				      owner[0] ? owner : "?");
+		if (strcmp(owner, domain))
+			return icemig_err_set(err, EBUSY, "%s: already reserved for domain '%s'",
+					      name, owner[0] ? owner : "?");
+		/* ours already; a held reservation confirms a pending one */
+		if (was_pending && !pending)
+			return pool_write(vf, domain, false, err);
+		return 0;
 	}
 	if (r != -ENOENT)
 		return r;
-	r = rundir_path(path, sizeof(path), err, "reserved/%s", name);
+	r = pool_write(vf, domain, pending, err);
 	if (r)
 		return r;
-	r = rundir_path(tmp, sizeof(tmp), err, "reserved/.%s.tmp", name);
-	if (r)
-		return r;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0)
-		return icemig_err_set(err, errno, "%s: cannot create: %s", tmp, strerror(errno));
-	len = strlen(domain);
-	n = write(fd, domain, len);
-	if (n == (ssize_t)len)
-		n = write(fd, "\n", 1) == 1 ? 1 : -1;
-	e = n < 0 ? errno : 0;
-	if (close(fd) < 0 && !e)
-		e = errno;
-	if (n < 0 || e) {
-		unlink(tmp);
-		return icemig_err_set(err, e ? e : EIO, "%s: cannot write: %s", tmp,
-				      strerror(e ? e : EIO));
-	}
-	if (rename(tmp, path) < 0) {
-		e = errno;
-		unlink(tmp);
-		return icemig_err_set(err, e, "%s: cannot rename to %s: %s", tmp, path,
-				      strerror(e));
-	}
 	if (created)
 		*created = true;
 	return 0;
+}
+
+int icemig_pool_reserve(struct icemig_pool *p, const struct icemig_bdf *vf, const char *domain,
+			bool *created, struct icemig_err *err)
+{
+	return pool_reserve(p, vf, domain, false, created, err);
+}
+
+int icemig_pool_reserve_pending(struct icemig_pool *p, const struct icemig_bdf *vf,
+				const char *domain, bool *created, struct icemig_err *err)
+{
+	return pool_reserve(p, vf, domain, true, created, err);
 }
 
 int icemig_pool_release(struct icemig_pool *p, const struct icemig_bdf *vf, struct icemig_err *err)
@@ -255,17 +306,28 @@ int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsign
 	return r;
 }
 
+/* Seconds from the environment variable @var, or @def when unset or invalid. */
+static unsigned long env_seconds(const char *var, unsigned long def)
+{
+	const char *v = getenv(var);
+	unsigned long s;
+
+	if (v && *v && !icemig_parse_ulong(v, 10, 365UL * 24 * 3600, &s))
+		return s;
+	return def;
+}
+
 bool icemig_pool_stale(const struct icemig_bdf *vf, const char *owner, time_t now)
 {
 	const char *sd = icemig_libvirt_statedir();
-	const char *gs = getenv("ICEMIG_STALE_SECONDS");
 	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
-	unsigned long grace = 600;
+	unsigned long grace;
 	struct stat st;
 	int n;
 
-	if (gs && *gs && icemig_parse_ulong(gs, 10, 365UL * 24 * 3600, &grace))
-		grace = 600;
+	grace = icemig_pool_pending(vf) ?
+			env_seconds("ICEMIG_PENDING_SECONDS", ICEMIG_PENDING_SECONDS_DEFAULT) :
+			env_seconds("ICEMIG_STALE_SECONDS", ICEMIG_STALE_SECONDS_DEFAULT);
 	if (rundir_path(path, sizeof(path), NULL, "reserved/%s", icemig_bdf_format(vf, name)))
 		return false;
 	if (stat(path, &st) || st.st_mtime > now || (unsigned long)(now - st.st_mtime) < grace)

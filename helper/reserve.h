@@ -6,7 +6,8 @@
  * must be an absolute path. Layout:
  *   <rundir>/lock              flock(2) LOCK_EX held while the pool is changed
  *   <rundir>/reserved/<BDF>    one file per reserved VF; content: the libvirt
- *                              domain name and "\n"
+ *                              domain name and "\n", then "pending\n" while
+ *                              the reservation is pending (below)
  * A reservation file appears atomically (written under a temporary name,
  * then rename(2)). Readers that only look (vf list) need no lock.
  *
@@ -17,13 +18,23 @@
  *                              by `vf unbind --restore` and release end with
  *                              on_release = restore, removed once restored
  *
+ * A reservation made by the migrate begin hook is *pending* until the
+ * prepare begin hook of the same domain confirms it (libvirt runs that one
+ * when it starts the destination QEMU, right after the migrate begin hooks).
+ * When the migration fails in between (another hook in qemu.d fails after
+ * icemig's: libvirt runs every script, then aborts, and calls no further
+ * hook), nobody releases it; so a pending reservation lapses after
+ * ICEMIG_PENDING_SECONDS (default 30).
+ *
  * Stale reservations (Contract 4: a hook that crashed, or a migration that
  * failed after the migrate begin hook but before QEMU started, so that no
- * "release end" ever comes) are reclaimed by the next migrate begin: a
- * reservation is stale when its file is older than ICEMIG_STALE_SECONDS
- * (default 600) and libvirt has no status file for its domain, i.e. no
- * $ICEMIG_LIBVIRT_STATEDIR/<domain>.xml (default /run/libvirt/qemu, where
- * the system qemu driver keeps the status XML of every running domain).
+ * "release end" ever comes) are reclaimed by the next migrate begin or
+ * prepare begin that wants the VF: a reservation is stale when libvirt has
+ * no status file for its domain, i.e. no $ICEMIG_LIBVIRT_STATEDIR/<domain>.xml
+ * (default /run/libvirt/qemu, where the system qemu driver keeps the status
+ * XML of every running domain), and its file is older than
+ * ICEMIG_PENDING_SECONDS if it is pending, ICEMIG_STALE_SECONDS (default
+ * 600) if it is held.
  */
 #ifndef ICEMIG_RESERVE_H
 #define ICEMIG_RESERVE_H
@@ -37,6 +48,11 @@
 
 /* Longest domain name stored (libvirt names are far shorter in practice). */
 #define ICEMIG_DOMAIN_MAX 1024
+
+/* Second line of a pending reservation file. */
+#define ICEMIG_PENDING_MARK "pending"
+#define ICEMIG_PENDING_SECONDS_DEFAULT 30UL
+#define ICEMIG_STALE_SECONDS_DEFAULT 600UL
 
 struct icemig_pool {
 	int lockfd; /* -1 when not held */
@@ -74,12 +90,24 @@ int icemig_pool_owner(const struct icemig_bdf *vf, char *owner, size_t size,
 
 /**
  * icemig_pool_reserve() - reserve @vf for @domain; the lock must be held.
+ * A pending reservation @domain holds is confirmed (made held).
  * @created: set to true if a new reservation was made, false if @domain
  *	already held it (may be NULL)
  * Return: 0, -EBUSY when another domain holds it, -errno.
  */
 int icemig_pool_reserve(struct icemig_pool *p, const struct icemig_bdf *vf, const char *domain,
 			bool *created, struct icemig_err *err);
+
+/**
+ * icemig_pool_reserve_pending() - the same, for the migrate begin hook: a new
+ * reservation is pending (see above); one @domain already holds is kept as
+ * it is.
+ */
+int icemig_pool_reserve_pending(struct icemig_pool *p, const struct icemig_bdf *vf,
+				const char *domain, bool *created, struct icemig_err *err);
+
+/** icemig_pool_pending() - whether @vf's reservation is pending (false: held or none). */
+bool icemig_pool_pending(const struct icemig_bdf *vf);
 
 /** icemig_pool_release() - drop the reservation of @vf (no error if free); lock held. */
 int icemig_pool_release(struct icemig_pool *p, const struct icemig_bdf *vf, struct icemig_err *err);

@@ -445,6 +445,7 @@ void fakesys_setup(struct fakesys *fs)
 	setenv("ICEMIG_RUNDIR", fs->rundir, 1);
 	setenv("ICEMIG_LIBVIRT_STATEDIR", fs->statedir, 1);
 	unsetenv("ICEMIG_STALE_SECONDS");
+	unsetenv("ICEMIG_PENDING_SECONDS");
 	/* an empty configuration, never the machine's /etc/icemig/icemig.conf */
 	pathf(p, sizeof(p), "%s/icemig.conf", fs->base);
 	put_file(p, "");
@@ -697,13 +698,40 @@ void fakesys_reserve(struct fakesys *fs, const char *bdf, const char *domain)
 	put_file(p, v);
 }
 
+void fakesys_reserve_pending(struct fakesys *fs, const char *bdf, const char *domain)
+{
+	char p[1024], v[256];
+
+	pathf(p, sizeof(p), "%s/reserved", fs->rundir);
+	mkdirs(p);
+	pathf(p, sizeof(p), "%s/reserved/%s", fs->rundir, bdf);
+	pathf(v, sizeof(v), "%s\npending\n", domain);
+	put_file(p, v);
+}
+
 const char *fakesys_reserved_by(struct fakesys *fs, const char *bdf)
 {
 	static char buf[256];
-	char p[1024];
+	char p[1024], *nl;
 
 	pathf(p, sizeof(p), "%s/reserved/%s", fs->rundir, bdf);
-	return get_file(p, buf, sizeof(buf)) ? buf : NULL;
+	if (!get_file(p, buf, sizeof(buf)))
+		return NULL;
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	return buf;
+}
+
+bool fakesys_reservation_pending(struct fakesys *fs, const char *bdf)
+{
+	char buf[256], p[1024], *nl;
+
+	pathf(p, sizeof(p), "%s/reserved/%s", fs->rundir, bdf);
+	if (!get_file(p, buf, sizeof(buf)))
+		return false;
+	nl = strchr(buf, '\n');
+	return nl && !strcmp(nl + 1, "pending");
 }
 
 unsigned int fakesys_nreserved(struct fakesys *fs)

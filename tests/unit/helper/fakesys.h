@@ -109,8 +109,12 @@ const char *fakesys_vf(struct fakesys *fs, const char *pf, unsigned int k);
 
 /* Reservation helpers (files under <rundir>/reserved). */
 void fakesys_reserve(struct fakesys *fs, const char *bdf, const char *domain);
+/* A pending one, as the migrate begin hook makes them. */
+void fakesys_reserve_pending(struct fakesys *fs, const char *bdf, const char *domain);
 /* Owner of a reservation, NULL if none; static buffer. */
 const char *fakesys_reserved_by(struct fakesys *fs, const char *bdf);
+/* Whether the reservation of @bdf is pending (false if held or none). */
+bool fakesys_reservation_pending(struct fakesys *fs, const char *bdf);
 unsigned int fakesys_nreserved(struct fakesys *fs);
 /* Make the reservation of @bdf @seconds old (mtime). */
 void fakesys_age_reservation(struct fakesys *fs, const char *bdf, unsigned int seconds);

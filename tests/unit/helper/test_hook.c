@@ -362,6 +362,66 @@ static void test_stale_reservations(void **state)
 	assert_string_equal(fakesys_reserved_by(fs, VF2), DOM);
 }
 
+/*
+ * migrate begin reserves pending; the domain's prepare begin confirms. A
+ * pending reservation lapses after ICEMIG_PENDING_SECONDS (30) unless its
+ * domain runs here: another hook failed after icemig's and libvirt, which
+ * then calls no further hook, gave the migration up.
+ */
+static const char vf0_hostdev[] = DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x0"));
+
+static void test_pending_reservations(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char name[ICEMIG_BDF_LEN];
+
+	assert_int_equal(begin(one_hostdev, &res, &err), 0);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), DOM);
+	assert_true(fakesys_reservation_pending(fs, VF0));
+	/* prepare begin of the same domain: held from now on */
+	if (icemig_hook_prepare_begin(DOM, vf0_hostdev, strlen(vf0_hostdev), NULL, NULL, &err))
+		fail_msg("%s", err.msg);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), DOM);
+	assert_false(fakesys_reservation_pending(fs, VF0));
+
+	/* other domains' pending reservations: lapsed and gone, lapsed but running */
+	fakesys_reserve_pending(fs, VF1, "gone");
+	fakesys_age_reservation(fs, VF1, 31);
+	fakesys_reserve_pending(fs, VF2, "alive");
+	fakesys_age_reservation(fs, VF2, 3600);
+	fakesys_domain_running(fs, "alive");
+	assert_int_equal(begin(two_hostdevs, &res, &err), 0);
+	/* its own held VF first (kept held), then the reclaimed one */
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
+	assert_string_equal(icemig_bdf_format(&res.assigned[1], name), VF1);
+	icemig_hook_result_free(&res);
+	assert_false(fakesys_reservation_pending(fs, VF0));
+	assert_string_equal(fakesys_reserved_by(fs, VF1), DOM);
+	assert_true(fakesys_reservation_pending(fs, VF1));
+	assert_string_equal(fakesys_reserved_by(fs, VF2), "alive");
+
+	/* within the lease a pending reservation is not taken */
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
+	fakesys_reserve_pending(fs, VF0, "coming");
+	fakesys_age_reservation(fs, VF0, 20);
+	fakesys_reserve(fs, VF1, "old-held"); /* held: ICEMIG_STALE_SECONDS applies */
+	fakesys_age_reservation(fs, VF1, 31);
+	assert_int_equal(begin(one_hostdev, &res, &err), -ENOSPC);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), "coming");
+	assert_string_equal(fakesys_reserved_by(fs, VF1), "old-held");
+	/* the lease is configurable */
+	setenv("ICEMIG_PENDING_SECONDS", "10", 1);
+	assert_int_equal(begin(one_hostdev, &res, &err), 0);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF1), "old-held");
+}
+
 /* ---- untrusted input ------------------------------------------------------ */
 
 static void test_malformed(void **state)
@@ -1014,6 +1074,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unbound_vf_is_usable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_reservations, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_reservations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_billion_laughs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_entity, setup, teardown),
