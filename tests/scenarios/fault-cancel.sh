@@ -41,7 +41,7 @@ saves() { frx h1 "vf_num \$(vf_bdf 1) saved saves"; }
 # after_abort PHASE [PATTERN]: the checks after each cancelled attempt
 after_abort() {
 	fault_mig_failed "$VM" h1 "${2:-operation aborted|canceled by client}"
-	fault_check "$VM" h1
+	fault_check "$VM@h1"
 	[ -z "$(probe_section h2 "dom $VM" | sed -n 's/^state //p')" ] ||
 		fail "h2 has a domain $VM after the $1 abort"
 	[ "$(fault_counts h2)" = "$counts2" ] || fail "h2's VFs were saved or loaded during the $1 attempt"
@@ -95,7 +95,7 @@ after_abort stop-and-copy 'operation aborted|canceled by client|Channel error'
 step "then a normal migration h1 -> h2 carries the state"
 s1=$(saves)
 frx h1 "mig_defaults $VM && virsh migrate --live $VM qemu+tcp://icemig-h2/system"
-fault_check "$VM" h2
+fault_check "$VM@h2"
 dst=$(frx h2 "dom_vfs $VM")
 loaded=$(frx h2 "vf_num $dst loaded rx_packets")
 saved=$(frx h1 "vf_num \$(vf_bdf 1) saved rx_packets")

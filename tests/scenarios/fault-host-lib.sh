@@ -104,12 +104,16 @@ big_state() {
 	echo "$s"
 }
 
-# small_state MAC-LAST-BYTE: one queue pair, distinctive values
+# small_state MAC-LAST-BYTE: one queue pair, distinctive values; every
+# other field written too (a state write changes only the keys it names)
 small_state() {
-	echo "mac=52:54:00:5a:00:$1 trust=1 spoofchk=0 port_vlan=$((0x$1 + 100)) link_state=1" \
-		"num_qps=1 num_msix=2 vc_api=1.1 vc_caps=0x00b0f0a1" \
-		"txq0=0x1234$1000:512:7:42:1 rxq0=0x5678$1000:1024:9:1000:2048:1" \
-		"rx_packets=1000000 rx_bytes=64000000 tx_packets=2000000 tx_bytes=128000000"
+	local i s
+	s="mac=52:54:00:5a:00:$1 trust=1 spoofchk=0 port_vlan=$((0x$1 + 100)) link_state=1"
+	s+=" num_qps=1 num_msix=2 num_msix_maps=0 vc_api=1.1 vc_caps=0x00b0f0a1 rss=off"
+	s+=" mac_filters=none vlan_filters=none mbx=none"
+	s+=" txq0=0x1234$1000:512:7:42:1 rxq0=0x5678$1000:1024:9:1000:2048:1"
+	for i in $(seq 1 15); do s+=" txq$i=0:0:0:0:0 rxq$i=0:0:0:0:0:0"; done
+	echo "$s rx_packets=1000000 rx_bytes=64000000 tx_packets=2000000 tx_bytes=128000000"
 }
 
 # vf_set BDF STATE: write a state through the simulated provider's debugfs

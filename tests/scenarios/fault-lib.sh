@@ -151,11 +151,20 @@ fault_hosts_ok() {
 	done
 }
 
-# fault_check DOMAIN [EXPECT_HOST] [SED]: probe, fault_hosts_ok, fault_verify
+# fault_check DOMAIN[@HOST]...: probe both hosts, fault_hosts_ok, and
+# fault_verify each DOMAIN (on HOST if given; FAULT_SED as its SED)
 fault_check() {
-	fault_probe "$1"
+	local spec doms=()
+	for spec; do doms+=("${spec%@*}"); done
+	fault_probe "${doms[@]}"
 	fault_hosts_ok
-	fault_verify "$@" >/dev/null
+	for spec; do
+		if [[ $spec == *@* ]]; then
+			fault_verify "${spec%@*}" "${spec#*@}" "${FAULT_SED:-}" >/dev/null
+		else
+			fault_verify "$spec" "" "${FAULT_SED:-}" >/dev/null
+		fi
+	done
 }
 
 # fault_counts HOST: "BDF saves loads" of every VF of HOST (last probe)
