@@ -452,6 +452,41 @@ static int ice_vfio_resume_previews(struct ice_vfio_pci_device *ivdev,
 	return 0;
 }
 
+/*
+ * Check the final stream as soon as it is complete, as the previews: QEMU
+ * fails the incoming migration on a write error, and the source then
+ * resumes. A bad stream seen only at RESUMING -> STOP, which QEMU runs when
+ * it starts the guest, cannot fail the migration any more: QEMU resets the
+ * device and the guest runs on without its VF state. Nothing is applied
+ * here; RESUMING -> STOP checks the stream again and loads it. Caller holds
+ * state_mutex and migf->lock, and ice_vfio_resume_previews() has consumed
+ * the previews.
+ */
+static int ice_vfio_resume_final(struct ice_vfio_pci_device *ivdev,
+				 struct ice_vfio_migf *migf)
+{
+	struct pci_dev *pdev = ivdev->core_device.pdev;
+	struct icemig_stream_err err = {};
+	u32 total, flags;
+	int ret;
+
+	if (!migf->len)
+		return 0;
+	ret = icemig_stream_frame(migf->buf + migf->head, migf->len, &total, &flags, &err);
+	if (ret == -EAGAIN)
+		return 0;
+	if (ret)
+		return ret;
+	if ((flags & ICEMIG_STREAM_F_PRECOPY) || total > migf->len)
+		return 0;
+	if (total < migf->len) {
+		pci_err(pdev, "device state rejected: %zu trailing bytes after the final stream\n",
+			migf->len - total);
+		return -EINVAL;
+	}
+	return ice_vfio_check_stream(ivdev, migf->buf + migf->head, total, "device state");
+}
+
 static ssize_t ice_vfio_resume_write(struct file *filp, const char __user *buf,
 				     size_t len, loff_t *pos)
 {
@@ -490,6 +525,8 @@ static ssize_t ice_vfio_resume_write(struct file *filp, const char __user *buf,
 	mutex_lock(&ivdev->state_mutex);
 	mutex_lock(&migf->lock);
 	ret = migf->disabled ? -ENODEV : ice_vfio_resume_previews(ivdev, migf);
+	if (!ret)
+		ret = ice_vfio_resume_final(ivdev, migf);
 	if (ret && ret != -ENODEV)
 		migf->error = true;
 	mutex_unlock(&migf->lock);
