@@ -7,19 +7,48 @@
 # The statistics move while a VF runs; everything else is configuration.
 STATS_RE='^(rx_|tx_)(packets|bytes)=|^running='
 
+# Every process costs ~20 ms in a rig host (TCG): the functions below that
+# run after each migration use shell builtins where they can.
+
+# dom_vfs remembers each domain's VFs for the rest of the process (the
+# probe of one moment); a script that migrates in between must not use it.
+declare -A DOM_VFS_CACHE
+
 # dom_vfs DOMAIN: the BDFs of the PCI hostdev sources of a running domain, in
 # document order (the order the destination hook assigns them in)
 dom_vfs() {
-	local xml n i a v
-	xml=$(virsh dumpxml "$1") || return 1
-	n=$(xmllint --xpath "count(/domain/devices/hostdev[@type='pci'])" - <<<"$xml")
-	for ((i = 1; i <= n; i++)); do
-		v=()
-		for a in domain bus slot function; do
-			v+=("$(xmllint --xpath "string((/domain/devices/hostdev[@type='pci'])[$i]/source/address/@$a)" - <<<"$xml")")
-		done
-		printf '%04x:%02x:%02x.%x\n' "${v[@]}"
+	local xml a re='domain="0x([0-9a-fA-F]+)" bus="0x([0-9a-fA-F]+)" slot="0x([0-9a-fA-F]+)" function="0x([0-9a-fA-F]+)"'
+	if [ -n "${DOM_VFS_CACHE[$1]+set}" ]; then
+		[ -z "${DOM_VFS_CACHE[$1]}" ] || printf '%s\n' ${DOM_VFS_CACHE[$1]}
+		return 0
+	fi
+	xml=$(virsh dumpxml "$1" | xmllint --xpath "/domain/devices/hostdev[@type='pci']/source/address" - 2>/dev/null) || xml=
+	DOM_VFS_CACHE[$1]=
+	while [[ $xml =~ $re ]]; do
+		a=$(printf '%04x:%02x:%02x.%x' "0x${BASH_REMATCH[1]}" "0x${BASH_REMATCH[2]}" \
+			"0x${BASH_REMATCH[3]}" "0x${BASH_REMATCH[4]}")
+		DOM_VFS_CACHE[$1]+="$a "
+		echo "$a"
+		xml=${xml#*"${BASH_REMATCH[0]}"}
 	done
+}
+
+# vf_dbg BDF: as host-lib.sh's, without a process per VF
+vf_dbg() {
+	local vf=$1 pf l
+	pf=$(readlink "/sys/bus/pci/devices/$vf/physfn") || {
+		echo "vf_dbg: $vf: not a VF of an SR-IOV PF" >&2
+		return 1
+	}
+	pf=${pf##*/}
+	for l in /sys/bus/pci/devices/"$pf"/virtfn*; do
+		if [ "$l" -ef "/sys/bus/pci/devices/$vf" ]; then
+			echo "$SIM_DBG/$pf/vf${l##*virtfn}"
+			return 0
+		fi
+	done
+	echo "vf_dbg: $vf: not found among the VFs of $pf" >&2
+	return 1
 }
 
 # dom_running DOMAIN: true if DOMAIN is running (not paused) on this host
@@ -121,34 +150,50 @@ vf_set() {
 	echo "$2" >"$(vf_dbg "$1")/state"
 }
 
-# vf_num BDF FILE KEY: a number from the VF's debugfs state/saved/loaded
+# vf_num BDF FILE KEY: a number from the VF's debugfs saved/loaded line
 vf_num() {
-	tr ' ' '\n' <"$(vf_dbg "$1")/$2" | sed -n "s/^$3=//p"
+	local line kv
+	read -r line <"$(vf_dbg "$1")/$2" || return 1
+	for kv in $line; do
+		[ "${kv%%=*}" != "$3" ] || echo "${kv#*=}"
+	done
 }
 
 # dom_report DOMAIN: how DOMAIN and its VFs are on this host, one fact a
 # line: "state <virsh domstate>", then per VF (hostdev order) "vf I BDF
 # running=R rx=N saves=S loads=L" and its configuration lines "cfg I LINE"
 dom_report() {
-	local d=$1 i=0 b dbg
-	echo "state $(virsh domstate "$d" 2>/dev/null | head -n 1 || true)"
-	dom_running "$d" || return 0
+	local d=$1 i=0 b dbg st line running rx cfg
+	st=$(virsh domstate "$d" 2>/dev/null) || st=
+	st=${st%%$'\n'*}
+	echo "state $st"
+	[ "$st" = running ] || return 0
+	dom_vfs "$d" >/dev/null # fills the cache in this shell
 	for b in $(dom_vfs "$d"); do
 		dbg=$(vf_dbg "$b") || return 1
-		echo "vf $i $b running=$(sed -n 's/^running=//p' "$dbg/state")" \
-			"rx=$(sed -n 's/^rx_packets=//p' "$dbg/state")" \
-			"saves=$(vf_num "$b" saved saves) loads=$(vf_num "$b" loaded loads)"
-		grep -vE "$STATS_RE" "$dbg/state" | sed "s/^/cfg $i /"
+		cfg=
+		while read -r line; do
+			case $line in
+			running=*) running=${line#running=} ;;
+			rx_packets=*) rx=${line#rx_packets=} ;;
+			rx_bytes=* | tx_packets=* | tx_bytes=*) ;;
+			*) cfg+="cfg $i $line"$'\n' ;;
+			esac
+		done <"$dbg/state"
+		echo "vf $i $b running=$running rx=$rx saves=$(vf_num "$b" saved saves)" \
+			"loads=$(vf_num "$b" loaded loads)"
+		printf '%s' "$cfg"
 		i=$((i + 1))
 	done
 }
 
 # res_list: this host's reservations, "BDF DOMAIN [pending]" lines, sorted
 res_list() {
-	local f
+	local f d p
 	for f in /run/icemig/reserved/*; do
 		[ -e "$f" ] || continue
-		echo "${f##*/} $(tr '\n' ' ' <"$f" | sed 's/ $//')"
+		{ read -r d; read -r p || true; } <"$f"
+		echo "${f##*/} $d${p:+ $p}"
 	done | sort
 }
 
@@ -158,8 +203,10 @@ res_list() {
 # migration has not started a QEMU here) counts as a mismatch unless
 # ALLOW_PENDING is 1. Also: no VF is in two domains.
 res_check() {
-	local allow=${1:-0} want got pend d b
-	want=$(for d in $(virsh list --name); do
+	local allow=${1:-0} want got pend names d b
+	names=$(virsh list --name)
+	for d in $names; do dom_vfs "$d" >/dev/null; done # fills the cache here
+	want=$(for d in $names; do
 		for b in $(dom_vfs "$d"); do echo "$b $d"; done
 	done | sort)
 	if [ -n "$want" ] && [ "$(cut -d' ' -f1 <<<"$want" | sort | uniq -d)" ]; then
@@ -175,10 +222,9 @@ res_check() {
 		echo "  reservations:         $(res_list | tr '\n' ';')" >&2
 		return 1
 	fi
-	# icemig vf list shows the same owners
-	got=$("$ICEMIG" vf list --json | python3 -c 'import json,sys
-for r in json.load(sys.stdin)["vfs"]:
-    if r.get("domain"): print(r["vf"], r["domain"])' | sort) || return 1
+	# icemig vf list shows the same owners (columns: PF PROVIDER INDEX VF
+	# DRIVER IOMMU_GROUP DOMAIN MIGRATION STREAM)
+	got=$("$ICEMIG" vf list | awk 'NR > 1 && $7 != "-" { print $4, $7 }' | sort) || return 1
 	want=$(printf '%s\n%s\n' "$want" "$pend" | sed '/^$/d' | sort)
 	if [ "$want" != "$got" ]; then
 		echo "res_check: $RIG_HOST: icemig vf list shows owners ${got:-none}, expected ${want:-none}" >&2
@@ -331,7 +377,7 @@ hook_delay_release() {
 
 # probe DOMAIN...: everything the fault checks need from this host, in one
 # exec: "== dom D" sections (dom_report), "== counts" (every VF of the
-# PF: BDF saves loads), "== checks" (res_check with ALLOW_PENDING, then
+# PF: BDF saves loads saved-rx_packets loaded-rx_packets), "== checks" (res_check with ALLOW_PENDING, then
 # kmsg_check: "res ok" and "kmsg ok" lines, or their messages)
 probe() {
 	local d l b
@@ -341,8 +387,10 @@ probe() {
 	done
 	echo "== counts"
 	for l in /sys/bus/pci/devices/"$RIG_PF"/virtfn*; do
-		b=$(basename "$(readlink -f "$l")")
-		echo "$b $(vf_num "$b" saved saves) $(vf_num "$b" loaded loads)"
+		b=$(readlink "$l")
+		b=${b##*/}
+		echo "$b $(vf_num "$b" saved saves) $(vf_num "$b" loaded loads)" \
+			"$(vf_num "$b" saved rx_packets) $(vf_num "$b" loaded rx_packets)"
 	done
 	echo "== checks"
 	res_check "${ALLOW_PENDING:-0}" 2>&1 && echo "res ok"

@@ -29,13 +29,14 @@ FAULT_DOMS=()
 # full capacities of the simulated PF (ice_mig_sim's defaults)
 FULL_CAPS='max_qps=16 max_msix=65 max_mac_filters=64 max_vlan_filters=512 rss_lut_size=64'
 
-# fault_clean_hosts: both hosts as a scenario expects them: the domains of
-# FAULT_DOMS gone, no test hook, no link limit, no icemig configuration,
-# full PF capacities, no armed fault, no reservation left
+# fault_clean_hosts [MARK]: both hosts as a scenario expects them: the
+# domains of FAULT_DOMS gone, no test hook, no link limit, no icemig
+# configuration, full PF capacities, no armed fault, no reservation left;
+# then MARK in their kernel logs (kmsg_mark)
 fault_clean_hosts() {
 	local h
 	for h in h1 h2; do
-		frx "$h" "for d in ${FAULT_DOMS[*]}; do
+		frx "$h" "${1:+kmsg_mark $1;} for d in ${FAULT_DOMS[*]}; do
 				virsh destroy \$d >/dev/null 2>&1; virsh undefine \$d >/dev/null 2>&1
 			done
 			rm -f ${TEST_HOOK_PREFIX}* /tmp/icemig-test-* /rig/icemig-test-* /tmp/mig-*
@@ -49,15 +50,11 @@ fault_clean_hosts() {
 # fault_init NAME DOMAIN...: clean both hosts, mark the kernel logs, and
 # clean again on exit (even on failure)
 fault_init() {
-	local h
 	FAULT_NAME=$1
 	shift
 	FAULT_DOMS=("$@")
 	trap fault_clean_hosts EXIT
-	fault_clean_hosts
-	for h in h1 h2; do
-		frx "$h" "kmsg_mark $FAULT_NAME"
-	done
+	fault_clean_hosts "$FAULT_NAME"
 }
 
 # fault_vfs HOST N: N VFs on HOST (created afresh), all on ice_vfio_pci
@@ -169,7 +166,7 @@ fault_check() {
 
 # fault_counts HOST: "BDF saves loads" of every VF of HOST (last probe)
 fault_counts() {
-	probe_section "$1" counts
+	probe_section "$1" counts | cut -d' ' -f1-3
 }
 
 # fault_mig_failed DOMAIN SOURCE-HOST [PATTERN]: the migration mig_start
