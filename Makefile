@@ -3,10 +3,13 @@
 #   make          build the kernel modules and the icemig helper
 #   make demo     boot the emulated two-host rig and live-migrate a VM holding
 #                 a VF, verifying the VF state on the destination (report)
-#   make check    unit tests, then the rig scenarios (boots the rig once)
+#   make check    unit tests, then the rig scenarios (boots the rig once),
+#                 the fault scenarios among them (through make check-faults)
+#   make check-faults  the fault, load and soak scenarios alone, in the rig
 #   make unit     unit tests only (no rig)
 #   make fuzz     fuzz the stream decoder for FUZZ_SECONDS (default 60)
-#   make bench    benchmarks in the rig (kernel save/load, migration figures)
+#   make bench    benchmarks: one table (migration with and without a VF,
+#                 kernel save/load, hook, VF provisioning) and bench/results/*.json
 #   make install  icemig, the libvirt hook, man page, sample configuration and
 #                 icemig-provision.service (PREFIX, DESTDIR), then the modules
 #                 through DKMS (run only when dkms is installed and DESTDIR is empty)
@@ -15,6 +18,8 @@
 # does nothing when everything is installed.
 
 SCENARIOS ?= uapi vf-migrate icemig-migrate hook-interface incompatible-dest
+FAULT_SCENARIOS ?= fault-cancel fault-destkill fault-hook fault-corrupt fault-flr \
+	fault-4vf fault-crossing soak
 
 all: deps kernel helper uapi-test
 
@@ -43,15 +48,22 @@ unit: deps helper
 	$(MAKE) -C helper check
 
 check: all unit fuzz-check
-	tests/run-rig.sh $(SCENARIOS)
+	$(MAKE) check-faults CHECK_FIRST="$(SCENARIOS)"
+
+# Fault, load and soak scenarios (docs/reliability.md). make check runs its
+# own scenarios first in the same booted rig (CHECK_FIRST).
+check-faults: all
+	tests/run-rig.sh $(CHECK_FIRST) $(FAULT_SCENARIOS)
 
 demo: all
 	tests/run-rig.sh vf-migrate
 
-# Figures, printed side by side in one run (not part of make check).
+# Figures of one run as one table, and as JSON in bench/results/ (not part
+# of make check). The hook figures are taken before the rig boots.
 bench: all
-	$(MAKE) -C helper bench
-	tests/run-rig.sh bench-kernel vf-migrate
+	@mkdir -p build
+	$(MAKE) -s -C helper bench >build/bench-helper.txt
+	BENCH_HELPER=$(CURDIR)/build/bench-helper.txt tests/run-rig.sh bench
 
 install: helper
 	$(MAKE) -C helper install
@@ -64,4 +76,4 @@ clean:
 	$(MAKE) -C tests/uapi clean
 	$(MAKE) -C tests/fuzz clean
 
-.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check demo bench clean install
+.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check check-faults demo bench clean install
