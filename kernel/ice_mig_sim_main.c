@@ -32,6 +32,8 @@
  *	     vlan_filters (none, or IDs and ranges: 10,20-29), mbx (none, or
  *	     opcode:asq_len:asq_head:asq_tail:arq_len:arq_head:arq_tail),
  *	     rx_packets, rx_bytes, tx_packets, tx_bytes. Read-only: running.
+ *	     The token "defaults" first resets everything but the counters to
+ *	     a fresh VF's state, so a test need not know what came before.
  *   fault   write "corrupt_save" to flip one payload byte of the next saved
  *	     stream (its checksum then fails on the destination); read shows
  *	     what is armed.
@@ -555,6 +557,8 @@ static int sim_parse_vlans(char *val, struct icemig_vf_state *st)
 	return 0;
 }
 
+static void sim_state_defaults(struct sim_vf *vf, struct icemig_vf_state *st);
+
 static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 {
 	char *val = strchr(tok, '=');
@@ -696,6 +700,18 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 	while ((tok = strsep(&p, " \t\n"))) {
 		if (!*tok)
 			continue;
+		/* "defaults": start from a fresh VF's state (counters kept). */
+		if (!strcmp(tok, "defaults")) {
+			u64 rxp = st->rx_packets, rxb = st->rx_bytes;
+			u64 txp = st->tx_packets, txb = st->tx_bytes;
+
+			sim_state_defaults(vf, st);
+			st->rx_packets = rxp;
+			st->rx_bytes = rxb;
+			st->tx_packets = txp;
+			st->tx_bytes = txb;
+			continue;
+		}
 		ret = sim_apply_token(st, tok);
 		if (ret) {
 			pci_warn(vf->pf->pdev, "VF %u: debugfs: bad token '%s'\n", vf->id, tok);
@@ -893,22 +909,28 @@ static const struct file_operations sim_caps_fops = {
 
 /* ---- attach / detach ---- */
 
+/* A fresh VF: locally administered MAC, one unconfigured queue pair. */
+static void sim_state_defaults(struct sim_vf *vf, struct icemig_vf_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->mac[0] = 0x02;
+	st->mac[3] = vf->pf->pdev->bus->number;
+	st->mac[4] = vf->pf->pdev->devfn;
+	st->mac[5] = vf->id;
+	st->spoofchk = 1;
+	st->num_qps = 1;
+	st->num_msix = 2;
+	st->vc_api_major = 1;
+	st->vc_api_minor = 1;
+	st->has_stats = 1;
+}
+
 static void sim_vf_init(struct sim_pf *spf, struct sim_vf *vf, unsigned int id)
 {
 	vf->pf = spf;
 	vf->id = id;
 	mutex_init(&vf->lock);
-	/* A fresh VF: locally administered MAC, one unconfigured queue pair. */
-	vf->st.mac[0] = 0x02;
-	vf->st.mac[3] = spf->pdev->bus->number;
-	vf->st.mac[4] = spf->pdev->devfn;
-	vf->st.mac[5] = id;
-	vf->st.spoofchk = 1;
-	vf->st.num_qps = 1;
-	vf->st.num_msix = 2;
-	vf->st.vc_api_major = 1;
-	vf->st.vc_api_minor = 1;
-	vf->st.has_stats = 1;
+	sim_state_defaults(vf, &vf->st);
 }
 
 static void sim_pf_free(struct sim_pf *spf)

@@ -370,7 +370,7 @@ static void test_save_resume(struct vf *a, struct vf *b)
 
 	if (a->dbg) {
 		spit(a->dbg, "state",
-		     "mac=52:54:00:12:34:56 trust=1 port_vlan=42 num_qps=4 num_msix=5 "
+		     "defaults mac=52:54:00:12:34:56 trust=1 port_vlan=42 num_qps=4 num_msix=5 "
 		     "txq0=0x10000:512:1:2:1 txq1=0x20000:512:3:4:1 txq2=0x30000:256:5:6:1 "
 		     "txq3=0x40000:1024:7:8:1 rxq0=0x50000:512:1:2:2048:1 "
 		     "rxq1=0x60000:512:3:4:2048:1 rxq2=0x70000:512:5:6:2048:1 "
@@ -592,7 +592,7 @@ static void bench_shape(const char *dbg, unsigned int nqp, unsigned int nvlan)
 	for (i = 0; i < 64; i++)
 		sprintf(lut + 2 * i, "%02x", i % nqp);
 	n += snprintf(text + n, sizeof(text) - n,
-		      "num_qps=%u num_msix=%u num_msix_maps=%u rss=0x3fff:%s "
+		      "defaults num_qps=%u num_msix=%u num_msix_maps=%u rss=0x3fff:%s "
 		      "mac_filters=52:54:00:12:34:56/1 mbx=6:64:1:1:64:2:3 ",
 		      nqp, nqp + 1, nqp + 1, lut);
 	if (nvlan)
