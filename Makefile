@@ -50,8 +50,8 @@ unit: deps helper
 check: all unit fuzz-check
 	tests/run-rig.sh $(SCENARIOS)
 
-# Fault, load and soak scenarios (docs/reliability.md). make check runs its
-# own scenarios first in the same booted rig (CHECK_FIRST).
+# Fault, load and soak scenarios (docs/reliability.md), in one booted rig;
+# CHECK_FIRST names scenarios to run before them in the same rig.
 check-faults: all
 	tests/run-rig.sh $(CHECK_FIRST) $(FAULT_SCENARIOS)
 
