@@ -4,9 +4,6 @@
 #
 # The VF state is the simulated provider's (ice_mig_sim, a test device).
 
-# The statistics move while a VF runs; everything else is configuration.
-STATS_RE='^(rx_|tx_)(packets|bytes)=|^running='
-
 # Every process costs ~20 ms in a rig host (TCG): the functions below that
 # run after each migration use shell builtins where they can.
 
@@ -19,6 +16,7 @@ declare -A DOM_VFS_CACHE
 dom_vfs() {
 	local xml a re='domain="0x([0-9a-fA-F]+)" bus="0x([0-9a-fA-F]+)" slot="0x([0-9a-fA-F]+)" function="0x([0-9a-fA-F]+)"'
 	if [ -n "${DOM_VFS_CACHE[$1]+set}" ]; then
+		# shellcheck disable=SC2086 # a list of BDFs
 		[ -z "${DOM_VFS_CACHE[$1]}" ] || printf '%s\n' ${DOM_VFS_CACHE[$1]}
 		return 0
 	fi
@@ -140,7 +138,7 @@ small_state() {
 	s="mac=52:54:00:5a:00:$1 trust=1 spoofchk=0 port_vlan=$((0x$1 + 100)) link_state=1"
 	s+=" num_qps=1 num_msix=2 num_msix_maps=0 vc_api=1.1 vc_caps=0x00b0f0a1 rss=off"
 	s+=" mac_filters=none vlan_filters=none mbx=none"
-	s+=" txq0=0x1234$1000:512:7:42:1 rxq0=0x5678$1000:1024:9:1000:2048:1"
+	s+=" txq0=0x1234${1}000:512:7:42:1 rxq0=0x5678${1}000:1024:9:1000:2048:1"
 	for i in $(seq 1 15); do s+=" txq$i=0:0:0:0:0 rxq$i=0:0:0:0:0:0"; done
 	echo "$s rx_packets=1000000 rx_bytes=64000000 tx_packets=2000000 tx_bytes=128000000"
 }
@@ -237,13 +235,13 @@ kmsg_mark() {
 	echo "icemig-test: begin $1" >/dev/kmsg
 }
 
-# kmsg_check: no WARN, BUG, Oops, lockup or sanitizer report in the kernel
-# log since the last kmsg_mark
+# kmsg_check: no WARN, BUG, Oops, lockup, RCU stall or sanitizer report in
+# the kernel log since the last kmsg_mark
 kmsg_check() {
 	local bad
 	bad=$(dmesg | awk '/icemig-test: begin/ { n = NR; delete l } { l[NR] = $0 }
 		END { for (i = n; i <= NR; i++) if (i in l) print l[i] }' |
-		grep -E 'WARNING:|BUG:|Oops|cut here|Call Trace|soft lockup|hung_task|blocked for more than|general protection|UBSAN|KASAN|kernel BUG|list_del corruption' || true)
+		grep -E 'WARNING:|BUG:|Oops|cut here|Call Trace|soft lockup|hung_task|blocked for more than|detected stalls|general protection|UBSAN|KASAN|kernel BUG|list_del corruption' || true)
 	if [ -n "$bad" ]; then
 		echo "kmsg_check: $RIG_HOST: the kernel log reports:" >&2
 		echo "$bad" >&2
@@ -396,4 +394,22 @@ probe() {
 	res_check "${ALLOW_PENDING:-0}" 2>&1 && echo "res ok"
 	kmsg_check 2>&1 && echo "kmsg ok"
 	true
+}
+
+# vf_reset_all: every VF slot of the simulated PF back to the state
+# ice_mig_sim gives a fresh VF (a state write changes only the keys it
+# names, and scenarios that write a few keys expect that fresh state)
+vf_reset_all() {
+	local d n i s bus dev fn
+	IFS=':.' read -r _ bus dev fn <<<"$RIG_PF"
+	for d in "$SIM_DBG/$RIG_PF"/vf*; do
+		n=${d##*/vf}
+		s=$(printf 'mac=02:00:00:%s:%02x:%02x' "$bus" $(((0x$dev << 3) | 0x$fn)) "$n")
+		s+=" trust=0 spoofchk=1 link_state=0 port_vlan=0 num_qps=1 num_msix=2"
+		s+=" num_msix_maps=0 vc_api=1.1 vc_caps=0 rss=off rss_key=$(printf '%0104d' 0)"
+		s+=" mac_filters=none vlan_filters=none mbx=none"
+		for ((i = 0; i < 16; i++)); do s+=" txq$i=0:0:0:0:0 rxq$i=0:0:0:0:0:0"; done
+		echo "$s rx_packets=0 rx_bytes=0 tx_packets=0 tx_bytes=0" >"$d/state" || return 1
+		echo none >"$d/fault"
+	done
 }

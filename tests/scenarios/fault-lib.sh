@@ -29,10 +29,11 @@ FAULT_DOMS=()
 # full capacities of the simulated PF (ice_mig_sim's defaults)
 FULL_CAPS='max_qps=16 max_msix=65 max_mac_filters=64 max_vlan_filters=512 rss_lut_size=64'
 
-# fault_clean_hosts [MARK]: both hosts as a scenario expects them: the
-# domains of FAULT_DOMS gone, no test hook, no link limit, no icemig
-# configuration, full PF capacities, no armed fault, no reservation left;
-# then MARK in their kernel logs (kmsg_mark)
+# fault_clean_hosts [MARK]: both hosts as a fresh rig has them, for this
+# scenario and the next: the domains of FAULT_DOMS gone, no test hook, no
+# link limit, no icemig configuration, no VF (so no reservation or driver
+# memory either), full PF capacities, every simulated VF state fresh, no
+# armed fault; MARK first in their kernel logs (kmsg_mark)
 fault_clean_hosts() {
 	local h
 	for h in h1 h2; do
@@ -41,9 +42,10 @@ fault_clean_hosts() {
 			done
 			rm -f ${TEST_HOOK_PREFIX}* /tmp/icemig-test-* /rig/icemig-test-* /tmp/mig-*
 			netem_off; rm -f /etc/icemig/icemig.conf
+			\"\$ICEMIG\" vf destroy \"\$RIG_PF\" --force >/dev/null
+			rm -f /run/icemig/reserved/* /run/icemig/drivers/*
 			echo '$FULL_CAPS' > \$SIM_DBG/\$RIG_PF/caps
-			for f in \$SIM_DBG/\$RIG_PF/vf*/fault; do echo none > \$f; done
-			rm -f /run/icemig/reserved/*; true" || true
+			vf_reset_all" || true
 	done
 }
 
@@ -144,7 +146,9 @@ fault_hosts_ok() {
 	local h c
 	for h in h1 h2; do
 		c=$(probe_section "$h" checks)
-		grep -qx 'res ok' <<<"$c" && grep -qx 'kmsg ok' <<<"$c" || fail "$h: $c"
+		if ! grep -qx 'res ok' <<<"$c" || ! grep -qx 'kmsg ok' <<<"$c"; then
+			fail "$h: $c"
+		fi
 	done
 }
 
