@@ -3,9 +3,10 @@
 #   make          build the kernel modules and the icemig helper
 #   make demo     boot the emulated two-host rig and live-migrate a VM holding
 #                 a VF, verifying the VF state on the destination (report)
-#   make check    unit tests, then the rig scenarios (boots the rig once);
-#                 the fault scenarios are not in it yet (make check-faults)
+#   make check    unit tests, then the rig scenarios and the fault, load and
+#                 soak scenarios (docs/reliability.md), all in one rig boot
 #   make check-faults  the fault, load and soak scenarios alone, in the rig
+#   make soak     the soak alone, longer: SOAK_MIGRATIONS (default 200)
 #   make unit     unit tests only (no rig)
 #   make fuzz     fuzz the stream decoder for FUZZ_SECONDS (default 60)
 #   make bench    benchmarks: one table (migration with and without a VF,
@@ -48,12 +49,18 @@ unit: deps helper
 	$(MAKE) -C helper check
 
 check: all unit fuzz-check
-	tests/run-rig.sh $(SCENARIOS)
+	tests/run-rig.sh $(SCENARIOS) $(FAULT_SCENARIOS)
 
-# Fault, load and soak scenarios (docs/reliability.md), in one booted rig;
-# CHECK_FIRST names scenarios to run before them in the same rig.
+# Fault, load and soak scenarios (docs/reliability.md) alone, in one booted
+# rig; CHECK_FIRST names scenarios to run before them in the same rig.
 check-faults: all
 	tests/run-rig.sh $(CHECK_FIRST) $(FAULT_SCENARIOS)
+
+# The soak of make check (20 migrations) made longer; not part of make check.
+SOAK_MIGRATIONS ?= 200
+soak: all
+	SOAK_MIGRATIONS=$(SOAK_MIGRATIONS) SCENARIO_TIMEOUT=$$(( $(SOAK_MIGRATIONS) * 30 + 300 )) \
+		tests/run-rig.sh soak
 
 demo: all
 	tests/run-rig.sh vf-migrate
@@ -76,4 +83,4 @@ clean:
 	$(MAKE) -C tests/uapi clean
 	$(MAKE) -C tests/fuzz clean
 
-.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check check-faults demo bench clean install
+.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check check-faults soak demo bench clean install
