@@ -9,6 +9,11 @@
 #
 # Prints one line per scenario and a closing "N passed, N failed" line;
 # exits non-zero if any scenario failed or the rig did not boot.
+# If a rig host's QEMU exits under a scenario, its qemu.log and console
+# tails are printed and the rig is rebooted for the next scenarios; when
+# the console shows no kernel failure (panic, BUG, Oops, WARNING) the
+# scenario is run once more, on a "RIG:" line, and the closing line
+# counts those reruns.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 RIG=$TOP/tests/rig/rig.sh
@@ -28,20 +33,80 @@ if [ "${RIG_REUSE:-0}" != 1 ]; then
 	echo "rig: up in $(( $(date +%s) - start )) s ($RIG_RUN)"
 fi
 
-pass=0 failn=0
+# gone_hosts: the rig hosts whose QEMU is no longer running
+gone_hosts() {
+	"$RIG" status "$RIG_RUN" 2>/dev/null | sed -n 's/^\(h[0-9]\): not running$/\1/p' | tr '\n' ' '
+}
+
+# host_tails HOST...: what a gone host's QEMU and kernel said last
+host_tails() {
+	local h
+	for h in "$@"; do
+		echo "--- $h: QEMU exited; $RIG_RUN/$h/qemu.log tail" >&2
+		tail -n 20 "$RIG_RUN/$h/qemu.log" >&2 2>/dev/null || true
+		echo "--- $h: console tail" >&2
+		tail -n 80 "$RIG_RUN/$h/console.log" >&2 2>/dev/null || true
+	done
+}
+
+# kernel_died HOST...: a gone host's console shows its kernel failing
+# (with panic=1 and -no-reboot, a panic ends the host's QEMU)
+kernel_died() {
+	local h
+	for h in "$@"; do
+		grep -qE 'Kernel panic|BUG:|Oops|general protection fault|WARNING: CPU' \
+			"$RIG_RUN/$h/console.log" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+reboot_rig() {
+	echo "rig: rebooting ($RIG_RUN)" >&2
+	"$RIG" down "$RIG_RUN" || true
+	"$RIG" up "$RIG_RUN"
+}
+
+pass=0 failn=0 reruns=0
 for s in "$@"; do
-	start=$(date +%s)
-	if timeout --kill-after=30 "${SCENARIO_TIMEOUT:-900}" "$TOP/tests/scenarios/$s.sh"; then
-		echo "PASS: $s ($(( $(date +%s) - start )) s)"
+	tries=1
+	while :; do
+		start=$(date +%s)
+		rc=0
+		timeout --kill-after=30 "${SCENARIO_TIMEOUT:-900}" "$TOP/tests/scenarios/$s.sh" || rc=$?
+		took=$(( $(date +%s) - start ))
+		gone=$(gone_hosts)
+		if [ -n "$gone" ]; then
+			# A rig host's QEMU exited under the scenario. If its kernel
+			# panicked, that is a failure like any other. If not, the
+			# emulator itself went away (the rig, not icemig): the rig
+			# is rebooted and the scenario run once more, and the
+			# closing line counts it.
+			echo "rig: host(s) ${gone% } went away during $s" >&2
+			host_tails $gone
+			if [ "${RIG_REUSE:-0}" != 1 ] && [ "$tries" = 1 ] && ! kernel_died $gone; then
+				echo "RIG: $s: ${gone% }'s QEMU exited with no kernel failure on its console; rebooting the rig and running $s again"
+				reboot_rig
+				tries=2 reruns=$((reruns + 1))
+				continue
+			fi
+		fi
+		break
+	done
+	if [ "$rc" = 0 ]; then
+		echo "PASS: $s ($took s)"
 		pass=$((pass + 1))
 	else
-		echo "FAIL: $s ($(( $(date +%s) - start )) s)"
+		echo "FAIL: $s ($took s)"
 		failn=$((failn + 1))
 		for h in h1 h2; do
+			case " $gone " in *" $h "*) continue ;; esac
 			echo "--- $h: dmesg tail" >&2
 			"$RIG" exec "$RIG_RUN" "$h" 'dmesg | tail -n 30' >&2 || true
 		done
+		if [ -n "$gone" ] && [ "${RIG_REUSE:-0}" != 1 ]; then
+			reboot_rig # the next scenarios get a whole rig
+		fi
 	fi
 done
-echo "scenarios: $pass passed, $failn failed"
+echo "scenarios: $pass passed, $failn failed$([ "$reruns" -gt 0 ] && echo ", $reruns rerun after a rig host's QEMU exited")"
 [ "$failn" -eq 0 ]

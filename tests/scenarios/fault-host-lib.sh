@@ -302,21 +302,39 @@ wait_precopy() {
 	return 1
 }
 
-# hold_precopy DOMAIN: make the next migration of DOMAIN stay in pre-copy:
-# 1 MiB/s and a 1 ms downtime limit, which the VF's stop-copy data alone
-# (big_state: ~2 KiB) cannot meet
+# mig_param DOMAIN JSON: set QEMU migration parameters on DOMAIN's QEMU
+# (QMP migrate-set-parameters), for the ones virsh does not offer
+mig_param() {
+	virsh qemu-monitor-command "$1" \
+		"{\"execute\":\"migrate-set-parameters\",\"arguments\":$2}" >/dev/null
+}
+
+# hold_precopy DOMAIN: make the next migration of DOMAIN stay in pre-copy.
+# QEMU switches over when the data still pending is below its threshold,
+# bandwidth x downtime limit (migration_iteration_run). The bandwidth QEMU
+# measures over a 100 ms window can jump well above the rate limit, and the
+# VF's stop-copy data (big_state: ~2 KiB) was then once below it: the
+# migration completed instead of holding. So the bandwidth used for that
+# threshold is pinned: avail-switchover-bandwidth 1000 bytes/s with a 1 ms
+# limit is a 1-byte threshold, which the pending VF data alone exceeds.
+# The transfer itself is kept at 1 MiB/s.
 hold_precopy() {
-	virsh migrate-setspeed "$1" 1 && virsh migrate-setmaxdowntime "$1" 1
+	virsh migrate-setspeed "$1" 1 && virsh migrate-setmaxdowntime "$1" 1 &&
+		mig_param "$1" '{"avail-switchover-bandwidth":1000}'
 }
 
-# release_precopy DOMAIN: let a held migration switch over
+# release_precopy DOMAIN: let a held migration switch over (30 s limit,
+# threshold from the measured bandwidth again)
 release_precopy() {
-	virsh migrate-setmaxdowntime "$1" 30000
+	mig_param "$1" '{"avail-switchover-bandwidth":0}' &&
+		virsh migrate-setmaxdowntime "$1" 30000
 }
 
-# mig_defaults DOMAIN: libvirt's default speed (unlimited) and downtime limit
+# mig_defaults DOMAIN: libvirt's default speed (unlimited) and downtime
+# limit, the measured bandwidth for the threshold
 mig_defaults() {
-	virsh migrate-setspeed "$1" 8796093022207 && virsh migrate-setmaxdowntime "$1" 300
+	mig_param "$1" '{"avail-switchover-bandwidth":0}' &&
+		virsh migrate-setspeed "$1" 8796093022207 && virsh migrate-setmaxdowntime "$1" 300
 }
 
 # netem_slow / netem_off: limit this host's rig link to 1 Mbit/s (the
