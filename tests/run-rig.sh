@@ -9,8 +9,9 @@
 #
 # Prints one line per scenario and a closing "N passed, N failed" line;
 # exits non-zero if any scenario failed or the rig did not boot.
-# If a rig host's QEMU exits under a scenario, its qemu.log and console
-# tails are printed and the rig is rebooted for the next scenarios; when
+# If a rig host's QEMU exits under a scenario, or the host stops answering
+# (checked every 30 s), its qemu.log and console tails are printed and the
+# rig is rebooted for the next scenarios; when
 # the console shows no kernel failure (panic, BUG, Oops, WARNING) the
 # scenario is run once more, on a "RIG:" line, and the closing line
 # counts those reruns.
@@ -38,15 +39,50 @@ gone_hosts() {
 	"$RIG" status "$RIG_RUN" 2>/dev/null | sed -n 's/^\(h[0-9]\): not running$/\1/p' | tr '\n' ' '
 }
 
-# host_tails HOST...: what a gone host's QEMU and kernel said last
+# host_tails HOST...: what a lost host's QEMU and kernel said last
 host_tails() {
 	local h
 	for h in "$@"; do
-		echo "--- $h: QEMU exited; $RIG_RUN/$h/qemu.log tail" >&2
+		echo "--- $h: $RIG_RUN/$h/qemu.log tail" >&2
 		tail -n 20 "$RIG_RUN/$h/qemu.log" >&2 2>/dev/null || true
 		echo "--- $h: console tail" >&2
 		tail -n 80 "$RIG_RUN/$h/console.log" >&2 2>/dev/null || true
 	done
+}
+
+# host_answers HOST: the host's agent runs `true` within about 60 s
+host_answers() {
+	RIG_EXEC_TIMEOUT=45 timeout 90 "$RIG" exec "$RIG_RUN" "$1" true >/dev/null 2>&1
+}
+
+# run_scenario NAME: run it under SCENARIO_TIMEOUT; every 30 s check that
+# both hosts still answer, and stop the scenario if one whose QEMU runs
+# does not (its kernel no longer schedules: nothing would end the wait
+# but the timeout). Sets rc (the scenario's exit status) and wedged (the
+# hosts that stopped answering).
+run_scenario() {
+	local pid h n=0
+	wedged=
+	timeout --kill-after=30 "${SCENARIO_TIMEOUT:-900}" "$TOP/tests/scenarios/$1.sh" &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		n=$((n + 1))
+		[ $((n % 30)) = 0 ] || continue
+		for h in h1 h2; do
+			kill -0 "$pid" 2>/dev/null || break
+			case " $(gone_hosts) " in *" $h "*) continue ;; esac
+			host_answers "$h" || wedged+="$h "
+		done
+		if [ -n "$wedged" ] && kill -0 "$pid" 2>/dev/null; then
+			echo "rig: host(s) ${wedged% } stopped answering during $1; stopping it" >&2
+			kill -TERM "$pid" 2>/dev/null || true
+			break
+		fi
+		wedged=
+	done
+	rc=0
+	wait "$pid" || rc=$?
 }
 
 # kernel_died HOST...: a gone host's console shows its kernel failing
@@ -54,7 +90,7 @@ host_tails() {
 kernel_died() {
 	local h
 	for h in "$@"; do
-		grep -qE 'Kernel panic|BUG:|Oops|general protection fault|WARNING: CPU' \
+		grep -qE 'Kernel panic|BUG:|Oops|general protection fault|WARNING: CPU|blocked for more than' \
 			"$RIG_RUN/$h/console.log" 2>/dev/null && return 0
 	done
 	return 1
@@ -71,20 +107,21 @@ for s in "$@"; do
 	tries=1
 	while :; do
 		start=$(date +%s)
-		rc=0
-		timeout --kill-after=30 "${SCENARIO_TIMEOUT:-900}" "$TOP/tests/scenarios/$s.sh" || rc=$?
+		run_scenario "$s"
 		took=$(( $(date +%s) - start ))
 		gone=$(gone_hosts)
-		if [ -n "$gone" ]; then
-			# A rig host's QEMU exited under the scenario. If its kernel
-			# panicked, that is a failure like any other. If not, the
-			# emulator itself went away (the rig, not icemig): the rig
-			# is rebooted and the scenario run once more, and the
-			# closing line counts it.
-			echo "rig: host(s) ${gone% } went away during $s" >&2
-			host_tails $gone
-			if [ "${RIG_REUSE:-0}" != 1 ] && [ "$tries" = 1 ] && ! kernel_died $gone; then
-				echo "RIG: $s: ${gone% }'s QEMU exited with no kernel failure on its console; rebooting the rig and running $s again"
+		lost="$gone$wedged"
+		if [ -n "$lost" ]; then
+			# A rig host's QEMU exited, or stopped answering, under the
+			# scenario. If its kernel failed (panic, BUG, Oops, WARNING
+			# on its console), that is a failure like any other. If not,
+			# the emulator failed (the rig, not icemig): the rig is
+			# rebooted, the scenario run once more, and the closing
+			# line counts it.
+			[ -z "$gone" ] || echo "rig: host(s) ${gone% } went away during $s" >&2
+			host_tails $lost
+			if [ "${RIG_REUSE:-0}" != 1 ] && [ "$tries" = 1 ] && ! kernel_died $lost; then
+				echo "RIG: $s: ${lost% } lost (QEMU exited or the host stopped answering), no kernel failure on its console; rebooting the rig and running $s again"
 				reboot_rig
 				tries=2 reruns=$((reruns + 1))
 				continue
@@ -99,14 +136,14 @@ for s in "$@"; do
 		echo "FAIL: $s ($took s)"
 		failn=$((failn + 1))
 		for h in h1 h2; do
-			case " $gone " in *" $h "*) continue ;; esac
+			case " $lost " in *" $h "*) continue ;; esac
 			echo "--- $h: dmesg tail" >&2
-			"$RIG" exec "$RIG_RUN" "$h" 'dmesg | tail -n 30' >&2 || true
+			RIG_EXEC_TIMEOUT=60 "$RIG" exec "$RIG_RUN" "$h" 'dmesg | tail -n 30' >&2 || true
 		done
-		if [ -n "$gone" ] && [ "${RIG_REUSE:-0}" != 1 ]; then
+		if [ -n "$lost" ] && [ "${RIG_REUSE:-0}" != 1 ]; then
 			reboot_rig # the next scenarios get a whole rig
 		fi
 	fi
 done
-echo "scenarios: $pass passed, $failn failed$([ "$reruns" -gt 0 ] && echo ", $reruns rerun after a rig host's QEMU exited")"
+echo "scenarios: $pass passed, $failn failed$([ "$reruns" -gt 0 ] && echo ", $reruns rerun after a rig host was lost")"
 [ "$failn" -eq 0 ]

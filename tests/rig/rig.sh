@@ -18,6 +18,8 @@
 #   RIG_KERNEL        kernel image   (default: newest /boot/vmlinuz-6.12*)
 #   RIG_CACHE         build cache    (default: <project>/build/rig-cache)
 #   RIG_MEM, RIG_SMP  per host       (default: 2048 MiB, 2 vCPUs)
+#   RIG_TCG_THREAD    single (default: a host's vCPUs in one TCG thread)
+#                     or multi
 #   RIG_BOOT_TIMEOUT  seconds for up (default: 300)
 #   RIG_LOAD_MODULES  auto: load kernel/*.ko when built; 0: never (stock
 #                     drivers only); 1: require them (up fails otherwise)
@@ -197,9 +199,14 @@ start_host() { # start_host RUNDIR HOST KERNEL INITRD
 	# intremap it needs the split irqchip, caching-mode lets vfio work.
 	# The igb PF sits behind its own PCIe root port; it has no backend
 	# (its VFs are what matters, not its wire).
+	# TCG runs each host's vCPUs in one thread (thread=single): with one
+	# thread per vCPU, a host once stopped for good with a timer interrupt
+	# left in service on a halted vCPU (local APIC ISR 236, EOI lost) and
+	# answered nothing more. Two hosts on a 2-core machine fill it with
+	# one thread each anyway. RIG_TCG_THREAD=multi restores the default.
 	setsid qemu-system-x86_64 \
 		-name "icemig-rig-$h" \
-		-accel tcg -cpu "${RIG_CPU:-qemu64}" -smp "$SMP" -m "$MEM" \
+		-accel "tcg,thread=${RIG_TCG_THREAD:-single}" -cpu "${RIG_CPU:-qemu64}" -smp "$SMP" -m "$MEM" \
 		-machine q35,kernel-irqchip=split \
 		-device intel-iommu,intremap=on,caching-mode=on \
 		-nodefaults -display none -no-reboot \
