@@ -11,27 +11,39 @@
 # exits non-zero if any scenario failed or the rig did not boot.
 # If a rig host's QEMU exits under a scenario, or the host stops answering
 # (checked every 30 s), its qemu.log and console tails are printed and the
-# rig is rebooted for the next scenarios; when
-# the console shows no kernel failure (panic, BUG, Oops, WARNING) the
-# scenario is run once more, on a "RIG:" line, and the closing line
-# counts those reruns.
+# rig is rebooted for the next scenarios; when the console shows no kernel
+# failure (panic, BUG, Oops, WARNING, hung task) the scenario is run once
+# more, on a "RIG:" line, and the closing line counts those reruns.
 set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 RIG=$TOP/tests/rig/rig.sh
 [ $# -gt 0 ] || { echo "usage: $0 SCENARIO..." >&2; exit 2; }
 
-export RIG_RUN=${RIG_RUN:-$(mktemp -d /tmp/icemig-rig.XXXXXX)}
-if [ "${RIG_REUSE:-0}" != 1 ]; then
-	trap '"$RIG" down "$RIG_RUN" || true' EXIT
+# boot_rig: boot the rig in RIG_RUN. Two software-emulated hosts on a
+# loaded 2-core machine: one failed boot (a QEMU exiting early) gets a
+# second chance, logged.
+boot_rig() {
+	local start
 	start=$(date +%s)
-	# Two software-emulated hosts on a loaded 2-core machine: one failed
-	# boot (a QEMU exiting early) gets a second chance, logged.
 	if ! "$RIG" up "$RIG_RUN"; then
 		echo "rig: first boot failed; tearing down and booting again" >&2
 		"$RIG" down "$RIG_RUN" || true
 		"$RIG" up "$RIG_RUN"
 	fi
 	echo "rig: up in $(( $(date +%s) - start )) s ($RIG_RUN)"
+}
+
+# reboot_rig: a whole rig again after a host was lost
+reboot_rig() {
+	echo "rig: rebooting ($RIG_RUN)" >&2
+	"$RIG" down "$RIG_RUN" || true
+	boot_rig
+}
+
+export RIG_RUN=${RIG_RUN:-$(mktemp -d /tmp/icemig-rig.XXXXXX)}
+if [ "${RIG_REUSE:-0}" != 1 ]; then
+	trap '"$RIG" down "$RIG_RUN" || true' EXIT
+	boot_rig
 fi
 
 # gone_hosts: the rig hosts whose QEMU is no longer running
@@ -61,7 +73,7 @@ host_answers() {
 # but the timeout). Sets rc (the scenario's exit status) and wedged (the
 # hosts that stopped answering).
 run_scenario() {
-	local pid h n=0
+	local pid h n=0 gone
 	wedged=
 	timeout --kill-after=30 "${SCENARIO_TIMEOUT:-900}" "$TOP/tests/scenarios/$1.sh" &
 	pid=$!
@@ -69,9 +81,10 @@ run_scenario() {
 		sleep 1
 		n=$((n + 1))
 		[ $((n % 30)) = 0 ] || continue
+		gone=$(gone_hosts)
 		for h in h1 h2; do
 			kill -0 "$pid" 2>/dev/null || break
-			case " $(gone_hosts) " in *" $h "*) continue ;; esac
+			case " $gone " in *" $h "*) continue ;; esac
 			host_answers "$h" || wedged+="$h "
 		done
 		if [ -n "$wedged" ] && kill -0 "$pid" 2>/dev/null; then
@@ -85,7 +98,7 @@ run_scenario() {
 	wait "$pid" || rc=$?
 }
 
-# kernel_died HOST...: a gone host's console shows its kernel failing
+# kernel_died HOST...: a lost host's console shows its kernel failing
 # (with panic=1 and -no-reboot, a panic ends the host's QEMU)
 kernel_died() {
 	local h
@@ -94,12 +107,6 @@ kernel_died() {
 			"$RIG_RUN/$h/console.log" 2>/dev/null && return 0
 	done
 	return 1
-}
-
-reboot_rig() {
-	echo "rig: rebooting ($RIG_RUN)" >&2
-	"$RIG" down "$RIG_RUN" || true
-	"$RIG" up "$RIG_RUN"
 }
 
 pass=0 failn=0 reruns=0
@@ -113,8 +120,8 @@ for s in "$@"; do
 		lost="$gone$wedged"
 		if [ -n "$lost" ]; then
 			# A rig host's QEMU exited, or stopped answering, under the
-			# scenario. If its kernel failed (panic, BUG, Oops, WARNING
-			# on its console), that is a failure like any other. If not,
+			# scenario. If its kernel failed (kernel_died), that is a
+			# failure like any other. If not,
 			# the emulator failed (the rig, not icemig): the rig is
 			# rebooted, the scenario run once more, and the closing
 			# line counts it.
