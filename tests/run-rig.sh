@@ -2,7 +2,9 @@
 # Boot the emulated rig once, run rig scenarios in it, tear it down.
 #
 # Usage: tests/run-rig.sh SCENARIO...   (names under tests/scenarios/, no .sh)
-#   RIG_RUN=DIR   use DIR for the rig (default: a new temporary directory)
+#   RIG_RUN=DIR   use DIR for the rig (default: a new temporary directory,
+#                 removed when every scenario passed, kept with its logs
+#                 otherwise)
 #   RIG_REUSE=1   DIR holds a rig that is already up: do not boot or stop it
 #   SCENARIO_TIMEOUT=S  seconds before a scenario is stopped and failed
 #                 (default 900)
@@ -40,9 +42,28 @@ reboot_rig() {
 	boot_rig
 }
 
-export RIG_RUN=${RIG_RUN:-$(mktemp -d /tmp/icemig-rig.XXXXXX)}
+own_run=0
+if [ -z "${RIG_RUN:-}" ]; then
+	RIG_RUN=$(mktemp -d /tmp/icemig-rig.XXXXXX)
+	own_run=1
+fi
+export RIG_RUN
+
+# at_exit: stop the rig we booted; remove our own RIG_RUN unless something
+# failed (then its logs are kept and named)
+at_exit() {
+	local rc=$?
+	[ "${RIG_REUSE:-0}" = 1 ] || "$RIG" down "$RIG_RUN" || true
+	if [ "$own_run" = 1 ]; then
+		if [ "$rc" = 0 ]; then
+			rm -rf "$RIG_RUN"
+		else
+			echo "rig: logs kept in $RIG_RUN" >&2
+		fi
+	fi
+}
+trap at_exit EXIT
 if [ "${RIG_REUSE:-0}" != 1 ]; then
-	trap '"$RIG" down "$RIG_RUN" || true' EXIT
 	boot_rig
 fi
 
