@@ -34,15 +34,26 @@
  *	     rx_packets, rx_bytes, tx_packets, tx_bytes. Read-only: running.
  *	     The token "defaults" first resets everything but the counters to
  *	     a fresh VF's state, so a test need not know what came before.
- *   fault   write "corrupt_save" to flip one payload byte of the next saved
- *	     stream (its checksum then fails on the destination); read shows
- *	     what is armed.
+ *   fault   arm test faults, blank-separated tokens; read shows what is
+ *	     armed. Each fault fires once, on the next call it names:
+ *	     corrupt_save (flip one payload byte of the next final stream: its
+ *	     checksum then fails on the destination), fail_save (the next
+ *	     save, preview or final, fails with -ENOMEM, nothing written),
+ *	     fail_suspend (-EIO, the VF keeps running), fail_resume (-EIO),
+ *	     fail_load (the next load fails with -EINVAL before changing
+ *	     anything). delay_save=US makes every save sleep US microseconds
+ *	     (0..1000000) before it reads the state (widens races in tests);
+ *	     "none" disarms everything.
+ *   counters  provider calls so far: "opens=N closes=N suspends=N
+ *	     resumes=N saves=N loads=N resets=N" (failed calls included)
  *   saved   the last save: "saves=N bytes=B rx_packets=.. rx_bytes=..
  *	     tx_packets=.. tx_bytes=.." (N saves so far, B stream bytes, and
  *	     the statistics the stream carried)
  *   loaded  the same for the last successful load ("loads=N bytes=B ...")
  */
 #include <linux/debugfs.h>
+#include <linux/ctype.h>
+#include <linux/delay.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/list.h>
@@ -61,6 +72,26 @@ static char *pfs;
 module_param(pfs, charp, 0444);
 MODULE_PARM_DESC(pfs, "Comma-separated BDFs (DDDD:BB:DD.F) of the SR-IOV PFs to provide for");
 
+static unsigned int attach_delay_ms;
+module_param(attach_delay_ms, uint, 0444);
+MODULE_PARM_DESC(attach_delay_ms,
+		 "Test knob: milliseconds to wait after attaching each PF during module init");
+
+/* Test faults armed through debugfs "fault"; each fires once. */
+#define SIM_FAULT_CORRUPT_SAVE	BIT(0)
+#define SIM_FAULT_FAIL_SAVE	BIT(1)
+#define SIM_FAULT_FAIL_SUSPEND	BIT(2)
+#define SIM_FAULT_FAIL_RESUME	BIT(3)
+#define SIM_FAULT_FAIL_LOAD	BIT(4)
+
+static const char * const sim_fault_names[] = {
+	"corrupt_save", "fail_save", "fail_suspend", "fail_resume", "fail_load",
+};
+
+struct sim_counters {
+	u32 opens, closes, suspends, resumes, saves, loads, resets;
+};
+
 struct sim_snapshot {
 	u32 count;
 	u32 bytes;			/* stream length */
@@ -76,9 +107,12 @@ struct sim_vf {
 	bool running;
 	u64 run_since_ns;		/* stats are current as of this time */
 	struct sim_snapshot saved, loaded;
-	bool fault_corrupt_save;
+	u32 faults;			/* SIM_FAULT_* armed */
+	u32 delay_save_us;
+	struct sim_counters calls;
 	u64 gen;			/* configuration generation */
 };
+
 
 struct sim_caps {
 	u16 max_qps, max_msix, max_mac_filters, max_vlan_filters, rss_lut_size;
@@ -95,7 +129,20 @@ struct sim_pf {
 	struct sim_caps caps;
 };
 
+/* Consume fault @f if armed. Caller holds vf->lock. */
+static bool sim_fault(struct sim_vf *vf, u32 f)
+{
+	if (!(vf->faults & f))
+		return false;
+	vf->faults &= ~f;
+	pci_info(vf->pf->pdev, "VF %u: test fault %s injected\n", vf->id,
+		 sim_fault_names[__ffs(f)]);
+	return true;
+}
+
+/* The PFs served; @sim_lock protects the list (not the PFs' contents). */
 static LIST_HEAD(sim_pfs);
+static DEFINE_MUTEX(sim_lock);
 static const char sim_provider_name[] = KBUILD_MODNAME;
 static struct dentry *sim_debugfs_root;
 
@@ -135,16 +182,16 @@ static void sim_snapshot(struct sim_snapshot *s, const struct icemig_vf_state *s
 
 /* ---- capacity and compatibility ---- */
 
-/* The VF state of VF @vf, or NULL if its PF is not ours. */
+/* The VF state of VF @vf, or NULL if its PF is not ours. Caller holds sim_lock. */
 static struct sim_vf *sim_find_vf(struct pci_dev *vf)
 {
 	struct pci_dev *pf = pci_physfn(vf);
 	struct sim_pf *spf;
 	int id = pci_iov_vf_id(vf);
 
+	lockdep_assert_held(&sim_lock);
 	if (!vf->is_virtfn || id < 0)
 		return NULL;
-	/* sim_pfs only changes at module init and exit. */
 	list_for_each_entry(spf, &sim_pfs, list)
 		if (spf->pdev == pf)
 			return (unsigned int)id < spf->num_vfs ? &spf->vfs[id] : NULL;
@@ -190,33 +237,47 @@ static int sim_check_fits(struct sim_vf *vf, const struct icemig_vf_state *st,
 
 static int sim_describe(struct pci_dev *pdev, struct icemig_compat *c)
 {
-	struct sim_vf *vf = sim_find_vf(pdev);
+	struct sim_vf *vf;
+	int ret = -ENODEV;
 
-	if (!vf)
-		return -ENODEV;
-	mutex_lock(&vf->lock);
-	sim_describe_locked(vf, &vf->st, c);
-	mutex_unlock(&vf->lock);
-	return 0;
+	mutex_lock(&sim_lock);
+	vf = sim_find_vf(pdev);
+	if (vf) {
+		mutex_lock(&vf->lock);
+		sim_describe_locked(vf, &vf->st, c);
+		mutex_unlock(&vf->lock);
+		ret = 0;
+	}
+	mutex_unlock(&sim_lock);
+	return ret;
 }
 
 /* ---- provider ops ---- */
 
 static void *sim_open(struct pci_dev *pdev)
 {
-	struct sim_vf *vf = sim_find_vf(pdev);
+	struct sim_vf *vf;
+	void *h;
 
-	if (!vf)
-		return ERR_PTR(-ENODEV);
+	mutex_lock(&sim_lock);
+	vf = sim_find_vf(pdev);
+	if (!vf) {
+		h = ERR_PTR(-ENODEV);
+		goto out;
+	}
 	mutex_lock(&vf->lock);
 	if (vf->open) {
-		mutex_unlock(&vf->lock);
-		return ERR_PTR(-EBUSY);
+		h = ERR_PTR(-EBUSY);
+	} else {
+		vf->open = true;
+		vf->calls.opens++;
+		sim_vf_set_running(vf, true);
+		h = vf;
 	}
-	vf->open = true;
-	sim_vf_set_running(vf, true);
 	mutex_unlock(&vf->lock);
-	return vf;
+out:
+	mutex_unlock(&sim_lock);
+	return h;
 }
 
 static void sim_close(void *h)
@@ -224,6 +285,7 @@ static void sim_close(void *h)
 	struct sim_vf *vf = h;
 
 	mutex_lock(&vf->lock);
+	vf->calls.closes++;
 	sim_vf_set_running(vf, false);
 	vf->open = false;
 	mutex_unlock(&vf->lock);
@@ -232,21 +294,31 @@ static void sim_close(void *h)
 static int sim_suspend(void *h)
 {
 	struct sim_vf *vf = h;
+	int ret = 0;
 
 	mutex_lock(&vf->lock);
-	sim_vf_set_running(vf, false);
+	vf->calls.suspends++;
+	if (sim_fault(vf, SIM_FAULT_FAIL_SUSPEND))
+		ret = -EIO;
+	else
+		sim_vf_set_running(vf, false);
 	mutex_unlock(&vf->lock);
-	return 0;
+	return ret;
 }
 
 static int sim_resume(void *h)
 {
 	struct sim_vf *vf = h;
+	int ret = 0;
 
 	mutex_lock(&vf->lock);
-	sim_vf_set_running(vf, true);
+	vf->calls.resumes++;
+	if (sim_fault(vf, SIM_FAULT_FAIL_RESUME))
+		ret = -EIO;
+	else
+		sim_vf_set_running(vf, true);
 	mutex_unlock(&vf->lock);
-	return 0;
+	return ret;
 }
 
 static ssize_t sim_save_size(void *h, u32 flags)
@@ -275,10 +347,20 @@ static u64 sim_config_gen(void *h)
 static ssize_t sim_save(void *h, u32 flags, void *buf, size_t size)
 {
 	struct sim_vf *vf = h;
-	u32 used;
+	u32 delay_us, used;
 	int ret;
 
 	mutex_lock(&vf->lock);
+	delay_us = vf->delay_save_us;
+	mutex_unlock(&vf->lock);
+	if (delay_us)
+		fsleep(delay_us);
+	mutex_lock(&vf->lock);
+	vf->calls.saves++;
+	if (sim_fault(vf, SIM_FAULT_FAIL_SAVE)) {
+		mutex_unlock(&vf->lock);
+		return -ENOMEM;
+	}
 	sim_vf_sync(vf);
 	ret = icemig_stream_encode(&vf->st, flags, buf, min_t(size_t, size, U32_MAX), &used);
 	if (ret || (flags & ICEMIG_STREAM_F_PRECOPY)) {
@@ -287,12 +369,9 @@ static ssize_t sim_save(void *h, u32 flags, void *buf, size_t size)
 		return ret ? ret : used;
 	}
 	sim_snapshot(&vf->saved, &vf->st, used);
-	if (vf->fault_corrupt_save) {
-		/* Test fault: one flipped bit in the last payload byte. */
+	/* Test fault: one flipped bit in the last payload byte. */
+	if (sim_fault(vf, SIM_FAULT_CORRUPT_SAVE))
 		((u8 *)buf)[used - 1] ^= 0x01;
-		vf->fault_corrupt_save = false;
-		pci_info(vf->pf->pdev, "VF %u: fault injected: saved stream corrupted\n", vf->id);
-	}
 	mutex_unlock(&vf->lock);
 	return ret ? ret : used;
 }
@@ -304,6 +383,12 @@ static int sim_load(void *h, const void *buf, size_t len)
 	struct icemig_vf_state *st;
 	int ret;
 
+	mutex_lock(&vf->lock);
+	vf->calls.loads++;
+	ret = sim_fault(vf, SIM_FAULT_FAIL_LOAD) ? -EINVAL : 0;
+	mutex_unlock(&vf->lock);
+	if (ret)
+		return ret;
 	if (len > ICEMIG_STREAM_MAX_LEN) {
 		pci_err(vf->pf->pdev, "VF %u: device state of %zu bytes exceeds %u\n",
 			vf->id, len, ICEMIG_STREAM_MAX_LEN);
@@ -335,6 +420,7 @@ static void sim_reset(void *h)
 	unsigned int i;
 
 	mutex_lock(&vf->lock);
+	vf->calls.resets++;
 	for (i = 0; i < ICEMIG_MAX_QP; i++) {
 		vf->st.txq[i].flags &= ~ICEMIG_QUEUE_F_ENABLED;
 		vf->st.rxq[i].flags &= ~ICEMIG_QUEUE_F_ENABLED;
@@ -796,12 +882,21 @@ static ssize_t sim_fault_read(struct file *f, char __user *ubuf, size_t count,
 			      loff_t *ppos)
 {
 	struct sim_vf *vf = f->private_data;
-	char buf[32];
-	int len;
+	char buf[160];
+	unsigned int i;
+	int len = 0;
 
 	mutex_lock(&vf->lock);
-	len = scnprintf(buf, sizeof(buf), "%s\n", vf->fault_corrupt_save ? "corrupt_save" : "none");
+	for (i = 0; i < ARRAY_SIZE(sim_fault_names); i++)
+		if (vf->faults & BIT(i))
+			len += scnprintf(buf + len, sizeof(buf) - len, "%s ", sim_fault_names[i]);
+	if (vf->delay_save_us)
+		len += scnprintf(buf + len, sizeof(buf) - len, "delay_save=%u ",
+				 vf->delay_save_us);
 	mutex_unlock(&vf->lock);
+	if (!len)
+		len = scnprintf(buf, sizeof(buf), "none ");
+	buf[len - 1] = '\n';
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
@@ -809,23 +904,73 @@ static ssize_t sim_fault_write(struct file *f, const char __user *ubuf, size_t c
 			       loff_t *ppos)
 {
 	struct sim_vf *vf = f->private_data;
-	char buf[32];
+	u32 faults, delay_us;
+	char *text, *p, *tok;
+	unsigned int i;
+	int ret = 0;
 
-	if (count >= sizeof(buf))
+	if (count >= 256)
 		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
+	text = memdup_user_nul(ubuf, count);
+	if (IS_ERR(text))
+		return PTR_ERR(text);
 	mutex_lock(&vf->lock);
-	if (sysfs_streq(buf, "corrupt_save"))
-		vf->fault_corrupt_save = true;
-	else if (sysfs_streq(buf, "none"))
-		vf->fault_corrupt_save = false;
-	else
-		count = -EINVAL;
+	faults = vf->faults;
+	delay_us = vf->delay_save_us;
+	p = text;
+	while (!ret && (tok = strsep(&p, " \t\n"))) {
+		if (!*tok)
+			continue;
+		if (!strcmp(tok, "none")) {
+			faults = 0;
+			delay_us = 0;
+			continue;
+		}
+		if (!strncmp(tok, "delay_save=", 11)) {
+			if (kstrtou32(tok + 11, 0, &delay_us) || delay_us > USEC_PER_SEC)
+				ret = -EINVAL;
+			continue;
+		}
+		for (i = 0; i < ARRAY_SIZE(sim_fault_names); i++)
+			if (!strcmp(tok, sim_fault_names[i]))
+				break;
+		if (i == ARRAY_SIZE(sim_fault_names))
+			ret = -EINVAL;
+		else
+			faults |= BIT(i);
+	}
+	if (!ret) {
+		vf->faults = faults;
+		vf->delay_save_us = delay_us;
+	}
 	mutex_unlock(&vf->lock);
-	return count;
+	kfree(text);
+	return ret ? ret : count;
 }
+
+static ssize_t sim_counters_read(struct file *f, char __user *ubuf, size_t count,
+				 loff_t *ppos)
+{
+	struct sim_vf *vf = f->private_data;
+	struct sim_counters c;
+	char buf[160];
+	int len;
+
+	mutex_lock(&vf->lock);
+	c = vf->calls;
+	mutex_unlock(&vf->lock);
+	len = scnprintf(buf, sizeof(buf),
+			"opens=%u closes=%u suspends=%u resumes=%u saves=%u loads=%u resets=%u\n",
+			c.opens, c.closes, c.suspends, c.resumes, c.saves, c.loads, c.resets);
+	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
+}
+
+static const struct file_operations sim_counters_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = sim_counters_read,
+	.llseek = default_llseek,
+};
 
 static const struct file_operations sim_fault_fops = {
 	.owner = THIS_MODULE,
@@ -1005,13 +1150,18 @@ static int sim_pf_attach(const char *bdf)
 		debugfs_create_file("saved", 0400, d, &spf->vfs[i], &sim_saved_fops);
 		debugfs_create_file("loaded", 0400, d, &spf->vfs[i], &sim_loaded_fops);
 		debugfs_create_file("fault", 0600, d, &spf->vfs[i], &sim_fault_fops);
+		debugfs_create_file("counters", 0400, d, &spf->vfs[i], &sim_counters_fops);
 	}
+	mutex_lock(&sim_lock);
 	list_add_tail(&spf->list, &sim_pfs);
+	mutex_unlock(&sim_lock);
 
 	ret = ice_vfio_pci_register_provider(pdev, &sim_provider);
 	if (ret) {
 		pci_err(pdev, "ice_mig_sim: cannot register provider: %d\n", ret);
+		mutex_lock(&sim_lock);
 		list_del(&spf->list);
+		mutex_unlock(&sim_lock);
 		sim_pf_free(spf);
 		return ret;
 	}
@@ -1021,15 +1171,85 @@ static int sim_pf_attach(const char *bdf)
 	return 0;
 }
 
-static void sim_detach_all(void)
+/*
+ * Detach the PF @pdev, or every PF when @pdev is NULL: unregister (which
+ * revokes the VFs using this provider), then free. The list is left under
+ * sim_lock, the rest outside it: unregistering waits for the VFs' state
+ * mutexes, whose holders may call sim_describe(), which takes sim_lock.
+ */
+static void sim_detach(struct pci_dev *pdev)
 {
 	struct sim_pf *spf, *tmp;
+	LIST_HEAD(gone);
 
-	list_for_each_entry_safe(spf, tmp, &sim_pfs, list) {
+	mutex_lock(&sim_lock);
+	list_for_each_entry_safe(spf, tmp, &sim_pfs, list)
+		if (!pdev || spf->pdev == pdev)
+			list_move_tail(&spf->list, &gone);
+	mutex_unlock(&sim_lock);
+	list_for_each_entry_safe(spf, tmp, &gone, list) {
 		list_del(&spf->list);
+		if (pdev)
+			pci_info(pdev, "ice_mig_sim: PF driver unbinding, provider detached\n");
 		sim_pf_free(spf);
 	}
 }
+
+static void sim_detach_all(void)
+{
+	sim_detach(NULL);
+}
+
+static bool sim_pf_listed(struct pci_dev *pdev)
+{
+	const char *p = pfs, *name = pci_name(pdev);
+	size_t n = strlen(name);
+
+	while (p && *p) {
+		p = skip_spaces(p);
+		if (!strncmp(p, name, n) && (p[n] == ',' || p[n] == '\0' || isspace(p[n])))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+static bool sim_pf_attached(struct pci_dev *pdev)
+{
+	struct sim_pf *spf;
+	bool found = false;
+
+	mutex_lock(&sim_lock);
+	list_for_each_entry(spf, &sim_pfs, list)
+		found |= spf->pdev == pdev;
+	mutex_unlock(&sim_lock);
+	return found;
+}
+
+/*
+ * The simulated VF state belongs to the PF's driver, as an E810 VF's state
+ * belongs to ice: when a listed PF's driver unbinds, the provider goes away
+ * with it (its VFs in use are revoked), and it comes back, with fresh VF
+ * states, when a driver binds to the PF again.
+ */
+static int sim_pci_notify(struct notifier_block *nb, unsigned long action, void *data)
+{
+	struct pci_dev *pdev = to_pci_dev(data);
+
+	if (!pdev->is_physfn || !sim_pf_listed(pdev))
+		return NOTIFY_DONE;
+	if (action == BUS_NOTIFY_UNBIND_DRIVER)
+		sim_detach(pdev);
+	else if (action == BUS_NOTIFY_BOUND_DRIVER && !sim_pf_attached(pdev))
+		sim_pf_attach(pci_name(pdev));
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block sim_pci_nb = {
+	.notifier_call = sim_pci_notify,
+};
 
 static int __init ice_mig_sim_init(void)
 {
@@ -1051,8 +1271,12 @@ static int __init ice_mig_sim_init(void)
 		ret = sim_pf_attach(strim(bdf));
 		if (ret)
 			break;
+		if (attach_delay_ms)
+			msleep(attach_delay_ms);
 	}
 	kfree(list);
+	if (!ret)
+		ret = bus_register_notifier(&pci_bus_type, &sim_pci_nb);
 	if (ret) {
 		sim_detach_all();
 		debugfs_remove_recursive(sim_debugfs_root);
@@ -1062,6 +1286,7 @@ static int __init ice_mig_sim_init(void)
 
 static void __exit ice_mig_sim_exit(void)
 {
+	bus_unregister_notifier(&pci_bus_type, &sim_pci_nb);
 	sim_detach_all();
 	debugfs_remove_recursive(sim_debugfs_root);
 }

@@ -25,10 +25,41 @@
  * STOP) on VF-B for 1, 4 and 16 queue pairs with 0, 16 and 256 VLAN
  * filters, and prints median and p99 in microseconds with the stream size.
  *
+ * Checks of the driver's failure handling and locking (issue "provider
+ * interface v2 and the defects a VFIO review found"; each needs the
+ * simulated provider's debugfs directory SIM of the VF):
+ *
+ *        vfio_mig_test --race-size N VF SIM
+ *   one thread toggles the VF's VLAN filters between none and 512 while
+ *   another runs N times RUNNING -> PRE_COPY -> read the preview ->
+ *   RUNNING: no cycle may fail (a preview sized before a filter change and
+ *   written after it must not fail with ENOSPC).
+ *        vfio_mig_test --reset-race SECONDS VF
+ *   thread A enters PRE_COPY and read()s the save file into an mmap of the
+ *   VF's BAR0 (so the user copy faults on the BAR, under the device's
+ *   memory_lock), thread B loops VFIO_DEVICE_RESET, for SECONDS. A parent
+ *   process watches their progress: no progress for 30 s is reported as a
+ *   hang (the driver's file lock and vfio's memory_lock taken in opposite
+ *   orders) with the stuck tasks' kernel stacks; the stuck child is left
+ *   behind (it cannot be killed), so run this last.
+ *        vfio_mig_test --pf-unbind VF SIM PF
+ *   the VF in PRE_COPY with its save file open while PF's driver is
+ *   unbound (the provider goes away with it): the data file is disabled
+ *   (ENODEV), the state is ERROR, nothing crashes; then the device is
+ *   closed so the unbind can finish.
+ *        vfio_mig_test --log-flood N VF
+ *   N malformed streams written into RESUMING: the kernel log lines they
+ *   cause are rate-limited (printk's default burst, 10 per 5 s).
+ *
  * Prints one line per check and "N passed, N failed"; exit status 0 only
  * if none failed. Skips (exit 0, "SKIP") when no VF can migrate.
  */
 #include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -232,7 +263,9 @@ static void test_fsm(struct vf *vf)
 			 * and STOP_COPY -> PRE_COPY_P2P, which the uAPI blocks:
 			 * EINVAL, state unchanged. From RESUMING the walk loads
 			 * what was written: nothing, which the driver refuses
-			 * with EINVAL and ERROR, unless to == from.
+			 * with EINVAL, unless to == from; the VF is untouched,
+			 * so the device stays in RESUMING (ERROR is only for a
+			 * VF that cannot get back to a valid state).
 			 */
 			if (from == VFIO_DEVICE_STATE_STOP_COPY &&
 			    (to == VFIO_DEVICE_STATE_PRE_COPY ||
@@ -244,8 +277,8 @@ static void test_fsm(struct vf *vf)
 				}
 			} else if (from == VFIO_DEVICE_STATE_RESUMING && to != from) {
 				if (ret != -EINVAL || get_state(vf, &now) ||
-				    now != VFIO_DEVICE_STATE_ERROR) {
-					printf("# %s -> %s: %d, state %s; want EINVAL, ERROR\n",
+				    now != VFIO_DEVICE_STATE_RESUMING) {
+					printf("# %s -> %s: %d, state %s; want EINVAL, RESUMING\n",
 					       state_name(from), state_name(to), ret, state_name(now));
 					bad++;
 				}
@@ -487,15 +520,434 @@ static void test_error_and_reset(struct vf *b)
 	check(fd >= 0 && write(fd, junk, sizeof(junk)) < 0 && errno == EINVAL,
 	      "%s: a stream with a bad magic is refused at write (EINVAL)", b->bdf);
 	check(set_state(b, VFIO_DEVICE_STATE_STOP, NULL) == -EINVAL && get_state(b, &s) == 0 &&
-	      s == VFIO_DEVICE_STATE_ERROR, "%s: RESUMING -> STOP then fails: ERROR", b->bdf);
+	      s == VFIO_DEVICE_STATE_RESUMING,
+	      "%s: RESUMING -> STOP then fails, the VF untouched: still RESUMING (%s)", b->bdf,
+	      state_name(s));
 	if (fd >= 0)
 		close(fd);
-	check(set_state(b, VFIO_DEVICE_STATE_RUNNING, NULL) == -EINVAL,
-	      "%s: ERROR -> RUNNING refused without a reset", b->bdf);
 	r = reset(b);
 	r = r ? r : get_state(b, &s);
 	check(r == 0 && s == VFIO_DEVICE_STATE_RUNNING,
-	      "%s: VFIO_DEVICE_RESET leaves ERROR for RUNNING (%s)", b->bdf, state_name(s));
+	      "%s: VFIO_DEVICE_RESET leaves RESUMING for RUNNING (%s)", b->bdf, state_name(s));
+}
+
+/* A simulated provider counter ("opens=N closes=N ... resets=N"). */
+static long sim_counter(const char *dbg, const char *name)
+{
+	const char *p = strstr(slurp(dbg, "counters"), name);
+
+	return p && p[strlen(name)] == '=' ? atol(p + strlen(name) + 1) : -1;
+}
+
+/*
+ * A failed arc that left the VF untouched returns the error and the device
+ * stays where it was (no ERROR, so QEMU needs no VFIO_DEVICE_RESET); a
+ * failed suspend or resume, or a load that failed after changing the VF,
+ * is ERROR. Faults are injected with the simulated provider's knob.
+ */
+static void test_failed_arcs(struct vf *a)
+{
+	long resets;
+	uint32_t s = 0;
+	int fd = -1, r;
+
+	if (!a->dbg)
+		return;
+	to_running(a);
+	spit(a->dbg, "fault", "none");
+	resets = sim_counter(a->dbg, "resets");
+	spit(a->dbg, "fault", "fail_save");
+	r = set_state(a, VFIO_DEVICE_STATE_PRE_COPY, &fd);
+	check(r < 0 && !get_state(a, &s) && s == VFIO_DEVICE_STATE_RUNNING &&
+	      sim_counter(a->dbg, "resets") == resets,
+	      "%s: RUNNING -> PRE_COPY with a failing save: error %d, state %s (want RUNNING), "
+	      "no reset", a->bdf, r, state_name(s));
+	if (!r && fd >= 0)
+		close(fd);
+	fd = -1;
+	to_running(a);
+	r = set_state(a, VFIO_DEVICE_STATE_PRE_COPY, &fd);
+	check(!r && fd >= 0, "%s: then RUNNING -> PRE_COPY works (%d)", a->bdf, r);
+	if (fd >= 0)
+		close(fd);
+
+	to_running(a);
+	set_state(a, VFIO_DEVICE_STATE_STOP, NULL);
+	spit(a->dbg, "fault", "fail_save");
+	fd = -1;
+	r = set_state(a, VFIO_DEVICE_STATE_STOP_COPY, &fd);
+	check(r < 0 && !get_state(a, &s) && s == VFIO_DEVICE_STATE_STOP,
+	      "%s: STOP -> STOP_COPY with a failing save: error %d, state %s (want STOP)",
+	      a->bdf, r, state_name(s));
+	if (!r && fd >= 0)
+		close(fd);
+
+	to_running(a);
+	spit(a->dbg, "fault", "fail_suspend");
+	r = set_state(a, VFIO_DEVICE_STATE_RUNNING_P2P, NULL);
+	check(r < 0 && !get_state(a, &s) && s == VFIO_DEVICE_STATE_ERROR,
+	      "%s: RUNNING -> RUNNING_P2P with a failing suspend: error %d, state %s "
+	      "(want ERROR)", a->bdf, r, state_name(s));
+	spit(a->dbg, "fault", "none");
+	to_running(a);
+}
+
+/*
+ * VFIO_DEVICE_FEATURE_MIG_DATA_SIZE in PRE_COPY counts what is still to be
+ * read: the unread preview plus the final stream.
+ */
+static uint64_t data_size(struct vf *vf)
+{
+	struct {
+		struct vfio_device_feature f;
+		struct vfio_device_feature_mig_data_size d;
+	} q = { .f = { .argsz = sizeof(q),
+		       .flags = VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_MIG_DATA_SIZE } };
+
+	return ioctl(vf->dev, VFIO_DEVICE_FEATURE, &q) ? 0 : q.d.stop_copy_length;
+}
+
+static void test_precopy_size_and_poll(struct vf *a)
+{
+	uint8_t buf[65536];
+	uint64_t before, after;
+	struct pollfd p;
+	ssize_t n;
+	int fd = -1, r;
+
+	to_running(a);
+	if (set_state(a, VFIO_DEVICE_STATE_PRE_COPY, &fd) || fd < 0) {
+		check(false, "%s: RUNNING -> PRE_COPY", a->bdf);
+		return;
+	}
+	before = data_size(a);
+	n = read_all(fd, buf, sizeof(buf), sizeof(buf));
+	after = data_size(a);
+	check(n == -ENOMSG && before > after && after > 24,
+	      "%s: MIG_DATA_SIZE in PRE_COPY counts the unread preview: %llu before reading, "
+	      "%llu after", a->bdf, (unsigned long long)before, (unsigned long long)after);
+
+	/* Nothing to read: poll() must wait, not report POLLIN at once. */
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	r = poll(&p, 1, 200);
+	check(r == 0, "%s: poll() on a drained PRE_COPY save file waits (%d, revents 0x%x)",
+	      a->bdf, r, r > 0 ? p.revents : 0);
+	if (a->dbg) {
+		spit(a->dbg, "state", "port_vlan=9");
+		p = (struct pollfd){ .fd = fd, .events = POLLIN };
+		r = poll(&p, 1, 2000);
+		check(r == 1 && (p.revents & POLLIN),
+		      "%s: poll() reports POLLIN after a configuration change (%d, 0x%x)",
+		      a->bdf, r, r > 0 ? p.revents : 0);
+		spit(a->dbg, "state", "port_vlan=0");
+	}
+	set_state(a, VFIO_DEVICE_STATE_STOP_COPY, NULL);
+	read_all(fd, buf, sizeof(buf), sizeof(buf));
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	r = poll(&p, 1, 0);
+	check(r == 1 && (p.revents & POLLIN),
+	      "%s: poll() at the end of the final stream: POLLIN (read returns 0)", a->bdf);
+	close(fd);
+	to_running(a);
+}
+
+/* ---- --race-size ---- */
+
+struct toggler {
+	const char *dbg;
+	volatile int stop;
+	unsigned long flips;
+};
+
+static void *toggle_vlans(void *arg)
+{
+	struct toggler *t = arg;
+	char path[PATH_MAX + 32];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/state", t->dbg);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	while (!t->stop) {
+		const char *v = t->flips & 1 ? "vlan_filters=none" : "vlan_filters=1-512";
+
+		if (pwrite(fd, v, strlen(v), 0) < 0)
+			die("%s: %s", path, strerror(errno));
+		t->flips++;
+	}
+	close(fd);
+	return NULL;
+}
+
+static int run_race_size(int cycles, struct vf *a)
+{
+	static uint8_t buf[1 << 17];
+	struct toggler t = { .dbg = a->dbg };
+	int i, enospc = 0, other = 0, first = 0;
+	pthread_t th;
+
+	to_running(a);
+	spit(a->dbg, "fault", "none");
+	spit(a->dbg, "state", "defaults");
+	if (pthread_create(&th, NULL, toggle_vlans, &t))
+		die("pthread_create");
+	for (i = 0; i < cycles; i++) {
+		int fd = -1, r = set_state(a, VFIO_DEVICE_STATE_PRE_COPY, &fd);
+		ssize_t n = 0;
+
+		if (!r && fd >= 0) {
+			n = read_all(fd, buf, sizeof(buf), sizeof(buf));
+			close(fd);
+			r = set_state(a, VFIO_DEVICE_STATE_RUNNING, NULL);
+		}
+		if (r || (n != -ENOMSG && n < 0)) {
+			if (r == -ENOSPC || n == -ENOSPC)
+				enospc++;
+			else
+				other++;
+			if (!first)
+				first = r ? r : (int)n;
+			to_running(a);
+		}
+	}
+	t.stop = 1;
+	pthread_join(th, NULL);
+	spit(a->dbg, "state", "vlan_filters=none");
+	check(!enospc && !other,
+	      "%s: %d cycles RUNNING -> PRE_COPY -> read -> RUNNING while VLAN filters flip "
+	      "none <-> 512 (%lu flips): %d ENOSPC, %d other failures (first %d)", a->bdf,
+	      cycles, t.flips, enospc, other, first);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+/* ---- --reset-race ---- */
+
+struct race_shared {
+	volatile unsigned long reads, resets;
+	volatile int stop;
+};
+
+struct race_arg {
+	struct vf *vf;
+	struct race_shared *sh;
+	uint8_t *bar;
+};
+
+static void *race_reader(void *arg)
+{
+	struct race_arg *ra = arg;
+
+	while (!ra->sh->stop) {
+		int fd = -1;
+
+		if (!set_state(ra->vf, VFIO_DEVICE_STATE_PRE_COPY, &fd) && fd >= 0) {
+			/* The user buffer is the BAR: the copy faults on it. */
+			if (read(fd, ra->bar, 4096) < 0 && errno != ENODEV && errno != ENOMSG)
+				die("read into the BAR mapping: %s", strerror(errno));
+			close(fd);
+		}
+		set_state(ra->vf, VFIO_DEVICE_STATE_RUNNING, NULL);
+		ra->sh->reads++;
+	}
+	return NULL;
+}
+
+static void *race_resetter(void *arg)
+{
+	struct race_arg *ra = arg;
+
+	while (!ra->sh->stop) {
+		reset(ra->vf);
+		ra->sh->resets++;
+	}
+	return NULL;
+}
+
+static void print_stacks(pid_t pid)
+{
+	char path[320], line[256];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/stack", pid, de->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		printf("# task %s:\n", de->d_name);
+		while (fgets(line, sizeof(line), f))
+			printf("#   %s", line);
+		fclose(f);
+	}
+	closedir(d);
+}
+
+static int run_reset_race(int seconds, struct vf *a)
+{
+	struct vfio_region_info ri = { .argsz = sizeof(ri), .index = VFIO_PCI_BAR0_REGION_INDEX };
+	struct race_shared *sh;
+	unsigned long last = 0, now;
+	int i, idle = 0, status;
+	pid_t pid;
+
+	if (ioctl(a->dev, VFIO_DEVICE_GET_REGION_INFO, &ri) ||
+	    !(ri.flags & VFIO_REGION_INFO_FLAG_MMAP) || ri.size < 8192)
+		die("%s: BAR0 cannot be mmap'd", a->bdf);
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (sh == MAP_FAILED)
+		die("mmap: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (!pid) {
+		struct race_arg ra = { .vf = a, .sh = sh };
+		pthread_t ta, tb;
+
+		/*
+		 * The second page of BAR0: the copy must land in the BAR, and
+		 * on the rig's igb VF that page holds interrupt throttling
+		 * and mapping registers, which do nothing while MSI-X is off.
+		 */
+		ra.bar = mmap(NULL, ri.size, PROT_READ | PROT_WRITE, MAP_SHARED, a->dev, ri.offset);
+		if (ra.bar == MAP_FAILED)
+			die("%s: mmap BAR0: %s", a->bdf, strerror(errno));
+		ra.bar += 4096;
+		pthread_create(&ta, NULL, race_reader, &ra);
+		pthread_create(&tb, NULL, race_resetter, &ra);
+		pthread_join(ta, NULL);
+		pthread_join(tb, NULL);
+		_exit(0);
+	}
+	for (i = 0; i < seconds; i++) {
+		sleep(1);
+		now = sh->reads + sh->resets;
+		idle = now == last ? idle + 1 : 0;
+		last = now;
+		if (idle >= 30)
+			break;
+	}
+	if (idle >= 30) {
+		check(false, "%s: read() into a BAR0 mapping in PRE_COPY against VFIO_DEVICE_RESET: "
+		      "no progress for 30 s after %lu reads and %lu resets (deadlock); stacks:",
+		      a->bdf, sh->reads, sh->resets);
+		print_stacks(pid);
+		printf("%d passed, %d failed\n", passed, failed);
+		return 1;	/* the child is stuck in the kernel: leave it */
+	}
+	sh->stop = 1;
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && !WEXITSTATUS(status),
+	      "%s: read() into a BAR0 mapping in PRE_COPY against VFIO_DEVICE_RESET for %d s: "
+	      "%lu reads, %lu resets, no hang", a->bdf, seconds, sh->reads, sh->resets);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+/* ---- --pf-unbind ---- */
+
+static int run_pf_unbind(struct vf *a, const char *pf)
+{
+	char path[PATH_MAX], drv[PATH_MAX / 2];
+	uint8_t buf[65536];
+	int fd = -1, status = 0;
+	uint32_t s = 0;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver", pf);
+	n = readlink(path, drv, sizeof(drv) - 1);
+	if (n < 0)
+		die("%s: no driver bound", pf);
+	drv[n] = '\0';
+	to_running(a);
+	if (set_state(a, VFIO_DEVICE_STATE_PRE_COPY, &fd) || fd < 0)
+		die("%s: RUNNING -> PRE_COPY failed", a->bdf);
+	n = read(fd, buf, 64);
+	check(n == 64, "%s: PRE_COPY, 64 preview bytes read before the PF goes", a->bdf);
+
+	/* The unbind blocks until this process closes the VF (vfio waits). */
+	pid = fork();
+	if (!pid) {
+		int u;
+
+		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", pf);
+		u = open(path, O_WRONLY);
+		_exit(u < 0 || write(u, pf, strlen(pf)) < 0 ? 1 : 0);
+	}
+	sleep(3);
+	errno = 0;
+	n = read(fd, buf, sizeof(buf));
+	check(n < 0 && errno == ENODEV, "%s: save file disabled after the PF driver left "
+	      "(read: %zd, %s)", a->bdf, n, strerror(errno));
+	check(!get_state(a, &s) && s == VFIO_DEVICE_STATE_ERROR,
+	      "%s: migration state ERROR after the provider went away (%s)", a->bdf,
+	      state_name(s));
+	check(set_state(a, VFIO_DEVICE_STATE_RUNNING, NULL) < 0,
+	      "%s: no migration arc without a provider", a->bdf);
+	close(fd);
+	close(a->dev);
+	close(a->group);
+	close(a->container);
+	waitpid(pid, &status, 0);
+	check(WIFEXITED(status) && !WEXITSTATUS(status), "%s: unbinding %s from %s finished",
+	      pf, pf, strrchr(drv, '/') ? strrchr(drv, '/') + 1 : drv);
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
+
+/* ---- --log-flood ---- */
+
+static int run_log_flood(int count, struct vf *a)
+{
+	static const uint8_t junk[64] = "not an icemig stream";
+	struct timespec t0, t1;
+	char rec[2048];
+	int kmsg, i, lines = 0;
+	double secs;
+	ssize_t n;
+
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	if (kmsg < 0 || lseek(kmsg, 0, SEEK_END) < 0)
+		die("/dev/kmsg: %s", strerror(errno));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < count; i++) {
+		int fd = -1;
+
+		to_running(a);
+		if (set_state(a, VFIO_DEVICE_STATE_RESUMING, &fd) || fd < 0)
+			die("%s: RUNNING -> RESUMING failed", a->bdf);
+		if (write(fd, junk, sizeof(junk)) >= 0)
+			die("%s: a bad stream was accepted", a->bdf);
+		set_state(a, VFIO_DEVICE_STATE_STOP, NULL);
+		close(fd);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	to_running(a);
+	while ((n = read(kmsg, rec, sizeof(rec) - 1)) > 0 || (n < 0 && errno == EPIPE)) {
+		if (n <= 0)
+			continue;
+		rec[n] = '\0';
+		if (strstr(rec, a->bdf) && (strstr(rec, "rejected") || strstr(rec, "failed")))
+			lines++;
+	}
+	close(kmsg);
+	secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	/* printk_ratelimit defaults: 10 messages per 5 s per call site. */
+	check(lines <= 10 * (2 * ((int)(secs / 5) + 1)),
+	      "%s: %d malformed streams in %.1f s caused %d kernel log lines (rate-limited: "
+	      "at most %d)", a->bdf, count, secs, lines, 10 * (2 * ((int)(secs / 5) + 1)));
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
 }
 
 /* The state text without the statistics, which move while running. */
@@ -690,6 +1142,28 @@ int main(int argc, char **argv)
 		vf_open(&a);
 		return run_corpus(argv[2], &a);
 	}
+	if (argc == 5 && !strcmp(argv[1], "--race-size")) {
+		a.bdf = argv[3];
+		a.dbg = argv[4];
+		vf_open(&a);
+		return run_race_size(atoi(argv[2]) > 0 ? atoi(argv[2]) : 10000, &a);
+	}
+	if (argc == 4 && !strcmp(argv[1], "--reset-race")) {
+		a.bdf = argv[3];
+		vf_open(&a);
+		return run_reset_race(atoi(argv[2]) > 0 ? atoi(argv[2]) : 60, &a);
+	}
+	if (argc == 5 && !strcmp(argv[1], "--pf-unbind")) {
+		a.bdf = argv[2];
+		a.dbg = argv[3];
+		vf_open(&a);
+		return run_pf_unbind(&a, argv[4]);
+	}
+	if (argc == 4 && !strcmp(argv[1], "--log-flood")) {
+		a.bdf = argv[3];
+		vf_open(&a);
+		return run_log_flood(atoi(argv[2]) > 0 ? atoi(argv[2]) : 60, &a);
+	}
 	if (argc == 6 && !strcmp(argv[1], "--bench")) {
 		a.bdf = argv[3];
 		b.bdf = argv[4];
@@ -722,6 +1196,8 @@ int main(int argc, char **argv)
 	test_save_resume(&a, &b);
 	test_data_file_semantics(&a);
 	test_error_and_reset(&b);
+	test_failed_arcs(&a);
+	test_precopy_size_and_poll(&a);
 
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
