@@ -197,6 +197,14 @@ static int get_state(struct vf *vf, uint32_t *state)
 	return 0;
 }
 
+/* The state now, or an impossible value (printed "?") if it cannot be read. */
+static uint32_t state_of(struct vf *vf)
+{
+	uint32_t s;
+
+	return get_state(vf, &s) ? UINT32_MAX : s;
+}
+
 static int reset(struct vf *vf)
 {
 	return ioctl(vf->dev, VFIO_DEVICE_RESET) ? -errno : 0;
@@ -519,8 +527,9 @@ static void test_error_and_reset(struct vf *b)
 	set_state(b, VFIO_DEVICE_STATE_RESUMING, &fd);
 	check(fd >= 0 && write(fd, junk, sizeof(junk)) < 0 && errno == EINVAL,
 	      "%s: a stream with a bad magic is refused at write (EINVAL)", b->bdf);
-	check(set_state(b, VFIO_DEVICE_STATE_STOP, NULL) == -EINVAL && get_state(b, &s) == 0 &&
-	      s == VFIO_DEVICE_STATE_RESUMING,
+	r = set_state(b, VFIO_DEVICE_STATE_STOP, NULL);
+	s = state_of(b);
+	check(r == -EINVAL && s == VFIO_DEVICE_STATE_RESUMING,
 	      "%s: RESUMING -> STOP then fails, the VF untouched: still RESUMING (%s)", b->bdf,
 	      state_name(s));
 	if (fd >= 0)
@@ -560,7 +569,8 @@ static void test_failed_arcs(struct vf *a)
 	resets = sim_counter(a->dbg, "resets");
 	spit(a->dbg, "fault", "fail_save");
 	r = set_state(a, VFIO_DEVICE_STATE_PRE_COPY, &fd);
-	check(r < 0 && !get_state(a, &s) && s == VFIO_DEVICE_STATE_RUNNING &&
+	s = state_of(a);
+	check(r < 0 && s == VFIO_DEVICE_STATE_RUNNING &&
 	      sim_counter(a->dbg, "resets") == resets,
 	      "%s: RUNNING -> PRE_COPY with a failing save: error %d, state %s (want RUNNING), "
 	      "no reset", a->bdf, r, state_name(s));
@@ -578,7 +588,8 @@ static void test_failed_arcs(struct vf *a)
 	spit(a->dbg, "fault", "fail_save");
 	fd = -1;
 	r = set_state(a, VFIO_DEVICE_STATE_STOP_COPY, &fd);
-	check(r < 0 && !get_state(a, &s) && s == VFIO_DEVICE_STATE_STOP,
+	s = state_of(a);
+	check(r < 0 && s == VFIO_DEVICE_STATE_STOP,
 	      "%s: STOP -> STOP_COPY with a failing save: error %d, state %s (want STOP)",
 	      a->bdf, r, state_name(s));
 	if (!r && fd >= 0)
@@ -587,7 +598,8 @@ static void test_failed_arcs(struct vf *a)
 	to_running(a);
 	spit(a->dbg, "fault", "fail_suspend");
 	r = set_state(a, VFIO_DEVICE_STATE_RUNNING_P2P, NULL);
-	check(r < 0 && !get_state(a, &s) && s == VFIO_DEVICE_STATE_ERROR,
+	s = state_of(a);
+	check(r < 0 && s == VFIO_DEVICE_STATE_ERROR,
 	      "%s: RUNNING -> RUNNING_P2P with a failing suspend: error %d, state %s "
 	      "(want ERROR)", a->bdf, r, state_name(s));
 	spit(a->dbg, "fault", "none");
@@ -619,7 +631,8 @@ static void test_failed_loads(struct vf *a, struct vf *b)
 		r = r ? r : set_state(b, VFIO_DEVICE_STATE_STOP, NULL);
 		close(fd);
 	}
-	check(r == -EINVAL && !get_state(b, &s) && s == VFIO_DEVICE_STATE_RESUMING,
+	s = state_of(b);
+	check(r == -EINVAL && s == VFIO_DEVICE_STATE_RESUMING,
 	      "%s: a stream the provider refuses: RESUMING -> STOP fails (%d), still RESUMING "
 	      "(%s)", b->bdf, r, state_name(s));
 	reset(b);
@@ -631,11 +644,13 @@ static void test_failed_loads(struct vf *a, struct vf *b)
 		r = r ? r : set_state(b, VFIO_DEVICE_STATE_STOP, NULL);
 		close(fd);
 	}
-	check(r == -EIO && !get_state(b, &s) && s == VFIO_DEVICE_STATE_ERROR,
+	s = state_of(b);
+	check(r == -EIO && s == VFIO_DEVICE_STATE_ERROR,
 	      "%s: a load that fails part way: RESUMING -> STOP fails (%d), ERROR (%s)", b->bdf,
 	      r, state_name(s));
 	r = reset(b);
-	check(!r && !get_state(b, &s) && s == VFIO_DEVICE_STATE_RUNNING,
+	s = state_of(b);
+	check(!r && s == VFIO_DEVICE_STATE_RUNNING,
 	      "%s: a reset leaves ERROR for RUNNING (%s)", b->bdf, state_name(s));
 	spit(b->dbg, "fault", "none");
 	spit(b->dbg, "state", before);
@@ -689,7 +704,8 @@ static void test_pf_reset_event(struct vf *a)
 	set_state(a, VFIO_DEVICE_STATE_PRE_COPY, &fd);
 	spit(a->dbg, "pf_reset", "1");
 	n = fd >= 0 ? read(fd, buf, sizeof(buf)) : 0;
-	check(n < 0 && errno == ENODEV && !get_state(a, &s) && s == VFIO_DEVICE_STATE_ERROR,
+	s = state_of(a);
+	check(n < 0 && errno == ENODEV && s == VFIO_DEVICE_STATE_ERROR,
 	      "%s: PF resets the VF in PRE_COPY: save file disabled (%zd), state %s (want "
 	      "ERROR)", a->bdf, n, state_name(s));
 	if (fd >= 0)
@@ -698,13 +714,15 @@ static void test_pf_reset_event(struct vf *a)
 	to_running(a);
 	set_state(a, VFIO_DEVICE_STATE_STOP, NULL);
 	spit(a->dbg, "pf_reset", "1");
-	check(!get_state(a, &s) && s == VFIO_DEVICE_STATE_ERROR,
+	s = state_of(a);
+	check(s == VFIO_DEVICE_STATE_ERROR,
 	      "%s: PF resets the VF in STOP: state %s, not reported stopped (want ERROR)", a->bdf,
 	      state_name(s));
 	reset(a);
 	to_running(a);
 	spit(a->dbg, "pf_reset", "1");
-	check(!get_state(a, &s) && s == VFIO_DEVICE_STATE_RUNNING,
+	s = state_of(a);
+	check(s == VFIO_DEVICE_STATE_RUNNING,
 	      "%s: PF resets the VF in RUNNING with no migration: still RUNNING (%s)", a->bdf,
 	      state_name(s));
 }
@@ -1039,6 +1057,11 @@ static int run_pf_unbind(struct vf *a, const char *pf)
 	if (!pid) {
 		int u;
 
+		/* Not this process's VF: the unbind would wait for it forever. */
+		close(fd);
+		close(a->dev);
+		close(a->group);
+		close(a->container);
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", pf);
 		u = open(path, O_WRONLY);
 		_exit(u < 0 || write(u, pf, strlen(pf)) < 0 ? 1 : 0);
@@ -1048,7 +1071,8 @@ static int run_pf_unbind(struct vf *a, const char *pf)
 	n = read(fd, buf, sizeof(buf));
 	check(n < 0 && errno == ENODEV, "%s: save file disabled after the PF driver left "
 	      "(read: %zd, %s)", a->bdf, n, strerror(errno));
-	check(!get_state(a, &s) && s == VFIO_DEVICE_STATE_ERROR,
+	s = state_of(a);
+	check(s == VFIO_DEVICE_STATE_ERROR,
 	      "%s: migration state ERROR after the provider went away (%s)", a->bdf,
 	      state_name(s));
 	check(set_state(a, VFIO_DEVICE_STATE_RUNNING, NULL) < 0,
