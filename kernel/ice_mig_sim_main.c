@@ -40,12 +40,25 @@
  *	     checksum then fails on the destination), fail_save (the next
  *	     save, preview or final, fails with -ENOMEM, nothing written),
  *	     fail_suspend (-EIO, the VF keeps running), fail_resume (-EIO),
- *	     fail_load (the next load fails with -EINVAL before changing
- *	     anything). delay_save=US makes every save sleep US microseconds
- *	     (0..1000000) before it reads the state (widens races in tests);
- *	     "none" disarms everything.
+ *	     fail_load (the next load_validate refuses with -EINVAL, nothing
+ *	     changed), fail_apply (the next load_apply stops with -EIO after
+ *	     the VF info: the VF is half loaded). delay_save=US makes every
+ *	     save sleep US microseconds (0..1000000) before it reads the state
+ *	     (widens races in tests); "none" disarms everything.
  *   counters  provider calls so far: "opens=N closes=N suspends=N
- *	     resumes=N saves=N loads=N resets=N" (failed calls included)
+ *	     captures=N resumes=N saves=N loads=N resets=N pf_resets=N"
+ *	     (failed calls included; captures: suspends asked to capture the
+ *	     volatile state; loads: load_validate calls)
+ *   pf_reset  write anything: the PF resets the VF on its own (queues
+ *	     disabled, the VF running again) and tells ice_vfio_pci, which
+ *	     fails a migration in progress
+ *
+ * The provider belongs to the PF's driver, as an E810 VF's state belongs
+ * to ice: when a listed PF's driver unbinds, the provider is unregistered
+ * (ice_vfio_pci revokes its open VFs) and the VF states are dropped; when a
+ * driver binds to the PF again, the provider comes back with fresh VF
+ * states. attach_delay_ms=N (test knob) waits N ms after attaching each PF
+ * at module init.
  *   saved   the last save: "saves=N bytes=B rx_packets=.. rx_bytes=..
  *	     tx_packets=.. tx_bytes=.." (N saves so far, B stream bytes, and
  *	     the statistics the stream carried)
@@ -68,6 +81,8 @@
 #include "include/icemig_provider.h"
 #include "include/icemig_stream.h"
 
+MODULE_IMPORT_NS(ICEMIG);
+
 static char *pfs;
 module_param(pfs, charp, 0444);
 MODULE_PARM_DESC(pfs, "Comma-separated BDFs (DDDD:BB:DD.F) of the SR-IOV PFs to provide for");
@@ -83,13 +98,14 @@ MODULE_PARM_DESC(attach_delay_ms,
 #define SIM_FAULT_FAIL_SUSPEND	BIT(2)
 #define SIM_FAULT_FAIL_RESUME	BIT(3)
 #define SIM_FAULT_FAIL_LOAD	BIT(4)
+#define SIM_FAULT_FAIL_APPLY	BIT(5)
 
 static const char * const sim_fault_names[] = {
-	"corrupt_save", "fail_save", "fail_suspend", "fail_resume", "fail_load",
+	"corrupt_save", "fail_save", "fail_suspend", "fail_resume", "fail_load", "fail_apply",
 };
 
 struct sim_counters {
-	u32 opens, closes, suspends, resumes, saves, loads, resets;
+	u32 opens, closes, suspends, captures, resumes, saves, loads, resets, pf_resets;
 };
 
 struct sim_snapshot {
@@ -110,9 +126,9 @@ struct sim_vf {
 	u32 faults;			/* SIM_FAULT_* armed */
 	u32 delay_save_us;
 	struct sim_counters calls;
+	bool captured;			/* suspended with capture */
 	u64 gen;			/* configuration generation */
 };
-
 
 struct sim_caps {
 	u16 max_qps, max_msix, max_mac_filters, max_vlan_filters, rss_lut_size;
@@ -291,17 +307,27 @@ static void sim_close(void *h)
 	mutex_unlock(&vf->lock);
 }
 
-static int sim_suspend(void *h)
+/*
+ * Stop the VF. With @capture its volatile state is kept for save (here:
+ * the statistics are brought up to date and frozen; an E810 provider reads
+ * the Tx queue heads before stopping the rings); the "captures" counter
+ * shows how often that was asked.
+ */
+static int sim_suspend(void *h, bool capture)
 {
 	struct sim_vf *vf = h;
 	int ret = 0;
 
 	mutex_lock(&vf->lock);
 	vf->calls.suspends++;
-	if (sim_fault(vf, SIM_FAULT_FAIL_SUSPEND))
+	if (sim_fault(vf, SIM_FAULT_FAIL_SUSPEND)) {
 		ret = -EIO;
-	else
+	} else {
 		sim_vf_set_running(vf, false);
+		vf->captured = capture;
+		if (capture)
+			vf->calls.captures++;
+	}
 	mutex_unlock(&vf->lock);
 	return ret;
 }
@@ -376,57 +402,80 @@ static ssize_t sim_save(void *h, u32 flags, void *buf, size_t size)
 	return ret ? ret : used;
 }
 
-static int sim_load(void *h, const void *buf, size_t len)
+/*
+ * Can this suspended VF take @st? Everything sim_load_apply() needs is
+ * checked here; nothing changes.
+ */
+static int sim_load_validate(void *h, const struct icemig_vf_state *st)
 {
 	struct sim_vf *vf = h;
 	struct icemig_stream_err err = {};
-	struct icemig_vf_state *st;
-	int ret;
+	int ret = 0;
 
 	mutex_lock(&vf->lock);
 	vf->calls.loads++;
-	ret = sim_fault(vf, SIM_FAULT_FAIL_LOAD) ? -EINVAL : 0;
+	if (sim_fault(vf, SIM_FAULT_FAIL_LOAD))
+		ret = -EINVAL;
+	else if (icemig_state_check(st, &err))
+		ret = -EINVAL;
+	else
+		ret = sim_check_fits(vf, st, "load");
 	mutex_unlock(&vf->lock);
-	if (ret)
-		return ret;
-	if (len > ICEMIG_STREAM_MAX_LEN) {
-		pci_err(vf->pf->pdev, "VF %u: device state of %zu bytes exceeds %u\n",
-			vf->id, len, ICEMIG_STREAM_MAX_LEN);
-		return -EINVAL;
-	}
-	st = kzalloc(sizeof(*st), GFP_KERNEL);
-	if (!st)
-		return -ENOMEM;
-	ret = icemig_stream_decode(buf, len, st, &err);
-	if (ret) {
-		pci_err(vf->pf->pdev, "VF %u: rejecting device state: %s at byte %u\n",
-			vf->id, err.what, err.offset);
-		kfree(st);
-		return ret;
-	}
+	if (ret && err.what)
+		pci_err(vf->pf->pdev, "VF %u: refusing device state: %s\n", vf->id, err.what);
+	return ret;
+}
+
+/*
+ * Apply @st in the documented replay order (icemig_provider.h). The test
+ * fault fail_apply stops after the VF info, as a real PF could fail part
+ * way, and leaves the VF half loaded.
+ */
+static int sim_load_apply(void *h, const struct icemig_vf_state *st)
+{
+	struct sim_vf *vf = h;
+	u32 size = 0;
+
 	mutex_lock(&vf->lock);
-	vf->st = *st;
 	vf->gen++;
+	if (sim_fault(vf, SIM_FAULT_FAIL_APPLY)) {
+		memcpy(vf->st.mac, st->mac, sizeof(vf->st.mac));
+		vf->st.trust = st->trust;
+		vf->st.spoofchk = st->spoofchk;
+		vf->st.link_state = st->link_state;
+		vf->st.port_vlan = st->port_vlan;
+		mutex_unlock(&vf->lock);
+		return -EIO;
+	}
+	vf->st = *st;
 	vf->run_since_ns = ktime_get_ns();
-	sim_snapshot(&vf->loaded, &vf->st, len);
+	icemig_stream_size(&vf->st, 0, &size);
+	sim_snapshot(&vf->loaded, &vf->st, size);
 	mutex_unlock(&vf->lock);
-	kfree(st);
 	return 0;
 }
 
-static void sim_reset(void *h)
+/* The VF's queues were reset: disabled; statistics stay. Caller holds vf->lock. */
+static void sim_vf_reset_queues(struct sim_vf *vf)
 {
-	struct sim_vf *vf = h;
 	unsigned int i;
 
-	mutex_lock(&vf->lock);
-	vf->calls.resets++;
 	for (i = 0; i < ICEMIG_MAX_QP; i++) {
 		vf->st.txq[i].flags &= ~ICEMIG_QUEUE_F_ENABLED;
 		vf->st.rxq[i].flags &= ~ICEMIG_QUEUE_F_ENABLED;
 	}
 	vf->gen++;
+	vf->captured = false;
 	sim_vf_set_running(vf, true);
+}
+
+static void sim_reset(void *h)
+{
+	struct sim_vf *vf = h;
+
+	mutex_lock(&vf->lock);
+	vf->calls.resets++;
+	sim_vf_reset_queues(vf);
 	mutex_unlock(&vf->lock);
 }
 
@@ -439,11 +488,13 @@ static const struct icemig_provider_ops sim_ops = {
 	.save_size = sim_save_size,
 	.save = sim_save,
 	.config_gen = sim_config_gen,
-	.load = sim_load,
+	.load_validate = sim_load_validate,
+	.load_apply = sim_load_apply,
 	.reset = sim_reset,
 };
 
 static const struct icemig_provider sim_provider = {
+	.api_version = ICEMIG_PROVIDER_API_VERSION,
 	.name = sim_provider_name,
 	.owner = THIS_MODULE,
 	.ops = &sim_ops,
@@ -644,6 +695,7 @@ static int sim_parse_vlans(char *val, struct icemig_vf_state *st)
 }
 
 static void sim_state_defaults(struct sim_vf *vf, struct icemig_vf_state *st);
+static void sim_vf_reset_queues(struct sim_vf *vf);
 
 static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 {
@@ -821,10 +873,43 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 		vf->run_since_ns = ktime_get_ns();
 	}
 	mutex_unlock(&vf->lock);
+	if (!ret)
+		ice_vfio_pci_report_vf_event(vf->pf->pdev, vf->id, ICEMIG_VF_EVENT_CONFIG);
 	kvfree(st);
 	kfree(text);
 	return ret ? ret : count;
 }
+
+/*
+ * "pf_reset": the PF resets the VF on its own, as ice does on a VF reset
+ * request or a PF reset: queues disabled, the VF running again, and
+ * ice_vfio_pci told (ICEMIG_VF_EVENT_RESET), which fails a migration in
+ * progress.
+ */
+static ssize_t sim_pf_reset_write(struct file *f, const char __user *ubuf, size_t count,
+				  loff_t *ppos)
+{
+	struct sim_vf *vf = f->private_data;
+	bool open;
+
+	mutex_lock(&vf->lock);
+	vf->calls.pf_resets++;
+	open = vf->open;
+	sim_vf_reset_queues(vf);
+	if (!open)
+		sim_vf_set_running(vf, false);
+	mutex_unlock(&vf->lock);
+	pci_info(vf->pf->pdev, "VF %u: reset by the PF (test)\n", vf->id);
+	ice_vfio_pci_report_vf_event(vf->pf->pdev, vf->id, ICEMIG_VF_EVENT_RESET);
+	return count;
+}
+
+static const struct file_operations sim_pf_reset_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = sim_pf_reset_write,
+	.llseek = default_llseek,
+};
 
 static const struct file_operations sim_state_fops = {
 	.owner = THIS_MODULE,
@@ -960,8 +1045,9 @@ static ssize_t sim_counters_read(struct file *f, char __user *ubuf, size_t count
 	c = vf->calls;
 	mutex_unlock(&vf->lock);
 	len = scnprintf(buf, sizeof(buf),
-			"opens=%u closes=%u suspends=%u resumes=%u saves=%u loads=%u resets=%u\n",
-			c.opens, c.closes, c.suspends, c.resumes, c.saves, c.loads, c.resets);
+			"opens=%u closes=%u suspends=%u captures=%u resumes=%u saves=%u loads=%u resets=%u pf_resets=%u\n",
+			c.opens, c.closes, c.suspends, c.captures, c.resumes, c.saves, c.loads,
+			c.resets, c.pf_resets);
 	return simple_read_from_buffer(ubuf, count, ppos, buf, len);
 }
 
@@ -1151,6 +1237,7 @@ static int sim_pf_attach(const char *bdf)
 		debugfs_create_file("loaded", 0400, d, &spf->vfs[i], &sim_loaded_fops);
 		debugfs_create_file("fault", 0600, d, &spf->vfs[i], &sim_fault_fops);
 		debugfs_create_file("counters", 0400, d, &spf->vfs[i], &sim_counters_fops);
+		debugfs_create_file("pf_reset", 0200, d, &spf->vfs[i], &sim_pf_reset_fops);
 	}
 	mutex_lock(&sim_lock);
 	list_add_tail(&spf->list, &sim_pfs);

@@ -54,7 +54,7 @@ void icemig_compat_init(struct icemig_compat *c, const char *provider,
 	c->rss_lut_size = ICEMIG_RSS_LUT_MAX;
 	c->rss_key_len = ICEMIG_RSS_KEY_LEN;
 }
-EXPORT_SYMBOL_GPL(icemig_compat_init);
+EXPORT_SYMBOL_NS_GPL(icemig_compat_init, ICEMIG);
 
 /**
  * icemig_compat_set_used() - fill the "used" fields from a VF state
@@ -84,8 +84,13 @@ void icemig_compat_set_used(struct icemig_compat *c, const struct icemig_vf_stat
 	c->used_mac_filters = st->num_macs;
 	c->used_vlan_filters = st->num_vlans;
 	c->used_rss_lut = st->has_rss ? st->rss_lut_len : 0;
+	c->has_admin = 1;
+	c->admin_trust = st->trust;
+	c->admin_spoofchk = st->spoofchk;
+	c->admin_link_state = st->link_state;
+	c->admin_port_vlan = st->port_vlan;
 }
-EXPORT_SYMBOL_GPL(icemig_compat_set_used);
+EXPORT_SYMBOL_NS_GPL(icemig_compat_set_used, ICEMIG);
 
 static int differ(struct icemig_compat_err *err, const char *field, __u64 src, __u64 dst)
 {
@@ -144,7 +149,7 @@ int icemig_compat_check(const struct icemig_compat *src, const struct icemig_com
 		return differ(err, "rss_key_len", src->rss_key_len, dst->rss_key_len);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(icemig_compat_check);
+EXPORT_SYMBOL_NS_GPL(icemig_compat_check, ICEMIG);
 
 /**
  * icemig_compat_check_state() - can a VF described by @dst take state @st?
@@ -169,7 +174,48 @@ int icemig_compat_check_state(const struct icemig_compat *dst, const struct icem
 		src.rss_lut_size = st->rss_lut_len;
 	return icemig_compat_check(&src, dst, err);
 }
-EXPORT_SYMBOL_GPL(icemig_compat_check_state);
+EXPORT_SYMBOL_NS_GPL(icemig_compat_check_state, ICEMIG);
+
+/**
+ * icemig_compat_admin_diff() - the PF-admin settings a migration replaces
+ * @src: descriptor of the source VF
+ * @dst: descriptor of the destination VF
+ * @diff: out, up to @max entries: field name ("admin_port_vlan", ...), the
+ *	source's value (what the destination VF will have) and the
+ *	destination's value now
+ * @max: entries at @diff
+ *
+ * The source's admin wins (icemig_compat.h): this only reports.
+ *
+ * Return: the number of settings that differ (may exceed @max); 0 when
+ * either descriptor has no admin keys.
+ */
+int icemig_compat_admin_diff(const struct icemig_compat *src, const struct icemig_compat *dst,
+			     struct icemig_compat_err *diff, int max)
+{
+	const struct {
+		const char *field;
+		__u32 s, d;
+	} f[] = {
+		{ "admin_trust", src->admin_trust, dst->admin_trust },
+		{ "admin_spoofchk", src->admin_spoofchk, dst->admin_spoofchk },
+		{ "admin_link_state", src->admin_link_state, dst->admin_link_state },
+		{ "admin_port_vlan", src->admin_port_vlan, dst->admin_port_vlan },
+	};
+	int i, n = 0;
+
+	if (!src->has_admin || !dst->has_admin)
+		return 0;
+	for (i = 0; i < (int)ARRAY_SIZE(f); i++) {
+		if (f[i].s == f[i].d)
+			continue;
+		if (n < max)
+			diff[n] = (struct icemig_compat_err){ f[i].field, f[i].s, f[i].d };
+		n++;
+	}
+	return n;
+}
+EXPORT_SYMBOL_NS_GPL(icemig_compat_admin_diff, ICEMIG);
 
 /**
  * icemig_compat_format() - text form (see icemig_compat.h)
@@ -195,9 +241,19 @@ int icemig_compat_format(const struct icemig_compat *c, char *buf, __u32 size)
 
 	if (n < 0 || (__u32)n >= size)
 		return -ENOSPC;
+	if (c->has_admin) {
+		int m = snprintf(buf + n, size - n,
+				 "admin_trust=%u\nadmin_spoofchk=%u\nadmin_link_state=%u\n"
+				 "admin_port_vlan=%u\n", c->admin_trust, c->admin_spoofchk,
+				 c->admin_link_state, c->admin_port_vlan);
+
+		if (m < 0 || (__u32)m >= size - n)
+			return -ENOSPC;
+		n += m;
+	}
 	return n;
 }
-EXPORT_SYMBOL_GPL(icemig_compat_format);
+EXPORT_SYMBOL_NS_GPL(icemig_compat_format, ICEMIG);
 
 /* Strict unsigned number: decimal, or hex with 0x; at most @max. */
 static int parse_num(const char *s, __u32 len, __u32 max, __u32 *out)
@@ -249,7 +305,7 @@ static int parse_name(const char *s, __u32 len, char *out)
 	return 0;
 }
 
-enum { K_U16, K_U32, K_NAME, K_DEVICE };
+enum { K_U16, K_U32, K_NAME, K_DEVICE, K_U8 };
 
 struct compat_key {
 	const char *name;
@@ -277,9 +333,17 @@ static const struct compat_key compat_keys[] = {
 	KEY(used_mac_filters, K_U16),
 	KEY(used_vlan_filters, K_U16),
 	KEY(used_rss_lut, K_U16),
+	/* optional: all or none (has_admin) */
+	KEY(admin_trust, K_U8),
+	KEY(admin_spoofchk, K_U8),
+	KEY(admin_link_state, K_U8),
+	KEY(admin_port_vlan, K_U16),
 };
 
 #define NKEYS ARRAY_SIZE(compat_keys)
+/* The optional keys, the four admin_* ones, come last. */
+#define FIRST_OPTIONAL_KEY 18
+static_assert(NKEYS == FIRST_OPTIONAL_KEY + 4, "four optional admin keys last");
 
 static int parse_value(const struct compat_key *k, const char *v, __u32 vlen,
 		       struct icemig_compat *c)
@@ -288,6 +352,11 @@ static int parse_value(const struct compat_key *k, const char *v, __u32 vlen,
 	__u32 x, y;
 
 	switch (k->kind) {
+	case K_U8:
+		if (parse_num(v, vlen, 0xff, &x))
+			return -EINVAL;
+		*(base + k->off) = (__u8)x;
+		return 0;
 	case K_U16:
 		if (parse_num(v, vlen, 0xffff, &x))
 			return -EINVAL;
@@ -329,7 +398,8 @@ static int parse_value(const struct compat_key *k, const char *v, __u32 vlen,
  *	malformed, or "line" for a line without '='
  *
  * Every key of icemig_compat.h must appear exactly once with a well-formed
- * value; unknown keys are ignored (newer writers may add some).
+ * value, but the admin_* keys, which are all present or all absent
+ * (has_admin); unknown keys are ignored (newer writers may add some).
  *
  * Return: 0 or -EINVAL.
  */
@@ -373,16 +443,18 @@ int icemig_compat_parse(const char *text, __u32 len, struct icemig_compat *c,
 		pos = end + 1;
 	}
 	for (i = 0; i < NKEYS; i++) {
-		if (!(seen & (1u << i))) {
+		if (!(seen & (1u << i)) &&
+		    (i < FIRST_OPTIONAL_KEY || (seen >> FIRST_OPTIONAL_KEY))) {
 			bad = compat_keys[i].name;
 			goto out;
 		}
 	}
+	c->has_admin = !!(seen >> FIRST_OPTIONAL_KEY);
 	return 0;
 out:
 	if (bad_key)
 		*bad_key = bad;
 	return -EINVAL;
 }
-EXPORT_SYMBOL_GPL(icemig_compat_parse);
+EXPORT_SYMBOL_NS_GPL(icemig_compat_parse, ICEMIG);
 

@@ -55,7 +55,7 @@ __u32 icemig_crc32(const void *buf, __u32 len)
 	return (__u32)crc32(0L, buf, len);
 #endif
 }
-EXPORT_SYMBOL_GPL(icemig_crc32);
+EXPORT_SYMBOL_NS_GPL(icemig_crc32, ICEMIG);
 
 static int fail(struct icemig_stream_err *err, const char *what, __u32 off)
 {
@@ -90,7 +90,7 @@ const char *icemig_tlv_type_name(__u16 type)
 		return tlv_names[type];
 	return "UNKNOWN";
 }
-EXPORT_SYMBOL_GPL(icemig_tlv_type_name);
+EXPORT_SYMBOL_NS_GPL(icemig_tlv_type_name, ICEMIG);
 
 static int check_queue(const struct icemig_queue *q, const char *dir,
 		       struct icemig_stream_err *err)
@@ -234,7 +234,7 @@ int icemig_state_check(const struct icemig_vf_state *st,
 	}
 	return check_extra(st, err);
 }
-EXPORT_SYMBOL_GPL(icemig_state_check);
+EXPORT_SYMBOL_NS_GPL(icemig_state_check, ICEMIG);
 
 /**
  * icemig_stream_size() - bytes icemig_stream_encode() would produce
@@ -274,7 +274,7 @@ int icemig_stream_size(const struct icemig_vf_state *st, __u32 flags, __u32 *siz
 		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_mbx));
 	return 0;
 }
-EXPORT_SYMBOL_GPL(icemig_stream_size);
+EXPORT_SYMBOL_NS_GPL(icemig_stream_size, ICEMIG);
 
 static __u8 *put_tlv(__u8 *p, __u16 type, __u16 flags, const void *val, __u32 len)
 {
@@ -457,7 +457,7 @@ int icemig_stream_encode(const struct icemig_vf_state *st, __u32 flags, void *bu
 	*used = total;
 	return 0;
 }
-EXPORT_SYMBOL_GPL(icemig_stream_encode);
+EXPORT_SYMBOL_NS_GPL(icemig_stream_encode, ICEMIG);
 
 static int get_queues(const __u8 *val, __u32 len, __u32 off, __u16 type,
 		      struct icemig_vf_state *st, __u32 *mask,
@@ -628,7 +628,7 @@ int icemig_stream_frame(const void *buf, __u32 len, __u32 *total, __u32 *flags,
 	*flags = le32_to_cpu(hdr.flags);
 	return 0;
 }
-EXPORT_SYMBOL_GPL(icemig_stream_frame);
+EXPORT_SYMBOL_NS_GPL(icemig_stream_frame, ICEMIG);
 
 /**
  * icemig_stream_decode() - validate and parse a stream
@@ -779,5 +779,5 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 		return fail(err, "rxq.count", total);
 	return icemig_state_check(st, err);
 }
-EXPORT_SYMBOL_GPL(icemig_stream_decode);
+EXPORT_SYMBOL_NS_GPL(icemig_stream_decode, ICEMIG);
 

@@ -27,6 +27,19 @@
  *   used_mac_filters=2
  *   used_vlan_filters=0
  *   used_rss_lut=64
+ *   admin_trust=0                 the VF's PF-admin settings now (optional
+ *   admin_spoofchk=1              keys: all four or none): trusted,
+ *   admin_link_state=0            spoof checking, forced link state
+ *   admin_port_vlan=0             (enum icemig_link_state), port VLAN ID
+ *
+ * PF-admin settings travel with the VM: the stream carries the source VF's
+ * MAC, trust, spoof checking, link state and port VLAN, and the destination
+ * VF takes them when the state is loaded (the guest keeps the network
+ * identity and privileges it had; libvirt's <interface type='hostdev'>
+ * applies the same <mac>/<vlan> on both hosts anyway). So the source's
+ * admin wins; they never make two VFs incompatible, and
+ * icemig_compat_admin_diff() lists what a destination VF's admin settings
+ * will be replaced with, for the hook and `icemig compat check` to say.
  *
  * One compare function (icemig_compat_check()) decides whether a VF whose
  * descriptor is @src can migrate onto a VF whose descriptor is @dst, in the
@@ -65,6 +78,11 @@ struct icemig_compat {
 	__u16 used_mac_filters;
 	__u16 used_vlan_filters;
 	__u16 used_rss_lut;
+	__u8 has_admin;
+	__u8 admin_trust;
+	__u8 admin_spoofchk;
+	__u8 admin_link_state;
+	__u16 admin_port_vlan;
 };
 
 /**
@@ -89,6 +107,9 @@ int icemig_compat_check(const struct icemig_compat *src,
 int icemig_compat_check_state(const struct icemig_compat *dst,
 			      const struct icemig_vf_state *st,
 			      struct icemig_compat_err *err);
+int icemig_compat_admin_diff(const struct icemig_compat *src,
+			     const struct icemig_compat *dst,
+			     struct icemig_compat_err *diff, int max);
 int icemig_compat_format(const struct icemig_compat *c, char *buf, __u32 size);
 int icemig_compat_parse(const char *text, __u32 len, struct icemig_compat *c,
 			const char **bad_key);

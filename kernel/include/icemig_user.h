@@ -28,6 +28,6 @@
 #define is_multicast_ether_addr(a) ((a)[0] & 0x01)
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* Exports are a kernel notion: a no-op declaration here. */
-#define EXPORT_SYMBOL_GPL(sym) static_assert(1, #sym)
+#define EXPORT_SYMBOL_NS_GPL(sym, ns) static_assert(1, #sym " in " #ns)
 
 #endif /* ICEMIG_USER_H */

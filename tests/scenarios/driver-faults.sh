@@ -64,7 +64,7 @@ fi
 
 if [[ $STEPS == *" 3 "* ]]; then
 	step "3: ice_mig_sim's init fails after registering a PF while a VF binds in a loop"
-	# Every VF bound to ice_vfio_pci pins ice_mig_sim: unbind them first.
+	# Start from VFs without a driver; the loop binds and unbinds VF 0.
 	rx h2 'set -e
 		vf=$(vf_bdf 0)
 		for v in $(vf_bdf 0) $(vf_bdf 1); do echo "$v" >/sys/bus/pci/drivers/ice_vfio_pci/unbind; done

@@ -197,6 +197,14 @@ static int get_state(struct vf *vf, uint32_t *state)
 	return 0;
 }
 
+/* The state now, or an impossible value (printed "?") if it cannot be read. */
+static uint32_t state_of(struct vf *vf)
+{
+	uint32_t s;
+
+	return get_state(vf, &s) ? UINT32_MAX : s;
+}
+
 static int reset(struct vf *vf)
 {
 	return ioctl(vf->dev, VFIO_DEVICE_RESET) ? -errno : 0;
@@ -519,8 +527,9 @@ static void test_error_and_reset(struct vf *b)
 	set_state(b, VFIO_DEVICE_STATE_RESUMING, &fd);
 	check(fd >= 0 && write(fd, junk, sizeof(junk)) < 0 && errno == EINVAL,
 	      "%s: a stream with a bad magic is refused at write (EINVAL)", b->bdf);
-	check(set_state(b, VFIO_DEVICE_STATE_STOP, NULL) == -EINVAL && get_state(b, &s) == 0 &&
-	      s == VFIO_DEVICE_STATE_RESUMING,
+	r = set_state(b, VFIO_DEVICE_STATE_STOP, NULL);
+	s = state_of(b);
+	check(r == -EINVAL && s == VFIO_DEVICE_STATE_RESUMING,
 	      "%s: RESUMING -> STOP then fails, the VF untouched: still RESUMING (%s)", b->bdf,
 	      state_name(s));
 	if (fd >= 0)
@@ -530,6 +539,8 @@ static void test_error_and_reset(struct vf *b)
 	check(r == 0 && s == VFIO_DEVICE_STATE_RUNNING,
 	      "%s: VFIO_DEVICE_RESET leaves RESUMING for RUNNING (%s)", b->bdf, state_name(s));
 }
+
+static void config_text(const char *dbg, char *out, size_t size);
 
 /* A simulated provider counter ("opens=N closes=N ... resets=N"). */
 static long sim_counter(const char *dbg, const char *name)
@@ -558,7 +569,8 @@ static void test_failed_arcs(struct vf *a)
 	resets = sim_counter(a->dbg, "resets");
 	spit(a->dbg, "fault", "fail_save");
 	r = set_state(a, VFIO_DEVICE_STATE_PRE_COPY, &fd);
-	check(r < 0 && !get_state(a, &s) && s == VFIO_DEVICE_STATE_RUNNING &&
+	s = state_of(a);
+	check(r < 0 && s == VFIO_DEVICE_STATE_RUNNING &&
 	      sim_counter(a->dbg, "resets") == resets,
 	      "%s: RUNNING -> PRE_COPY with a failing save: error %d, state %s (want RUNNING), "
 	      "no reset", a->bdf, r, state_name(s));
@@ -576,7 +588,8 @@ static void test_failed_arcs(struct vf *a)
 	spit(a->dbg, "fault", "fail_save");
 	fd = -1;
 	r = set_state(a, VFIO_DEVICE_STATE_STOP_COPY, &fd);
-	check(r < 0 && !get_state(a, &s) && s == VFIO_DEVICE_STATE_STOP,
+	s = state_of(a);
+	check(r < 0 && s == VFIO_DEVICE_STATE_STOP,
 	      "%s: STOP -> STOP_COPY with a failing save: error %d, state %s (want STOP)",
 	      a->bdf, r, state_name(s));
 	if (!r && fd >= 0)
@@ -585,11 +598,175 @@ static void test_failed_arcs(struct vf *a)
 	to_running(a);
 	spit(a->dbg, "fault", "fail_suspend");
 	r = set_state(a, VFIO_DEVICE_STATE_RUNNING_P2P, NULL);
-	check(r < 0 && !get_state(a, &s) && s == VFIO_DEVICE_STATE_ERROR,
+	s = state_of(a);
+	check(r < 0 && s == VFIO_DEVICE_STATE_ERROR,
 	      "%s: RUNNING -> RUNNING_P2P with a failing suspend: error %d, state %s "
 	      "(want ERROR)", a->bdf, r, state_name(s));
 	spit(a->dbg, "fault", "none");
 	to_running(a);
+}
+
+/*
+ * Provider interface v2 on the load side: a stream the provider refuses
+ * (load_validate) leaves the device in RESUMING, VF untouched; a load that
+ * fails part way (load_apply) is ERROR, and a reset brings the VF back.
+ */
+static void test_failed_loads(struct vf *a, struct vf *b)
+{
+	static uint8_t buf[1 << 17];
+	char before[16384];
+	size_t len;
+	uint32_t s = 0;
+	int fd = -1, r;
+
+	if (!a->dbg || !b->dbg)
+		return;
+	len = save_state(a, buf, sizeof(buf), sizeof(buf));
+	to_running(b);
+	snprintf(before, sizeof(before), "%s", slurp(b->dbg, "state"));
+	spit(b->dbg, "fault", "fail_load");
+	r = set_state(b, VFIO_DEVICE_STATE_RESUMING, &fd);
+	if (!r && fd >= 0) {
+		r = write_all(fd, buf, len, len);
+		r = r ? r : set_state(b, VFIO_DEVICE_STATE_STOP, NULL);
+		close(fd);
+	}
+	s = state_of(b);
+	check(r == -EINVAL && s == VFIO_DEVICE_STATE_RESUMING,
+	      "%s: a stream the provider refuses: RESUMING -> STOP fails (%d), still RESUMING "
+	      "(%s)", b->bdf, r, state_name(s));
+	reset(b);
+	spit(b->dbg, "fault", "fail_apply");
+	fd = -1;
+	r = set_state(b, VFIO_DEVICE_STATE_RESUMING, &fd);
+	if (!r && fd >= 0) {
+		r = write_all(fd, buf, len, len);
+		r = r ? r : set_state(b, VFIO_DEVICE_STATE_STOP, NULL);
+		close(fd);
+	}
+	s = state_of(b);
+	check(r == -EIO && s == VFIO_DEVICE_STATE_ERROR,
+	      "%s: a load that fails part way: RESUMING -> STOP fails (%d), ERROR (%s)", b->bdf,
+	      r, state_name(s));
+	r = reset(b);
+	s = state_of(b);
+	check(!r && s == VFIO_DEVICE_STATE_RUNNING,
+	      "%s: a reset leaves ERROR for RUNNING (%s)", b->bdf, state_name(s));
+	spit(b->dbg, "fault", "none");
+	spit(b->dbg, "state", before);
+}
+
+/*
+ * suspend(capture): the volatile state is captured when leaving running for
+ * a save, not when the transition ends in RESUMING (a destination).
+ */
+static void test_suspend_capture(struct vf *a)
+{
+	long sus, cap;
+	int fd = -1;
+
+	if (!a->dbg)
+		return;
+	to_running(a);
+	sus = sim_counter(a->dbg, "suspends");
+	cap = sim_counter(a->dbg, "captures");
+	set_state(a, VFIO_DEVICE_STATE_STOP_COPY, &fd);
+	if (fd >= 0)
+		close(fd);
+	check(sim_counter(a->dbg, "suspends") == sus + 1 &&
+	      sim_counter(a->dbg, "captures") == cap + 1,
+	      "%s: RUNNING -> STOP_COPY suspends with capture", a->bdf);
+	to_running(a);
+	sus = sim_counter(a->dbg, "suspends");
+	cap = sim_counter(a->dbg, "captures");
+	fd = -1;
+	set_state(a, VFIO_DEVICE_STATE_RESUMING, &fd);
+	if (fd >= 0)
+		close(fd);
+	check(sim_counter(a->dbg, "suspends") == sus + 1 &&
+	      sim_counter(a->dbg, "captures") == cap,
+	      "%s: RUNNING -> RESUMING suspends without capture", a->bdf);
+	reset(a);
+	to_running(a);
+}
+
+/* A VF reset by its PF during a migration fails the migration. */
+static void test_pf_reset_event(struct vf *a)
+{
+	uint8_t buf[4096];
+	uint32_t s = 0;
+	ssize_t n;
+	int fd = -1;
+
+	if (!a->dbg)
+		return;
+	to_running(a);
+	set_state(a, VFIO_DEVICE_STATE_PRE_COPY, &fd);
+	spit(a->dbg, "pf_reset", "1");
+	n = fd >= 0 ? read(fd, buf, sizeof(buf)) : 0;
+	s = state_of(a);
+	check(n < 0 && errno == ENODEV && s == VFIO_DEVICE_STATE_ERROR,
+	      "%s: PF resets the VF in PRE_COPY: save file disabled (%zd), state %s (want "
+	      "ERROR)", a->bdf, n, state_name(s));
+	if (fd >= 0)
+		close(fd);
+	reset(a);
+	to_running(a);
+	set_state(a, VFIO_DEVICE_STATE_STOP, NULL);
+	spit(a->dbg, "pf_reset", "1");
+	s = state_of(a);
+	check(s == VFIO_DEVICE_STATE_ERROR,
+	      "%s: PF resets the VF in STOP: state %s, not reported stopped (want ERROR)", a->bdf,
+	      state_name(s));
+	reset(a);
+	to_running(a);
+	spit(a->dbg, "pf_reset", "1");
+	s = state_of(a);
+	check(s == VFIO_DEVICE_STATE_RUNNING,
+	      "%s: PF resets the VF in RUNNING with no migration: still RUNNING (%s)", a->bdf,
+	      state_name(s));
+}
+
+/* A cancelled migration brings the VF fully back (resume). */
+static void test_cancel_resumes(struct vf *a)
+{
+	char before[16384], after[16384];
+	long res;
+	int fd = -1;
+
+	if (!a->dbg)
+		return;
+	to_running(a);
+	config_text(a->dbg, before, sizeof(before));
+	res = sim_counter(a->dbg, "resumes");
+	set_state(a, VFIO_DEVICE_STATE_PRE_COPY_P2P, &fd);
+	set_state(a, VFIO_DEVICE_STATE_PRE_COPY, NULL);
+	set_state(a, VFIO_DEVICE_STATE_RUNNING, NULL);
+	if (fd >= 0)
+		close(fd);
+	config_text(a->dbg, after, sizeof(after));
+	check(sim_counter(a->dbg, "resumes") == res + 1 && !strcmp(before, after) &&
+	      strstr(slurp(a->dbg, "state"), "running=1"),
+	      "%s: PRE_COPY_P2P -> PRE_COPY -> RUNNING (a cancelled migration): resumed, "
+	      "configuration unchanged, running", a->bdf);
+}
+
+/* The device closed in STOP: nothing resumes the VF (the core resets it). */
+static void test_close_in_stop(struct vf *b)
+{
+	long res;
+
+	if (!b->dbg)
+		return;
+	to_running(b);
+	set_state(b, VFIO_DEVICE_STATE_STOP, NULL);
+	res = sim_counter(b->dbg, "resumes");
+	close(b->dev);
+	close(b->group);
+	close(b->container);
+	check(sim_counter(b->dbg, "resumes") == res &&
+	      sim_counter(b->dbg, "closes") >= 1 && strstr(slurp(b->dbg, "state"), "running=0"),
+	      "%s: device closed in STOP: closed, not resumed", b->bdf);
 }
 
 /*
@@ -880,6 +1057,11 @@ static int run_pf_unbind(struct vf *a, const char *pf)
 	if (!pid) {
 		int u;
 
+		/* Not this process's VF: the unbind would wait for it forever. */
+		close(fd);
+		close(a->dev);
+		close(a->group);
+		close(a->container);
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/driver/unbind", pf);
 		u = open(path, O_WRONLY);
 		_exit(u < 0 || write(u, pf, strlen(pf)) < 0 ? 1 : 0);
@@ -889,7 +1071,8 @@ static int run_pf_unbind(struct vf *a, const char *pf)
 	n = read(fd, buf, sizeof(buf));
 	check(n < 0 && errno == ENODEV, "%s: save file disabled after the PF driver left "
 	      "(read: %zd, %s)", a->bdf, n, strerror(errno));
-	check(!get_state(a, &s) && s == VFIO_DEVICE_STATE_ERROR,
+	s = state_of(a);
+	check(s == VFIO_DEVICE_STATE_ERROR,
 	      "%s: migration state ERROR after the provider went away (%s)", a->bdf,
 	      state_name(s));
 	check(set_state(a, VFIO_DEVICE_STATE_RUNNING, NULL) < 0,
@@ -1198,6 +1381,11 @@ int main(int argc, char **argv)
 	test_error_and_reset(&b);
 	test_failed_arcs(&a);
 	test_precopy_size_and_poll(&a);
+	test_failed_loads(&a, &b);
+	test_suspend_capture(&a);
+	test_pf_reset_event(&a);
+	test_cancel_resumes(&a);
+	test_close_in_stop(&b);
 
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

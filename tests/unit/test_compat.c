@@ -187,6 +187,48 @@ static void test_check_state(void **state)
 	assert_int_equal(icemig_compat_check_state(&dst, &st, &err), 0);
 }
 
+/*
+ * PF-admin settings travel with the VM (icemig_compat.h): they never make
+ * two VFs incompatible, icemig_compat_admin_diff() names what changes, and
+ * their keys are optional but all-or-none.
+ */
+static void test_admin(void **state)
+{
+	struct icemig_compat src, dst, old;
+	struct icemig_compat_err d[4];
+	char text[ICEMIG_COMPAT_TEXT_MAX], cut[ICEMIG_COMPAT_TEXT_MAX];
+	const char *bad = NULL;
+	int n;
+
+	(void)state;
+	base(&src);
+	base(&dst);
+	assert_int_equal(src.has_admin, 1);
+	src.admin_port_vlan = 42;
+	src.admin_trust = 1;
+	assert_int_equal(icemig_compat_check(&src, &dst, NULL), 0);
+	assert_int_equal(icemig_compat_admin_diff(&src, &dst, d, 4), 2);
+	assert_string_equal(d[0].field, "admin_trust");
+	assert_int_equal(d[0].src, 1);
+	assert_int_equal(d[0].dst, 0);
+	assert_string_equal(d[1].field, "admin_port_vlan");
+	assert_int_equal(d[1].src, 42);
+	assert_int_equal(icemig_compat_admin_diff(&src, &dst, d, 1), 2);
+
+	/* A descriptor without admin keys (an older writer) parses... */
+	n = icemig_compat_format(&src, text, sizeof(text));
+	assert_true(n > 0);
+	*strstr(text, "admin_trust=") = '\0';
+	assert_int_equal(icemig_compat_parse(text, strlen(text), &old, &bad), 0);
+	assert_int_equal(old.has_admin, 0);
+	assert_int_equal(icemig_compat_admin_diff(&old, &dst, d, 4), 0);
+	/* ...but one with only some of them does not. */
+	icemig_compat_format(&src, text, sizeof(text));
+	snprintf(cut, sizeof(cut), "%.*s", (int)(strstr(text, "admin_port_vlan=") - text), text);
+	assert_int_equal(icemig_compat_parse(cut, strlen(cut), &old, &bad), -EINVAL);
+	assert_string_equal(bad, "admin_port_vlan");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -194,6 +236,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_check_state),
+		cmocka_unit_test(test_admin),
 	};
 
 	return cmocka_run_group_tests_name("compat descriptor", tests, NULL, NULL);
