@@ -343,7 +343,7 @@ static const struct compat_key compat_keys[] = {
 #define NKEYS ARRAY_SIZE(compat_keys)
 /* The optional keys, the four admin_* ones, come last. */
 #define FIRST_OPTIONAL_KEY 18
-static_assert(NKEYS == FIRST_OPTIONAL_KEY + 4, "four optional admin keys last");
+static_assert(ARRAY_SIZE(compat_keys) - FIRST_OPTIONAL_KEY == 4, "four optional admin keys last");
 
 static int parse_value(const struct compat_key *k, const char *v, __u32 vlen,
 		       struct icemig_compat *c)

@@ -25,6 +25,17 @@ rx h2 '"$RIG_PROJECT/tests/uapi/vfio_mig_test" --corpus "$RIG_PROJECT/tests/fuzz
 	"$(vf_bdf 1)" "$(vf_dbg "$(vf_bdf 1)")"' ||
 	fail "a malformed stream was not refused cleanly"
 
+step "KUnit tests of the codec in the kernel (kernels with KUnit only)"
+rx h2 'if ! modinfo icemig_kunit >/dev/null 2>&1; then
+		echo "note: no icemig_kunit module for $(uname -r) (the kernel has no KUnit)"
+	else
+		modprobe -r icemig_kunit 2>/dev/null; mark=$(dmesg | wc -l)
+		modprobe icemig_kunit || exit 1
+		out=$(dmesg | tail -n +$((mark + 1)))
+		echo "$out" | grep -E "# icemig_(stream|compat): pass" || exit 1
+		! echo "$out" | grep -qE "not ok"
+	fi' || fail "a KUnit test of the codec failed"
+
 step "dmesg after the run"
 bad=$(rx h2 "dmesg | tail -n +$((mark + 1)) | grep -E 'WARNING:|BUG:|Oops|possible circular locking|possible recursive locking|INFO: task .* blocked' || true")
 [ -z "$bad" ] || fail "kernel reported during the uAPI test:
