@@ -54,10 +54,12 @@ reboot_rig() {
 
 # ---- kernel reports (RIG_KERNEL_CHECK=1)
 # What the kernel prints when lockdep, KASAN, might_sleep, RCU-lockdep, WARN,
-# BUG, an oops, the hung-task detector or kmemleak finds something. One
+# BUG, an oops, the hung-task detector or kmemleak finds something, and a
+# failed KUnit test (KTAP "not ok N name", e.g. a test module loaded by a
+# scenario). One
 # lockdep report turns lockdep off for the rest of the boot, so the first
 # one is what matters.
-KREPORT_RE='possible circular locking dependency|inconsistent lock state|possible recursive locking|suspicious RCU usage|possible irq lock inversion|bad unlock balance|held lock freed|BUG: KASAN|BUG: sleeping function called from invalid context|WARNING:|BUG:|Oops|general protection fault|Kernel panic|blocked for more than|UBSAN:|kmemleak: [0-9]+ new suspected memory leaks'
+KREPORT_RE='possible circular locking dependency|inconsistent lock state|possible recursive locking|suspicious RCU usage|possible irq lock inversion|bad unlock balance|held lock freed|BUG: KASAN|BUG: sleeping function called from invalid context|WARNING:|BUG:|Oops|general protection fault|Kernel panic|blocked for more than|UBSAN:|kmemleak: [0-9]+ new suspected memory leaks| not ok [0-9]+ '
 declare -A con_off=()
 
 # console_mark [0]: the next check starts at the consoles' current end (or,
