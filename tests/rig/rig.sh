@@ -20,7 +20,8 @@
 #   RIG_MODULES_DIR   that kernel's module directory (default:
 #                     /lib/modules/<release>); the hosts see it there
 #   RIG_KO_DIR        where the project's ice_vfio_pci.ko and ice_mig_sim.ko
-#                     are (default: <project>/kernel)
+#                     are (default: <project>/kernel); other *.ko there (KUnit
+#                     test modules) are installed in the hosts too
 #   RIG_APPEND        more kernel command line (e.g. kasan_multi_shot)
 #   RIG_CACHE         build cache    (default: <project>/build/rig-cache)
 #   RIG_MEM, RIG_SMP  per host       (default: 2048 MiB, 2 vCPUs)
@@ -164,6 +165,11 @@ project_modules() { # project_modules KVER
 			die "RIG_LOAD_MODULES=1 but $kodir/ice_vfio_pci.ko and ice_mig_sim.ko are not built"
 		return 0
 	fi
+	# Other modules built there (e.g. KUnit test modules, built where the
+	# kernel has KUnit) go along, for modprobe in the hosts.
+	for f in "$kodir"/*.ko; do
+		case ${f##*/} in ice_vfio_pci.ko | ice_mig_sim.ko) ;; *) [ -f "$f" ] && kos+=("$f") ;; esac
+	done
 	for f in "${kos[@]}"; do
 		vm=$(modinfo -F vermagic "$f" 2>/dev/null | awk '{print $1}')
 		if [ "$vm" != "$kver" ]; then
