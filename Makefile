@@ -6,6 +6,10 @@
 #   make check    unit tests, then the rig scenarios and the fault, load and
 #                 soak scenarios (docs/reliability.md), all in one rig boot
 #   make check-faults  the fault, load and soak scenarios alone, in the rig
+#   make check-debug  build (once; cached in /var/cache/icemig) a lockdep +
+#                 KASAN rig kernel, boot the rig on it and run DEBUG_SCENARIOS;
+#                 any kernel report (lockdep, KASAN, WARN, BUG, ...) fails it.
+#                 One scenario: make check-debug DEBUG_SCENARIOS=uapi
 #   make soak     the soak alone, longer: SOAK_MIGRATIONS (default 200)
 #   make unit     unit tests only (no rig)
 #   make fuzz     fuzz the stream decoder for FUZZ_SECONDS (default 60)
@@ -21,6 +25,11 @@
 SCENARIOS ?= uapi driver-faults vf-migrate icemig-migrate hook-interface incompatible-dest
 FAULT_SCENARIOS ?= fault-cancel fault-destkill fault-hook fault-corrupt fault-flr \
 	fault-4vf fault-crossing soak
+# The debug rig run: the uAPI test and the fault scenarios (not the soak).
+DEBUG_SCENARIOS ?= uapi $(filter-out soak,$(FAULT_SCENARIOS))
+# What .ci/run runs on the debug rig when its kernel is cached: the whole
+# DEBUG_SCENARIOS take about an hour there (README), too long for CI.
+DEBUG_CI_SCENARIOS ?= uapi
 
 all: deps kernel helper uapi-test
 
@@ -56,6 +65,12 @@ check: all unit fuzz-check
 check-faults: all
 	tests/run-rig.sh $(CHECK_FIRST) $(FAULT_SCENARIOS)
 
+# The rig on the debug kernel (scripts/check-debug): not part of make check.
+# DEBUG_CACHED_ONLY=1: skip (one line saying why) when the debug kernel is
+# not built yet instead of building it (.ci/run).
+check-debug: deps helper uapi-test
+	scripts/check-debug $(if $(filter 1,$(DEBUG_CACHED_ONLY)),--cached-only) $(DEBUG_SCENARIOS)
+
 # The soak of make check (20 migrations) made longer; not part of make check.
 SOAK_MIGRATIONS ?= 200
 soak: all
@@ -83,4 +98,4 @@ clean:
 	$(MAKE) -C tests/uapi clean
 	$(MAKE) -C tests/fuzz clean
 
-.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check check-faults soak demo bench clean install
+.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check check-faults check-debug soak demo bench clean install

@@ -8,6 +8,15 @@
 #   RIG_REUSE=1   DIR holds a rig that is already up: do not boot or stop it
 #   SCENARIO_TIMEOUT=S  seconds before a scenario is stopped and failed
 #                 (default 900)
+#   RIG_KERNEL_CHECK=1  after the boot and after each scenario, search what
+#                 each host's kernel printed on its console since the last
+#                 check for kernel reports (lockdep, KASAN, sleeping in
+#                 atomic context, RCU misuse, WARNING, BUG, Oops, hung task,
+#                 kmemleak): any report fails the scenario (or the boot) and
+#                 is printed. Warnings reach the console only with
+#                 RIG_LOGLEVEL=7 (make check-debug sets both).
+#   RIG_KMEMLEAK=1  with RIG_KERNEL_CHECK=1 on a kernel booted with
+#                 kmemleak=on: also scan for leaks after each scenario
 #
 # Prints one line per scenario and a closing "N passed, N failed" line;
 # exits non-zero if any scenario failed or the rig did not boot.
@@ -40,6 +49,68 @@ reboot_rig() {
 	echo "rig: rebooting ($RIG_RUN)" >&2
 	"$RIG" down "$RIG_RUN" || true
 	boot_rig
+	console_mark 0
+}
+
+# ---- kernel reports (RIG_KERNEL_CHECK=1)
+# What the kernel prints when lockdep, KASAN, might_sleep, RCU-lockdep, WARN,
+# BUG, an oops, the hung-task detector or kmemleak finds something, and a
+# failed KUnit test (KTAP "not ok N name", e.g. a test module loaded by a
+# scenario). One
+# lockdep report turns lockdep off for the rest of the boot, so the first
+# one is what matters.
+KREPORT_RE='possible circular locking dependency|inconsistent lock state|possible recursive locking|suspicious RCU usage|possible irq lock inversion|bad unlock balance|held lock freed|BUG: KASAN|BUG: sleeping function called from invalid context|WARNING:|BUG:|Oops|general protection fault|Kernel panic|blocked for more than|UBSAN:|kmemleak: [0-9]+ new suspected memory leaks| not ok [0-9]+ '
+declare -A con_off=()
+
+# console_mark [0]: the next check starts at the consoles' current end (or,
+# with 0, at their beginning: a fresh boot)
+console_mark() {
+	local h
+	for h in h1 h2; do
+		if [ "${1:-}" = 0 ]; then
+			con_off[$h]=0
+		else
+			con_off[$h]=$(stat -c %s "$RIG_RUN/$h/console.log" 2>/dev/null || echo 0)
+		fi
+	done
+}
+
+# kernel_reports WHAT: print the kernel reports each host's console got
+# since console_mark (each from its first line, up to its end marker or 150
+# lines; at most 400 lines per host), then mark; with RIG_KMEMLEAK=1 a
+# kmemleak scan of each answering host first. Exit status 1 when there was
+# a report.
+kernel_reports() {
+	local what=$1 h new found=0
+	[ "${RIG_KERNEL_CHECK:-0}" = 1 ] || return 0
+	if [ "${RIG_KMEMLEAK:-0}" = 1 ]; then
+		for h in h1 h2; do
+			# The scan prints its own console line when it finds leaks.
+			RIG_EXEC_TIMEOUT=300 "$RIG" exec "$RIG_RUN" "$h" \
+				'echo scan >/sys/kernel/debug/kmemleak && cat /sys/kernel/debug/kmemleak | head -n 200 >&2; echo clear >/sys/kernel/debug/kmemleak' \
+				>/dev/null 2>"$RIG_RUN/$h/kmemleak.last" || true
+		done
+	fi
+	sleep 1 # the last console lines
+	for h in h1 h2; do
+		new=$(tail -c +$(( ${con_off[$h]:-0} + 1 )) "$RIG_RUN/$h/console.log" 2>/dev/null || true)
+		# Kernel lines only (they carry the printk time stamp): host-init's
+		# and the agent's output shares the console.
+		grep -qE "^\[ *[0-9]+\.[0-9]+\].*($KREPORT_RE)" <<<"$new" || continue
+		found=1
+		echo "KERNEL REPORT: $h: after $what (console: $RIG_RUN/$h/console.log):"
+		awk -v re="$KREPORT_RE" '
+			n == 0 && $0 ~ ("^\\[ *[0-9]+\\.[0-9]+\\].*(" re ")") { n = 1 }
+			n > 0 { print; n++
+				if (n > 150 || /---\[ end trace|^\[ *[0-9.]+\] =+$|^=+$/ && n > 3) n = 0 }
+		' <<<"$new" | head -n 400
+		if [ -s "$RIG_RUN/$h/kmemleak.last" ]; then
+			echo "--- $h: kmemleak"
+			head -n 100 "$RIG_RUN/$h/kmemleak.last"
+		fi
+	done
+	console_mark
+	[ $found = 0 ]
 }
 
 own_run=0
@@ -65,6 +136,12 @@ at_exit() {
 trap at_exit EXIT
 if [ "${RIG_REUSE:-0}" != 1 ]; then
 	boot_rig
+fi
+console_mark "$([ "${RIG_REUSE:-0}" = 1 ] || echo 0)"
+boot_failn=0
+if ! kernel_reports "the rig's boot"; then
+	echo "FAIL: boot (kernel reports)"
+	boot_failn=1
 fi
 
 # gone_hosts: the rig hosts whose QEMU is no longer running
@@ -137,6 +214,10 @@ for s in "$@"; do
 		start=$(date +%s)
 		run_scenario "$s"
 		took=$(( $(date +%s) - start ))
+		if ! kernel_reports "$s" && [ "$rc" = 0 ]; then
+			echo "$s: passed, but the kernel reported (above)" >&2
+			rc=1
+		fi
 		gone=$(gone_hosts)
 		lost="$gone$wedged"
 		if [ -n "$lost" ]; then
@@ -173,5 +254,6 @@ for s in "$@"; do
 		fi
 	fi
 done
-echo "scenarios: $pass passed, $failn failed$([ "$reruns" -gt 0 ] && echo ", $reruns rerun after a rig host was lost")"
+failn=$((failn + boot_failn))
+echo "scenarios: $pass passed, $failn failed$([ "$reruns" -gt 0 ] && echo ", $reruns rerun after a rig host was lost")$([ "$boot_failn" = 1 ] && echo " (the boot counted as failed: kernel reports)")"
 [ "$failn" -eq 0 ]

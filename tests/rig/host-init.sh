@@ -12,7 +12,8 @@
 #
 # Inputs: /rig/host.env, written by rig.sh up (RIG_HOST, RIG_HOSTNAME,
 # RIG_IP, RIG_PEER_IP, RIG_PEER_HOSTNAME, RIG_PREFIX, RIG_LINK_MAC, RIG_UUID,
-# RIG_PROJECT, RIG_LOAD_MODULES, RIG_HOOK, RIG_NUMVFS, RIG_TRACE), and /rig/modules/ (the
+# RIG_PROJECT, RIG_LOAD_MODULES, RIG_HOOK, RIG_NUMVFS, RIG_TRACE,
+# RIG_MODULES_DIR), and /rig/modules/ (the
 # project's .ko files plus depmod indexes made by rig.sh up), when present.
 # Output for exec'd commands: /run/rig/env (RIG_* variables, PF BDF, ...).
 set -eEuo pipefail
@@ -88,6 +89,18 @@ EOF
 # Distinct per host (the root share gives both the build machine's one).
 echo "${RIG_UUID//-/}" >/etc/machine-id
 
+# ---------------------------------------------------------------- modules
+# A kernel whose module directory is not /lib/modules/<release> on the build
+# machine (the debug rig kernel's lives in its build cache, RIG_MODULES_DIR):
+# show it there, read-only, so that modprobe finds modules.builtin.
+K=$(uname -r)
+if [ -n "${RIG_MODULES_DIR:-}" ] && [ "$RIG_MODULES_DIR" != "/lib/modules/$K" ] &&
+	[ ! -e "/lib/modules/$K" ]; then
+	mkdir -p "/lib/modules/$K"
+	mount --bind -o ro "$RIG_MODULES_DIR" "/lib/modules/$K"
+	log "modules of $K: $RIG_MODULES_DIR"
+fi
+
 # ---------------------------------------------------------------- network
 # No udev here: load the drivers we need ourselves.
 modprobe virtio_net
@@ -122,7 +135,6 @@ log "igb PF $pf (netdev ${pfnet:-none}), sriov_totalvfs $(cat "/sys/bus/pci/devi
 
 # The project's modules, when rig.sh up found them built (it copies them with
 # depmod indexes made against this kernel's tree into /rig/modules/).
-K=$(uname -r)
 modules=absent
 if [ "${RIG_LOAD_MODULES:-auto}" = 0 ]; then
 	modules=disabled

@@ -2,7 +2,8 @@
 # icemig rig: /init of the small busybox initramfs that boots each rig host.
 #
 # rig.sh copies this file into the initramfs as /init. It runs with only
-# busybox and five decompressed modules (netfs 9pnet 9pnet_virtio 9p overlay):
+# busybox and up to five decompressed modules (netfs 9pnet 9pnet_virtio 9p
+# overlay; rig.sh leaves out those built into the kernel):
 #   1. loads the 9p and overlay modules,
 #   2. mounts the build machine's / read-only over virtio-9p (tag "root"),
 #   3. puts a tmpfs overlay on top so the host can write anywhere,
@@ -34,6 +35,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 
 for m in netfs 9pnet 9pnet_virtio 9p overlay; do
+	[ -e "/modules/$m.ko" ] || continue # built in
 	insmod "/modules/$m.ko" || fail "insmod $m"
 done
 

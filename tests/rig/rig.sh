@@ -15,7 +15,14 @@
 #   tests/rig/rig.sh exec "$run" h1 'virsh list --all'
 #
 # Environment knobs (all optional):
-#   RIG_KERNEL        kernel image   (default: newest /boot/vmlinuz-6.12*)
+#   RIG_KERNEL        kernel image   (default: newest /boot/vmlinuz-6.12*);
+#                     its name must be vmlinuz-<kernel release>
+#   RIG_MODULES_DIR   that kernel's module directory (default:
+#                     /lib/modules/<release>); the hosts see it there
+#   RIG_KO_DIR        where the project's ice_vfio_pci.ko and ice_mig_sim.ko
+#                     are (default: <project>/kernel); other *.ko there (KUnit
+#                     test modules) are installed in the hosts too
+#   RIG_APPEND        more kernel command line (e.g. kasan_multi_shot)
 #   RIG_CACHE         build cache    (default: <project>/build/rig-cache)
 #   RIG_MEM, RIG_SMP  per host       (default: 2048 MiB, 2 vCPUs)
 #   RIG_TCG_THREAD    single (default: a host's vCPUs in one TCG thread)
@@ -78,20 +85,34 @@ prune_cache() { # prune_cache GLOB-PREFIX (e.g. "initramfs-")
 	[ -z "$old" ] || echo "$old" | xargs rm -rf
 }
 
+# The kernel's module directory on this machine (RIG_MODULES_DIR).
+modules_dir() { echo "${RIG_MODULES_DIR:-/lib/modules/$1}"; }
+
+# builtin KVER NAME: module NAME is built into the kernel (modules.builtin)
+builtin() {
+	local f
+	f=$(modules_dir "$1")/modules.builtin
+	[ -r "$f" ] && grep -qE "(^|/)$2\.ko\$" "$f"
+}
+
 # ---------------------------------------------------------------- initramfs
-# A busybox initramfs with the 9p and overlay modules, cached by content.
+# A busybox initramfs with the 9p and overlay modules (those not built into
+# the kernel), cached by content.
 initramfs() { # initramfs KVER -> prints the path of the cached image
-	local kver=$1 mdir=/lib/modules/$1 m f key out tmp bb
+	local kver=$1 mdir m f key out tmp bb
+	mdir=$(modules_dir "$1")
 	# busybox-static installs /bin/busybox; the initramfs has no libc.
 	bb=/bin/busybox
 	[ -x "$bb" ] || die "$bb not found (package busybox-static)"
-	local mods=(netfs 9pnet 9pnet_virtio 9p overlay) paths=()
-	for m in "${mods[@]}"; do
-		f=$(find "$mdir/kernel" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" -o -name "$m.ko.gz" | head -n1)
-		[ -n "$f" ] || die "module $m not found under $mdir"
+	local all=(netfs 9pnet 9pnet_virtio 9p overlay) mods=() paths=()
+	for m in "${all[@]}"; do
+		builtin "$kver" "$m" && continue
+		f=$(find "$mdir/kernel" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" -o -name "$m.ko.gz" 2>/dev/null | head -n1)
+		[ -n "$f" ] || die "module $m not found under $mdir (nor built in)"
+		mods+=("$m")
 		paths+=("$f")
 	done
-	key=$( { echo "$kver"; sha256sum "$bb" "${paths[@]}" "$RIG_DIR/initramfs-init.sh"; } |
+	key=$( { echo "$kver ${mods[*]}"; sha256sum "$bb" "${paths[@]}" "$RIG_DIR/initramfs-init.sh"; } |
 		sha256sum | cut -c1-16)
 	out=$CACHE/initramfs-$key.cpio.gz
 	if [ ! -s "$out" ]; then
@@ -131,18 +152,24 @@ initramfs() { # initramfs KVER -> prints the path of the cached image
 # symlink farm of /lib/modules/KVER plus extra/, cached by content. Prints
 # the directory to copy into /rig/modules, or nothing when not built.
 project_modules() { # project_modules KVER
-	local kver=$1 kos=() f vm key dir tmp
+	local kver=$1 kos=() f vm key dir tmp mdir kodir=${RIG_KO_DIR:-$PROJECT/kernel}
+	mdir=$(modules_dir "$kver")
 	[ "${RIG_LOAD_MODULES:-auto}" = 0 ] && return 0
 	for f in ice_vfio_pci.ko ice_mig_sim.ko; do
 		local p
-		p=$(find "$PROJECT/kernel" -maxdepth 3 -name "$f" -type f 2>/dev/null | head -n1)
+		p=$(find "$kodir" -maxdepth 3 -name "$f" -type f 2>/dev/null | head -n1)
 		[ -n "$p" ] && kos+=("$p")
 	done
 	if [ ${#kos[@]} -eq 0 ]; then
 		[ "${RIG_LOAD_MODULES:-auto}" = 1 ] &&
-			die "RIG_LOAD_MODULES=1 but kernel/ice_vfio_pci.ko and ice_mig_sim.ko are not built"
+			die "RIG_LOAD_MODULES=1 but $kodir/ice_vfio_pci.ko and ice_mig_sim.ko are not built"
 		return 0
 	fi
+	# Other modules built there (e.g. KUnit test modules, built where the
+	# kernel has KUnit) go along, for modprobe in the hosts.
+	for f in "$kodir"/*.ko; do
+		case ${f##*/} in ice_vfio_pci.ko | ice_mig_sim.ko) ;; *) [ -f "$f" ] && kos+=("$f") ;; esac
+	done
 	for f in "${kos[@]}"; do
 		vm=$(modinfo -F vermagic "$f" 2>/dev/null | awk '{print $1}')
 		if [ "$vm" != "$kver" ]; then
@@ -151,7 +178,7 @@ project_modules() { # project_modules KVER
 			return 0
 		fi
 	done
-	key=$( { echo "$kver"; sha256sum "${kos[@]}"; stat -c '%n %s %Y' "/lib/modules/$kver/modules.order" "/lib/modules/$kver/kernel"; } |
+	key=$( { echo "$kver $mdir"; sha256sum "${kos[@]}"; stat -c '%n %s %Y' "$mdir/modules.order" "$mdir/modules.builtin" 2>/dev/null; } |
 		sha256sum | cut -c1-16)
 	dir=$CACHE/modules-$key
 	if [ ! -d "$dir" ]; then
@@ -159,8 +186,8 @@ project_modules() { # project_modules KVER
 		tmp=$(mktemp -d "$CACHE/modules.XXXXXX")
 		local tree=$tmp/root/lib/modules/$kver
 		mkdir -p "$tree/extra"
-		cp -rs "/lib/modules/$kver/kernel" "$tree/kernel"
-		for f in /lib/modules/"$kver"/modules.{order,builtin,builtin.modinfo}; do
+		[ ! -d "$mdir/kernel" ] || cp -rs "$mdir/kernel" "$tree/kernel"
+		for f in "$mdir"/modules.{order,builtin,builtin.modinfo}; do
 			[ -e "$f" ] && ln -s "$f" "$tree/"
 		done
 		cp "${kos[@]}" "$tree/extra/"
@@ -212,7 +239,7 @@ start_host() { # start_host RUNDIR HOST KERNEL INITRD
 		-nodefaults -display none -no-reboot \
 		-smbios "type=1,uuid=$(host_uuid "$h")" \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 intel_iommu=on no_timer_check panic=1 loglevel=${RIG_LOGLEVEL:-4} icemig_rig=$h" \
+		-append "console=ttyS0 intel_iommu=on no_timer_check panic=1 loglevel=${RIG_LOGLEVEL:-4} icemig_rig=$h${RIG_APPEND:+ $RIG_APPEND}" \
 		-serial "file:$d/console.log" \
 		-qmp "unix:$d/qmp.sock,server=on,wait=off" \
 		-pidfile "$d/qemu.pid" \
@@ -255,7 +282,7 @@ cmd_up() {
 
 	kernel=$(kernel_image)
 	kver=$(kernel_version "$kernel")
-	[ -d "/lib/modules/$kver" ] || die "/lib/modules/$kver missing for $kernel"
+	[ -d "$(modules_dir "$kver")" ] || die "$(modules_dir "$kver") missing for $kernel"
 	initrd=$(initramfs "$kver")
 	mods=$(project_modules "$kver")
 
@@ -280,6 +307,7 @@ cmd_up() {
 			RIG_HOOK=${RIG_HOOK:-auto}
 			RIG_NUMVFS=${RIG_NUMVFS:-0}
 			RIG_TRACE=${RIG_TRACE:-0}
+			RIG_MODULES_DIR=$(modules_dir "$kver")
 		EOF
 		[ -n "$mods" ] && cp -r "$mods" "$d/share/modules"
 		if ls "$CACHE"/libvirt-caps/*.xml >/dev/null 2>&1; then
