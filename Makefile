@@ -26,10 +26,10 @@ SCENARIOS ?= uapi driver-faults vf-migrate icemig-migrate hook-interface incompa
 FAULT_SCENARIOS ?= fault-cancel fault-destkill fault-hook fault-corrupt fault-flr \
 	fault-4vf fault-crossing soak
 # The debug rig run: the uAPI test and the fault scenarios (not the soak).
-DEBUG_SCENARIOS ?= uapi $(filter-out soak,$(FAULT_SCENARIOS))
+DEBUG_SCENARIOS ?= uapi driver-faults $(filter-out soak,$(FAULT_SCENARIOS))
 # What .ci/run runs on the debug rig when its kernel is cached: the whole
 # DEBUG_SCENARIOS take about an hour there (README), too long for CI.
-DEBUG_CI_SCENARIOS ?= uapi
+DEBUG_CI_SCENARIOS ?= uapi driver-faults
 
 all: deps kernel helper uapi-test
 
