@@ -11,10 +11,12 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <libsmartcols.h>
 #include <libxml/tree.h>
 
 #include "desc.h"
 #include "domxml.h"
+#include "out.h"
 #include "sysfs.h"
 
 int icemig_pf_resolve(const char *arg, struct icemig_bdf *pf, struct icemig_err *err)
@@ -905,86 +907,87 @@ static const struct column columns[] = {
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
 #define CELL_MAX ICEMIG_DOMAIN_MAX
 
-static void print_cell(FILE *out, size_t c, size_t width, const char *text)
+/*
+ * The one model of the table, in libsmartcols (the library of lsblk and
+ * findmnt): the text form, or its JSON form {"vfs": [{column: value}]}
+ * with the keys the headers in lower case and the numeric columns as
+ * numbers. A value that is absent is "-" in text and null in JSON.
+ */
+static struct libscols_table *build_table(const struct icemig_vf_table *t, bool json)
 {
-	if (c + 1 < NCOLS)
-		fprintf(out, "%-*s  ", (int)width, text);
-	else
-		fprintf(out, "%s\n", text);
-}
-
-static int render_text(const struct icemig_vf_table *t, FILE *out)
-{
-	size_t width[NCOLS], i, c;
-	char cell[CELL_MAX];
-
-	for (c = 0; c < NCOLS; c++)
-		width[c] = strlen(columns[c].header);
-	for (i = 0; i < t->n; i++)
-		for (c = 0; c < NCOLS; c++) {
-			size_t l =
-				columns[c].get(&t->rows[i], cell, sizeof(cell)) ? strlen(cell) : 1;
-
-			if (l > width[c])
-				width[c] = l;
-		}
-	for (c = 0; c < NCOLS; c++)
-		print_cell(out, c, width[c], columns[c].header);
-	for (i = 0; i < t->n; i++)
-		for (c = 0; c < NCOLS; c++)
-			print_cell(out, c, width[c],
-				   columns[c].get(&t->rows[i], cell, sizeof(cell)) ? cell : "-");
-	return 0;
-}
-
-static int render_json(const struct icemig_vf_table *t, FILE *out)
-{
-	struct json_object *root, *arr, *obj, *val;
+	struct libscols_table *tb = scols_new_table();
+	struct libscols_column *cl;
+	struct libscols_line *ln;
 	char cell[CELL_MAX];
 	size_t i, c;
-	int r = 0;
 
-	root = json_object_new_object();
-	arr = json_object_new_array();
-	if (!root || !arr) {
-		json_object_put(root);
-		json_object_put(arr);
-		return -ENOMEM;
+	if (!tb)
+		return NULL;
+	if (json && (scols_table_enable_json(tb, 1) || scols_table_set_name(tb, "vfs")))
+		goto fail;
+	for (c = 0; c < NCOLS; c++) {
+		cl = scols_table_new_column(tb, columns[c].header, 0, 0);
+		if (!cl || scols_column_set_json_type(cl, columns[c].numeric ? SCOLS_JSON_NUMBER :
+									       SCOLS_JSON_STRING))
+			goto fail;
 	}
+	for (i = 0; i < t->n; i++) {
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto fail;
+		for (c = 0; c < NCOLS; c++) {
+			bool has = columns[c].get(&t->rows[i], cell, sizeof(cell));
+
+			if (scols_line_set_data(ln, c, has ? cell : (json ? NULL : "-")))
+				goto fail;
+		}
+	}
+	return tb;
+fail:
+	scols_unref_table(tb);
+	return NULL;
+}
+
+static int render_json(const struct icemig_vf_table *t, struct libscols_table *tb, bool pretty,
+		       FILE *out)
+{
+	struct json_object *doc = NULL, *root, *vfs;
+	char *text = NULL;
+	int r = -ENOMEM;
+
+	if (scols_print_table_to_string(tb, &text) || !text)
+		goto out;
+	doc = json_tokener_parse(text);
+	if (!doc || !json_object_object_get_ex(doc, "vfs", &vfs))
+		goto out;
+	root = json_object_new_object();
+	if (!root)
+		goto out;
 	json_object_object_add(root, "ice_vfio_pci_loaded",
 			       json_object_new_boolean(t->providers_present));
-	json_object_object_add(root, "vfs", arr);
-	for (i = 0; i < t->n; i++) {
-		obj = json_object_new_object();
-		if (!obj) {
-			r = -ENOMEM;
-			goto out;
-		}
-		json_object_array_add(arr, obj);
-		for (c = 0; c < NCOLS; c++) {
-			val = NULL;
-			if (columns[c].get(&t->rows[i], cell, sizeof(cell)))
-				val = columns[c].numeric ?
-					      json_object_new_int64(strtoll(cell, NULL, 10)) :
-					      json_object_new_string(cell);
-			json_object_object_add(obj, columns[c].key, val);
-		}
-	}
-	fprintf(out, "%s\n",
-		json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-out:
+	json_object_object_add(root, "vfs", json_object_get(vfs));
+	r = icemig_out_print(root, true, pretty, NULL, out);
 	json_object_put(root);
+out:
+	json_object_put(doc);
+	free(text);
 	return r;
 }
 
-int icemig_vf_render(const struct icemig_vf_table *t, bool json, FILE *out)
+int icemig_vf_render(const struct icemig_vf_table *t, bool json, bool pretty, FILE *out)
 {
-	int r = json ? render_json(t, out) : render_text(t, out);
+	struct libscols_table *tb = build_table(t, json);
+	int r;
 
-	if (r)
-		return r;
-	if (fflush(out) == EOF || ferror(out))
-		return -EIO;
-	return 0;
+	if (!tb)
+		return -ENOMEM;
+	if (json) {
+		r = render_json(t, tb, pretty, out);
+	} else {
+		r = scols_table_set_stream(tb, out) || scols_print_table(tb) ? -EIO : 0;
+		if (!r && (fflush(out) == EOF || ferror(out)))
+			r = -EIO;
+	}
+	scols_unref_table(tb);
+	return r;
 }

@@ -173,15 +173,17 @@ int icemig_vf_collect(struct icemig_vf_table *t, struct icemig_err *err);
 void icemig_vf_table_free(struct icemig_vf_table *t);
 
 /**
- * icemig_vf_render() - print @t to @out, as aligned text columns with a
- * header (@json false; absent values shown as "-") or as a JSON document
- * (@json true): {"ice_vfio_pci_loaded": bool, "vfs": [{"pf": "0000:01:00.0",
- * "provider": str|null, "index": int|null, "vf": str|null, "driver":
- * str|null, "iommu_group": int|null, "domain": str|null, "migration":
+ * icemig_vf_render() - print @t to @out: a text table through libsmartcols,
+ * one line per row with a header, absent values shown as "-" (@json
+ * false), or a JSON document (@json true; one line, indented when @pretty):
+ * {"ice_vfio_pci_loaded": bool, "vfs": [{"pf": "0000:01:00.0", "provider":
+ * str|null, "index": int|null, "vf": str|null, "driver": str|null,
+ * "iommu_group": int|null, "domain": str|null, "migration":
  * "yes"|"needs-bind"|"no"|null, "stream": "MAJOR.MINOR"|null}, ...]}.
- * Both forms come from the same column table.
- * Return: 0, or -EIO if writing failed.
+ * Both forms come from the same libsmartcols table (keys are its headers in
+ * lower case).
+ * Return: 0, -ENOMEM, or -EIO if writing failed.
  */
-int icemig_vf_render(const struct icemig_vf_table *t, bool json, FILE *out);
+int icemig_vf_render(const struct icemig_vf_table *t, bool json, bool pretty, FILE *out);
 
 #endif /* ICEMIG_VF_H */

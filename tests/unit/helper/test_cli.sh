@@ -125,9 +125,9 @@ ok "vf bind"
 # ---- vf list -------------------------------------------------------------------
 expect 0 "$ICEMIG" vf list
 cat >"$T/want" <<'EOT'
-PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  DOMAIN  MIGRATION  STREAM
-0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           -       yes        1.0
-0000:01:00.0  ice_mig_sim  1      0000:01:10.1  ice_vfio_pci  12           -       no         -
+PF           PROVIDER    INDEX VF           DRIVER       IOMMU_GROUP DOMAIN MIGRATION STREAM
+0000:01:00.0 ice_mig_sim 0     0000:01:10.0 ice_vfio_pci 11          -      yes       1.0
+0000:01:00.0 ice_mig_sim 1     0000:01:10.1 ice_vfio_pci 12          -      no        -
 EOT
 cmp -s "$T/want" "$T/out" || fail "vf list: $(cat "$T/out")"
 expect 0 "$ICEMIG" vf list --json
@@ -142,6 +142,62 @@ assert d["vfs"][1]["migration"] == "no" and d["vfs"][1]["stream"] is None
 assert d["vfs"][1]["iommu_group"] == 12 and d["vfs"][1]["index"] == 1
 EOT
 ok "vf list text and JSON"
+
+# ---- JSON: compact by default, indented with --pretty (iproute2's -j / -p) ------
+for c in "vf list" "compat show 0000:01:10.0" "config show" "state decode $GOLDEN/state-sample.bin"; do
+	# shellcheck disable=SC2086
+	expect 0 "$ICEMIG" $c --json
+	[ "$(wc -l <"$T/out")" = 1 ] || fail "$c --json: not one compact line: $(head -c 200 "$T/out")"
+	cp "$T/out" "$T/compact.json"
+	# shellcheck disable=SC2086
+	expect 0 "$ICEMIG" $c --json --pretty
+	[ "$(wc -l <"$T/out")" -gt 1 ] || fail "$c --json --pretty: not indented"
+	python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); assert a == b' \
+		"$T/compact.json" "$T/out" || fail "$c: --pretty changes the document"
+	# shellcheck disable=SC2086
+	expect 0 "$ICEMIG" $c -j -p
+done
+expect 0 "$ICEMIG" vf list -jp
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/out" || fail "vf list -jp"
+# vf list: the text table and the JSON document come from one model: same
+# rows, same cells ("-" in text is null in JSON), keys are the headers
+expect 0 "$ICEMIG" vf list
+cp "$T/out" "$T/list.txt"
+expect 0 "$ICEMIG" vf list --json
+python3 - "$T/list.txt" "$T/out" <<'EOP' || fail "vf list: text and JSON disagree"
+import json, sys
+rows = [l.split() for l in open(sys.argv[1]).read().splitlines()]
+head, body = rows[0], rows[1:]
+doc = json.load(open(sys.argv[2]))["vfs"]
+assert len(doc) == len(body), (len(doc), len(body))
+for cells, obj in zip(body, doc):
+    assert list(obj) == [h.lower() for h in head], (list(obj), head)
+    for h, c in zip(head, cells):
+        v = obj[h.lower()]
+        assert (c == "-" and v is None) or c == str(v), (h, c, v)
+EOP
+ok "JSON compact by default, --pretty; vf list text and JSON agree"
+
+# ---- the command table: icemig help --json -------------------------------------
+expect 0 "$ICEMIG" help --json
+python3 - "$T/out" <<'EOP' || fail "icemig help --json: $(head -c 300 "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+cmds = {c["path"]: c for c in d["commands"]}
+c = cmds["vf create"]
+assert [a["name"] for a in c["arguments"]] == ["PF", "N"], c
+names = [o["name"] for o in c["options"]]
+assert names[:3] == ["--force", "--no-autoprobe", "--autoprobe"] and "--json" in names, names
+assert c["usage"].startswith("vf create PF N [--force] [--no-autoprobe|--autoprobe]"), c["usage"]
+assert cmds["hook"]["options"] == [] or all(o["name"] == "--help" for o in cmds["hook"]["options"])
+EOP
+expect 0 "$ICEMIG" help vf create
+grep -q '^Usage: icemig vf create PF N' "$T/out" || fail "icemig help vf create"
+expect 2 "$ICEMIG" vf create 0000:01:00.0 2 --autoprobe --no-autoprobe
+grep -q "at most one of --no-autoprobe and --autoprobe" "$T/err" || fail "exclusive options: $(cat "$T/err")"
+expect 2 "$ICEMIG" vf bind 0000:01:10.0 --driver a --driver b
+grep -q -- "--driver given twice" "$T/err" || fail "option twice: $(cat "$T/err")"
+ok "icemig help; options from the table"
 
 # ---- compat show / check -------------------------------------------------------
 expect 0 "$ICEMIG" compat show 0000:01:10.0
@@ -244,7 +300,7 @@ pending" ] || fail "reservation of 0000:01:10.0"
 [ "$(cat "$ICEMIG_RUNDIR/reserved/0000:01:10.1")" = "icemig-vf
 pending" ] || fail "reservation of 0000:01:10.1"
 expect 0 "$ICEMIG" vf list
-grep -q '0000:01:10.0  ice_vfio_pci  11           icemig-vf  yes' "$T/out" || fail "vf list shows reservation"
+grep -Eq '0000:01:10.0 +ice_vfio_pci +11 +icemig-vf +yes' "$T/out" || fail "vf list shows reservation"
 ok "hook: migrate begin rewrites and reserves"
 
 # every VF is now taken: a second domain fails, stdout empty, no new reservation

@@ -367,7 +367,7 @@ static char *render(const struct icemig_vf_table *t, bool json)
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(icemig_vf_render(t, json, f), 0);
+	assert_int_equal(icemig_vf_render(t, json, false, f), 0);
 	fclose(f);
 	return buf;
 }
@@ -400,11 +400,11 @@ static void test_list(void **state)
 	text = render(&t, false);
 	assert_string_equal(
 		text,
-		"PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  DOMAIN  MIGRATION   STREAM\n"
-		"0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           vm-one  yes         1.0\n"
-		"0000:01:00.0  ice_mig_sim  1      0000:01:10.1  -             12           -       needs-bind  -\n"
-		"0000:01:00.0  ice_mig_sim  2      0000:01:10.2  iavf          13           vm-two  needs-bind  -\n"
-		"0000:02:00.0  -            -      -             -             -            -       -           -\n");
+		"PF           PROVIDER    INDEX VF           DRIVER       IOMMU_GROUP DOMAIN MIGRATION  STREAM\n"
+		"0000:01:00.0 ice_mig_sim 0     0000:01:10.0 ice_vfio_pci 11          vm-one yes        1.0\n"
+		"0000:01:00.0 ice_mig_sim 1     0000:01:10.1 -            12          -      needs-bind -\n"
+		"0000:01:00.0 ice_mig_sim 2     0000:01:10.2 iavf         13          vm-two needs-bind -\n"
+		"0000:02:00.0 -           -     -            -            -           -      -          -\n");
 	free(text);
 
 	text = render(&t, true);
