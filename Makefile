@@ -18,7 +18,7 @@
 # Every target that needs packages first runs scripts/install-deps, which
 # does nothing when everything is installed.
 
-SCENARIOS ?= uapi vf-migrate icemig-migrate hook-interface incompatible-dest
+SCENARIOS ?= uapi vf-migrate icemig-migrate hook-interface hook-inuse incompatible-dest
 FAULT_SCENARIOS ?= fault-cancel fault-destkill fault-hook fault-corrupt fault-flr \
 	fault-4vf fault-crossing soak
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "desc.h"
+#include "inuse.h"
 #include "pci.h"
 #include "provider.h"
 #include "reserve.h"
@@ -64,6 +65,7 @@ struct pool_scan {
 	size_t provider_pfs; /* PFs with a provider (in the configured pool) that exist here */
 	size_t vfs; /* VFs of those PFs */
 	size_t other_domain; /* reserved by another domain */
+	size_t running; /* a host device of a running domain (inuse.h) */
 	size_t other_driver; /* bound to a driver other than ice_vfio_pci */
 	size_t reclaimed; /* stale reservations of other domains removed */
 	size_t outside_pool; /* PFs with a provider, but not in the configured pool */
@@ -93,8 +95,8 @@ static int cmp_provider(const void *a, const void *b)
 
 /* Candidates in a stable order: PFs by address, VFs by index. Lock held. */
 static int scan_pool(struct icemig_pool *pool, struct icemig_providers *prov,
-		     const struct icemig_conf *conf, const char *domain, struct pool_scan *s,
-		     struct icemig_err *err)
+		     const struct icemig_conf *conf, const struct icemig_users *users,
+		     const char *domain, struct pool_scan *s, struct icemig_err *err)
 {
 	time_t now = time(NULL);
 	char drv[ICEMIG_DRIVER_MAX], owner[ICEMIG_DOMAIN_MAX];
@@ -125,6 +127,11 @@ static int scan_pool(struct icemig_pool *pool, struct icemig_providers *prov,
 				return r;
 			if (drv[0] && strcmp(drv, ICEMIG_VARIANT_DRIVER)) {
 				s->other_driver++;
+				continue;
+			}
+			/* a running domain has it (with or without a reservation) */
+			if (icemig_users_find(users, &vf, domain)) {
+				s->running++;
 				continue;
 			}
 			r = icemig_pool_owner(&vf, owner, sizeof(owner), err);
@@ -237,8 +244,8 @@ static int no_vf_error(const struct icemig_hostdev *h, const struct icemig_provi
 			s->other_driver);
 	return icemig_err_set(
 		err, ENOSPC,
-		"%s: no local VF for it: all %zu VFs of the %zu PF(s) with a migration provider are taken (%zu reserved by other domains, %zu bound to a driver other than %s, %zu given to earlier hostdevs of this domain)",
-		h->desc, s->vfs, s->provider_pfs, s->other_domain, s->other_driver,
+		"%s: no local VF for it: all %zu VFs of the %zu PF(s) with a migration provider are taken (%zu in use by running domains, %zu reserved by other domains, %zu bound to a driver other than %s, %zu given to earlier hostdevs of this domain)",
+		h->desc, s->vfs, s->provider_pfs, s->running, s->other_domain, s->other_driver,
 		ICEMIG_VARIANT_DRIVER, taken_here);
 }
 
@@ -268,6 +275,7 @@ int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
 {
 	struct icemig_providers prov = { 0 };
 	struct icemig_pool pool = { .lockfd = -1 };
+	struct icemig_users users = { 0 };
 	struct pool_scan scan = { 0 };
 	struct icemig_hostdev *hd = NULL;
 	struct icemig_meta_vf *meta = NULL;
@@ -297,7 +305,8 @@ int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
 	r = icemig_providers_load(&prov, err);
 	if (r)
 		goto out;
-	r = scan_pool(&pool, &prov, conf, domain, &scan, err);
+	icemig_users_load(&users);
+	r = scan_pool(&pool, &prov, conf, &users, domain, &scan, err);
 	if (r)
 		goto out;
 	for (i = 0; i < nhd; i++) {
@@ -333,6 +342,7 @@ out:
 	if (r && pool.lockfd >= 0)
 		undo_created(&pool, res);
 	icemig_pool_unlock(&pool);
+	icemig_users_free(&users);
 	icemig_providers_free(&prov);
 	free(scan.c);
 	free(meta);
@@ -405,6 +415,7 @@ int icemig_hook_prepare_begin(const char *domain, const char *xml, size_t len,
 			      struct icemig_err *err)
 {
 	struct icemig_pool pool = { .lockfd = -1 };
+	struct icemig_users users = { 0 };
 	struct icemig_conf defaults;
 	const struct icemig_conf *conf = conf_or_defaults(conf_in, &defaults);
 	struct icemig_bdf *created = NULL, *tobind = NULL, pf;
@@ -452,10 +463,18 @@ int icemig_hook_prepare_begin(const char *domain, const char *xml, size_t len,
 			goto out;
 		}
 	}
-	/* 2. reserved for this domain, under the pool lock */
+	/* 2. used by no other domain, and reserved for this one, under the pool lock */
 	r = icemig_pool_lock(&pool, err);
 	if (r)
 		goto out;
+	icemig_users_load(&users);
+	for (i = 0; i < nhd; i++) {
+		r = icemig_vf_check_free(&users, &hd[i].src, domain, err);
+		if (r) {
+			icemig_err_prefix(err, "%s", hd[i].desc);
+			goto out;
+		}
+	}
 	for (i = 0; i < nhd; i++) {
 		r = icemig_pool_owner(&hd[i].src, owner, sizeof(owner), NULL);
 		if (r == 0 && strcmp(owner, domain) &&
@@ -481,7 +500,7 @@ int icemig_hook_prepare_begin(const char *domain, const char *xml, size_t len,
 			tobind[nbind++] = hd[i].src;
 	}
 	if (nbind) {
-		r = icemig_vf_bind(tobind, nbind, ICEMIG_VARIANT_DRIVER, NULL, err);
+		r = icemig_vf_bind(tobind, nbind, ICEMIG_VARIANT_DRIVER, domain, NULL, err);
 		if (r) {
 			icemig_err_prefix(err, "binding %s", icemig_bdf_format(&tobind[0], name));
 			goto out;
@@ -496,6 +515,7 @@ out:
 				icemig_pool_release(&pool, &created[i], NULL);
 	}
 	icemig_pool_unlock(&pool);
+	icemig_users_free(&users);
 	free(created);
 	free(tobind);
 	free(hd);
@@ -505,8 +525,8 @@ out:
 
 /* ---- release end ------------------------------------------------------------ */
 
-static int release_action(const struct icemig_conf *conf, const struct icemig_bdf *vfs, size_t n,
-			  struct icemig_err *err)
+static int release_action(const char *domain, const struct icemig_conf *conf,
+			  const struct icemig_bdf *vfs, size_t n, struct icemig_err *err)
 {
 	const struct icemig_conf_pf *cpf;
 	struct icemig_bdf pf;
@@ -521,13 +541,13 @@ static int release_action(const struct icemig_conf *conf, const struct icemig_bd
 			continue; /* VFs removed meanwhile: nothing to do */
 		icemig_err_clear(&e2);
 		if (conf->on_release == ICEMIG_RELEASE_RESTORE) {
-			r2 = icemig_vf_unbind(&vfs[i], 1, true, NULL, NULL, &e2);
+			r2 = icemig_vf_unbind(&vfs[i], 1, true, domain, NULL, NULL, &e2);
 		} else {
 			cpf = icemig_pci_physfn(&vfs[i], &pf, NULL) ?
 				      NULL :
 				      icemig_conf_find_pf(conf, &pf);
-			r2 = icemig_vf_bind(&vfs[i], 1, icemig_conf_pf_driver(conf, cpf), NULL,
-					    &e2);
+			r2 = icemig_vf_bind(&vfs[i], 1, icemig_conf_pf_driver(conf, cpf), domain,
+					    NULL, &e2);
 		}
 		if (r2 && !r) {
 			r = icemig_err_set(err, -r2, "on_release = %s: %s",
@@ -561,7 +581,7 @@ int icemig_hook_release(const char *domain, const struct icemig_conf *conf, unsi
 	if (count)
 		*count = n;
 	if (!r && conf)
-		r = release_action(conf, vfs, n, err);
+		r = release_action(domain, conf, vfs, n, err);
 	free(vfs);
 	return r;
 }

@@ -265,7 +265,7 @@ static int cmd_vf_bind(struct icemig_call *c)
 		icemig_err_set(&err, ENOMEM, "out of memory");
 		return fail(&err);
 	}
-	r = icemig_vf_bind(bdfs, n, driver, st, &err);
+	r = icemig_vf_bind(bdfs, n, driver, NULL, st, &err);
 	doc = r ? NULL : json_object_new_object();
 	if (doc) {
 		icemig_json_str(doc, "operation", "bind");
@@ -311,7 +311,7 @@ static int cmd_vf_unbind(struct icemig_call *c)
 		icemig_err_set(&err, ENOMEM, "out of memory");
 		return fail(&err);
 	}
-	r = icemig_vf_unbind(bdfs, n, restore, st, now, &err);
+	r = icemig_vf_unbind(bdfs, n, restore, NULL, st, now, &err);
 	doc = r ? NULL : json_object_new_object();
 	if (doc) {
 		icemig_json_str(doc, "operation", "unbind");

@@ -51,7 +51,7 @@ static int provision_pf(const struct icemig_conf *conf, const struct icemig_conf
 		r = icemig_err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	r = icemig_vf_bind(vfs, nvfs, driver, st, err);
+	r = icemig_vf_bind(vfs, nvfs, driver, NULL, st, err);
 	if (r)
 		goto out;
 	for (i = 0; i < nvfs; i++)

@@ -63,12 +63,35 @@ static int rundir_path(char *buf, size_t size, struct icemig_err *err, const cha
 	return 0;
 }
 
+/*
+ * The lock is taken once per process: a nested icemig_pool_lock() (the hook
+ * holds it and calls icemig_vf_bind(), which takes it too) only counts,
+ * since flock(2) on a second descriptor of the file would wait for the
+ * first one forever. A child process after fork() starts afresh.
+ */
+static struct {
+	int fd;
+	unsigned int depth;
+	pid_t pid;
+} held = { -1, 0, 0 };
+
 int icemig_pool_lock(struct icemig_pool *p, struct icemig_err *err)
 {
 	char path[ICEMIG_PATH_MAX];
 	int r, fd;
 
 	p->lockfd = -1;
+	if (held.depth && held.pid == getpid()) {
+		held.depth++;
+		p->lockfd = held.fd;
+		icemig_strlcpy(p->rundir, icemig_rundir(), sizeof(p->rundir));
+		return 0;
+	}
+	if (held.depth) { /* inherited across fork(): not ours */
+		close(held.fd);
+		held.depth = 0;
+		held.fd = -1;
+	}
 	r = rundir_path(path, sizeof(path), err, "%s", "reserved");
 	if (r)
 		return r;
@@ -90,17 +113,23 @@ int icemig_pool_lock(struct icemig_pool *p, struct icemig_err *err)
 		close(fd);
 		return icemig_err_set(err, r, "%s: cannot lock: %s", path, strerror(r));
 	}
+	held.fd = fd;
+	held.depth = 1;
+	held.pid = getpid();
 	p->lockfd = fd;
 	return 0;
 }
 
 void icemig_pool_unlock(struct icemig_pool *p)
 {
-	if (p->lockfd >= 0) {
-		flock(p->lockfd, LOCK_UN);
-		close(p->lockfd);
-		p->lockfd = -1;
-	}
+	if (p->lockfd < 0)
+		return;
+	p->lockfd = -1;
+	if (!held.depth || held.pid != getpid() || --held.depth)
+		return;
+	flock(held.fd, LOCK_UN);
+	close(held.fd);
+	held.fd = -1;
 }
 
 /* Read a reservation: its domain (first line) and whether it is pending. */

@@ -73,7 +73,9 @@ bool icemig_domain_name_valid(const char *name);
 
 /**
  * icemig_pool_lock() - create the run directory layout if needed and take the lock.
- * Blocks until the lock is free. Return: 0 or -errno (message names the path).
+ * Blocks until the lock is free. Nested calls in one process only count
+ * (each needs its icemig_pool_unlock()); the lock is dropped by the last.
+ * Return: 0 or -errno (message names the path).
  */
 int icemig_pool_lock(struct icemig_pool *p, struct icemig_err *err);
 

@@ -16,6 +16,7 @@
 
 #include "desc.h"
 #include "domxml.h"
+#include "inuse.h"
 #include "out.h"
 #include "sysfs.h"
 
@@ -148,10 +149,35 @@ out:
 	return r;
 }
 
+/* -EBUSY when a running domain or a reservation holds one of the @cur VFs of @pf. */
+static int check_vfs_free(const struct icemig_bdf *pf, const char *name, unsigned long cur,
+			  const char *hint, struct icemig_err *err)
+{
+	struct icemig_users users;
+	struct icemig_bdf *vfs = NULL;
+	unsigned long i;
+	int r;
+
+	r = collect_vfs(pf, cur, &vfs, err);
+	if (r)
+		return r;
+	icemig_users_load(&users);
+	for (i = 0; i < cur && !r; i++)
+		r = icemig_vf_check_free(&users, &vfs[i], NULL, err);
+	if (r == -EBUSY) {
+		icemig_err_prefix(err, "%s: not removing its %lu VFs", name, cur);
+		icemig_err_append(err, "%s", hint);
+	}
+	icemig_users_free(&users);
+	free(vfs);
+	return r;
+}
+
 int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
 		     enum icemig_autoprobe autoprobe, struct icemig_bdf **vfs, size_t *nvfs,
 		     bool *changed, struct icemig_err *err)
 {
+	struct icemig_pool pool = { .lockfd = -1 };
 	unsigned long total, cur;
 	char name[ICEMIG_BDF_LEN];
 	int r;
@@ -172,9 +198,20 @@ int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
 				      "%s: %lu VFs requested, but sriov_totalvfs is %lu", name, n,
 				      total);
 	if (cur != n) {
-		r = write_numvfs(pf, name, cur, n, force, autoprobe, err);
+		/* under the pool lock: no hook gives one of these VFs away meanwhile */
+		r = icemig_pool_lock(&pool, err);
+		if (r)
+			return r;
+		if (cur != 0 && force)
+			r = check_vfs_free(
+				pf, name, cur,
+				" (--force writes 0 to sriov_numvfs first, which would remove it)",
+				err);
+		if (!r)
+			r = write_numvfs(pf, name, cur, n, force, autoprobe, err);
 		if (changed && (r == 0 || r != -EBUSY))
 			*changed = true;
+		icemig_pool_unlock(&pool);
 		if (r)
 			return r;
 		r = icemig_pci_sriov(pf, NULL, &cur, err);
@@ -195,7 +232,7 @@ int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
 int icemig_vf_destroy(const struct icemig_bdf *pf, bool force, unsigned long *removed,
 		      struct icemig_err *err)
 {
-	char name[ICEMIG_BDF_LEN], vfname[ICEMIG_BDF_LEN], owner[ICEMIG_DOMAIN_MAX];
+	char name[ICEMIG_BDF_LEN];
 	struct icemig_pool pool = { .lockfd = -1 };
 	struct icemig_bdf *vfs = NULL;
 	unsigned long total, cur, i;
@@ -218,18 +255,10 @@ int icemig_vf_destroy(const struct icemig_bdf *pf, bool force, unsigned long *re
 	r = icemig_pool_lock(&pool, err);
 	if (r)
 		goto out;
-	for (i = 0; i < cur; i++) {
-		r = icemig_pool_owner(&vfs[i], owner, sizeof(owner), NULL);
-		if (r == -ENOENT)
-			continue;
-		if (!force) {
-			r = icemig_err_set(
-				err, EBUSY,
-				"%s: VF %lu (%s) is reserved for domain '%s' (in use or being migrated in); not removing its VFs without --force",
-				name, i, icemig_bdf_format(&vfs[i], vfname),
-				owner[0] ? owner : "?");
+	if (!force) {
+		r = check_vfs_free(pf, name, cur, "; vf destroy --force removes them anyway", err);
+		if (r)
 			goto out;
-		}
 	}
 	r = icemig_pci_set_numvfs(pf, 0, err);
 	if (r) {
@@ -407,9 +436,11 @@ static void bind_rollback(struct bind_state *st, size_t n, struct icemig_err *er
 	}
 }
 
-int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver,
+int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver, const char *owner,
 		   enum icemig_bind_status *status, struct icemig_err *err)
 {
+	struct icemig_pool pool = { .lockfd = -1 };
+	struct icemig_users users = { 0 };
 	char path[ICEMIG_PATH_MAX];
 	struct bind_state *st;
 	size_t i;
@@ -429,6 +460,18 @@ int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver,
 		r = bind_preflight(&st[i], driver, err);
 		if (r)
 			goto out;
+	}
+	/* Under the pool lock, nothing another domain uses is rebound (inuse.h). */
+	r = icemig_pool_lock(&pool, err);
+	if (r)
+		goto out;
+	icemig_users_load(&users);
+	for (i = 0; i < n; i++) {
+		if (strcmp(st[i].old_driver, driver)) {
+			r = icemig_vf_check_free(&users, &st[i].bdf, owner, err);
+			if (r)
+				goto out;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		char now[ICEMIG_DRIVER_MAX];
@@ -464,6 +507,8 @@ int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver,
 		}
 	}
 out:
+	icemig_users_free(&users);
+	icemig_pool_unlock(&pool);
 	free(st);
 	return r;
 }
@@ -556,10 +601,12 @@ static int unbind_one(struct unbind_state *u, struct icemig_err *err)
 	return r;
 }
 
-int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore,
+int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore, const char *owner,
 		     enum icemig_unbind_status *status, char (*now)[ICEMIG_DRIVER_MAX],
 		     struct icemig_err *err)
 {
+	struct icemig_pool pool = { .lockfd = -1 };
+	struct icemig_users users = { 0 };
 	struct unbind_state *u;
 	struct bind_state *before;
 	size_t i, j;
@@ -578,6 +625,18 @@ int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore,
 	}
 	if (r)
 		goto out;
+	/* Under the pool lock, nothing another domain uses is touched (inuse.h). */
+	r = icemig_pool_lock(&pool, err);
+	if (r)
+		goto out;
+	icemig_users_load(&users);
+	for (i = 0; i < n; i++) {
+		if (!unbind_done(&u[i])) {
+			r = icemig_vf_check_free(&users, &bdfs[i], owner, err);
+			if (r)
+				goto out;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		/* A device listed twice is handled by its first occurrence. */
 		for (j = 0; j < i; j++)
@@ -605,6 +664,8 @@ int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore,
 			if (icemig_pci_get_driver(&bdfs[i], now[i], ICEMIG_DRIVER_MAX, NULL))
 				now[i][0] = '\0';
 out:
+	icemig_users_free(&users);
+	icemig_pool_unlock(&pool);
 	free(u);
 	free(before);
 	return r;
@@ -624,100 +685,9 @@ static int table_add(struct icemig_vf_table *t, const struct icemig_vf_row *row,
 	return 0;
 }
 
-/* BDF -> domain, from libvirt's status files of running domains. */
-struct users {
-	struct icemig_bdf *bdf;
-	char (*domain)[ICEMIG_DOMAIN_MAX];
-	size_t n;
-};
-
-static void users_add_file(struct users *u, const char *path)
-{
-	struct icemig_hostdev *hd = NULL;
-	char name[ICEMIG_DOMAIN_MAX];
-	char *xml = NULL;
-	xmlDocPtr doc = NULL;
-	xmlNodePtr dom;
-	size_t len = 0, nhd = 0, i;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return;
-	if (icemig_read_fd_capped(fd, ICEMIG_XML_MAX, path, &xml, &len, NULL)) {
-		close(fd);
-		return;
-	}
-	close(fd);
-	if (icemig_xml_parse(xml, len, path, "domstatus", &doc, NULL))
-		goto out;
-	dom = icemig_xml_child(xmlDocGetRootElement(doc), "domain");
-	if (!dom || icemig_xml_hostdevs(dom, false, &hd, &nhd, NULL))
-		goto out;
-	icemig_xml_domain_name(dom, name, sizeof(name));
-	for (i = 0; i < nhd && name[0]; i++) {
-		void *nb = realloc(u->bdf, (u->n + 1) * sizeof(*u->bdf));
-		void *nd;
-
-		if (!nb)
-			break;
-		u->bdf = nb;
-		nd = realloc(u->domain, (u->n + 1) * sizeof(*u->domain));
-		if (!nd)
-			break;
-		u->domain = nd;
-		u->bdf[u->n] = hd[i].src;
-		icemig_strlcpy(u->domain[u->n], name, ICEMIG_DOMAIN_MAX);
-		u->n++;
-	}
-out:
-	free(hd);
-	xmlFreeDoc(doc);
-	free(xml);
-}
-
-/* Best effort: an unreadable or absent status directory means no users. */
-static void users_load(struct users *u)
-{
-	const char *sd = icemig_libvirt_statedir();
-	char path[ICEMIG_PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(sd);
-	size_t l;
-
-	memset(u, 0, sizeof(*u));
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".xml"))
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", sd, de->d_name) >= sizeof(path))
-			continue;
-		users_add_file(u, path);
-	}
-	closedir(d);
-}
-
-static const char *users_find(const struct users *u, const struct icemig_bdf *vf)
-{
-	size_t i;
-
-	for (i = 0; i < u->n; i++)
-		if (!icemig_bdf_cmp(&u->bdf[i], vf))
-			return u->domain[i];
-	return NULL;
-}
-
-static void users_free(struct users *u)
-{
-	free(u->bdf);
-	free(u->domain);
-	memset(u, 0, sizeof(*u));
-}
-
 static int collect_pf(struct icemig_vf_table *t, const struct icemig_providers *prov,
-		      const struct users *users, const struct icemig_bdf *pf, unsigned long num,
-		      struct icemig_err *err)
+		      const struct icemig_users *users, const struct icemig_bdf *pf,
+		      unsigned long num, struct icemig_err *err)
 {
 	struct icemig_vf_row *row;
 	struct icemig_compat desc;
@@ -756,7 +726,7 @@ static int collect_pf(struct icemig_vf_table *t, const struct icemig_providers *
 			if (!row->domain[0])
 				icemig_strlcpy(row->domain, "?", sizeof(row->domain));
 		} else {
-			user = users_find(users, &row->vf);
+			user = icemig_users_find(users, &row->vf, NULL);
 			icemig_strlcpy(row->domain, user ? user : "", sizeof(row->domain));
 		}
 		row->has_stream = false;
@@ -784,13 +754,13 @@ int icemig_vf_collect(struct icemig_vf_table *t, struct icemig_err *err)
 {
 	struct icemig_providers prov;
 	struct icemig_bdf *devs = NULL;
-	struct users users;
+	struct icemig_users users;
 	unsigned long total, num;
 	size_t ndev = 0, i;
 	int r;
 
 	memset(t, 0, sizeof(*t));
-	users_load(&users);
+	icemig_users_load(&users);
 	r = icemig_providers_load(&prov, err);
 	if (r)
 		goto out;
@@ -809,7 +779,7 @@ int icemig_vf_collect(struct icemig_vf_table *t, struct icemig_err *err)
 	r = 0;
 out:
 	free(devs);
-	users_free(&users);
+	icemig_users_free(&users);
 	icemig_providers_free(&prov);
 	if (r)
 		icemig_vf_table_free(t);

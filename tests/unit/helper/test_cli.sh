@@ -322,7 +322,7 @@ ICEMIG=$ICEMIG expect 0 "$HOOK" vm-local prepare begin - <"$T/prepare.xml"
 [ ! -s "$T/out" ] || fail "prepare begin printed something"
 [ "$(cat "$ICEMIG_RUNDIR/reserved/0000:01:10.1")" = vm-local ] || fail "prepare begin reservation"
 ICEMIG=$ICEMIG expect 1 "$HOOK" other prepare begin - <"$T/prepare.xml"
-grep -q "0000:01:10.1: already reserved for domain 'vm-local'" "$T/err" || fail "prepare begin conflict"
+grep -q "VF 0000:01:10.1 is in use by domain 'vm-local' (reserved for it)" "$T/err" || fail "prepare begin conflict"
 ICEMIG=$ICEMIG expect 0 "$HOOK" vm-local release end - </dev/null
 [ -z "$(ls "$ICEMIG_RUNDIR/reserved")" ] || fail "release end after prepare"
 ok "hook: prepare begin reserves, release end frees"

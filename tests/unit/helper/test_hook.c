@@ -296,7 +296,7 @@ static void test_all_reserved(void **state)
 	fakesys_reserve(fs, VF2, "vm-c");
 	expect_failure(
 		fs, one_hostdev, -ENOSPC, "hostdev with source address 0000:3b:02.0",
-		"all 3 VFs of the 1 PF(s) with a migration provider are taken (3 reserved by other domains",
+		"all 3 VFs of the 1 PF(s) with a migration provider are taken (0 in use by running domains, 3 reserved by other domains",
 		3);
 	assert_string_equal(fakesys_reserved_by(fs, VF0), "vm-a");
 }
@@ -988,8 +988,8 @@ static void test_prepare_refusals(void **state)
 	fakesys_reserve(fs, VF1, "vm-a");
 	fakesys_clear_log(fs);
 	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), -EBUSY);
-	assert_non_null(strstr(err.msg, "hostdev with source address " VF1 ": " VF1
-					": already reserved for domain 'vm-a'"));
+	assert_non_null(strstr(err.msg, "hostdev with source address " VF1 ": VF " VF1
+					" is in use by domain 'vm-a' (reserved for it)"));
 	assert_string_equal(fakesys_reserved_by(fs, VF1), "vm-a");
 	/* a PF is not a VF */
 	assert_int_equal(prepare(pf_xml, NULL, NULL, &err), -EINVAL);
@@ -1015,6 +1015,73 @@ static void test_prepare_refusals(void **state)
 	assert_non_null(strstr(err.msg, "function out of range"));
 	assert_string_equal(fakesys_log(fs), "");
 	assert_int_equal(fakesys_nreserved(fs), 1);
+}
+
+/*
+ * Issue 11 item 1: domain vm-a runs with VF1 on plain vfio-pci (libvirt
+ * assigned it; icemig holds no reservation). Starting this domain, whose XML
+ * names VF1 with model='ice_vfio_pci', must fail with "in use by domain
+ * 'vm-a'" and write nothing: an unbind would take vm-a's NIC away.
+ */
+static void test_prepare_in_use(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	char path[600];
+	int fd;
+
+	fakesys_put_override(fs, VF1, "vfio-pci");
+	fakesys_put_driver(fs, VF1, "vfio-pci");
+	fakesys_domain_status(fs, "vm-a",
+			      "<hostdev mode='subsystem' type='pci' managed='yes'>"
+			      "<driver name='vfio'/><source><address domain='0x0000' bus='0x01' "
+			      "slot='0x10' function='0x1'/></source></hostdev>");
+	fakesys_clear_log(fs);
+	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), -EBUSY);
+	if (!strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"))
+		fail_msg("message: %s", err.msg);
+	assert_string_equal(fakesys_log(fs), "");
+	assert_null(fakesys_reserved_by(fs, VF1));
+	assert_string_equal(fakesys_driver(fs, VF1), "vfio-pci");
+	assert_string_equal(fakesys_override(fs, VF1), "vfio-pci");
+
+	/* the same through the hook's entry point */
+	snprintf(path, sizeof(path), "%s/b.xml", fs->base);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, vf1_hostdev, strlen(vf1_hostdev)), (ssize_t)strlen(vf1_hostdev));
+	close(fd);
+	fd = open(path, O_RDONLY);
+	assert_int_equal(icemig_hook_run(DOM, "prepare", "begin", "-", fd, stdout, &err), -EBUSY);
+	close(fd);
+	assert_non_null(strstr(err.msg, "prepare begin for domain '" DOM "'"));
+	assert_non_null(strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"));
+	assert_string_equal(fakesys_log(fs), "");
+	assert_int_equal(fakesys_nreserved(fs), 0);
+}
+
+/* A VF of a running domain that holds no reservation is never picked. */
+static void test_pool_skips_running_domains(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char name[ICEMIG_BDF_LEN];
+
+	/* vm-b runs with VF0 (hot-plugged, or assigned before icemig was installed) */
+	fakesys_domain_status(fs, "vm-b",
+			      "<hostdev mode='subsystem' type='pci' managed='yes'>"
+			      "<driver name='vfio' model='ice_vfio_pci'/><source><address "
+			      "domain='0x0000' bus='0x01' slot='0x10' function='0x0'/></source>"
+			      "</hostdev>");
+	assert_int_equal(begin(one_hostdev, &res, &err), 0);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF1);
+	icemig_hook_result_free(&res);
+	assert_null(fakesys_reserved_by(fs, VF0));
+	/* with VF1 and VF2 taken too, nothing is left */
+	fakesys_reserve(fs, VF2, "vm-c");
+	expect_failure(fs, two_hostdevs, -ENOSPC, "hostdev with source address 0000:3b:02.1",
+		       "1 in use by running domains", 2);
 }
 
 /* ---- release end ------------------------------------------------------------------------ */
@@ -1096,6 +1163,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prepare_provisions_on_demand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_actions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_in_use, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_skips_running_domains, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -200,7 +201,7 @@ static int bind(const char *const *names, size_t n, const char *driver, enum ice
 
 	for (i = 0; i < n; i++)
 		b[i] = bdf(names[i]);
-	return icemig_vf_bind(b, n, driver, st, err);
+	return icemig_vf_bind(b, n, driver, NULL, st, err);
 }
 
 static void test_bind_sequence(void **state)
@@ -539,7 +540,8 @@ static void test_destroy(void **state)
 	fakesys_reserve(fs, VF1, "vm-busy");
 	fakesys_clear_log(fs);
 	assert_int_equal(icemig_vf_destroy(&pf, false, &removed, &err), -EBUSY);
-	assert_non_null(strstr(err.msg, PF ": VF 1 (" VF1 ") is reserved for domain 'vm-busy'"));
+	assert_non_null(strstr(err.msg, PF ": not removing its 3 VFs: VF " VF1
+					   " is in use by domain 'vm-busy' (reserved for it)"));
 	assert_non_null(strstr(err.msg, "--force"));
 	assert_string_equal(fakesys_log(fs), "");
 	assert_int_equal(fakesys_numvfs(fs, PF), 3);
@@ -567,7 +569,78 @@ static int unbind(const char *const *names, size_t n, bool restore, enum icemig_
 
 	for (i = 0; i < n; i++)
 		b[i] = bdf(names[i]);
-	return icemig_vf_unbind(b, n, restore, st, NULL, err);
+	return icemig_vf_unbind(b, n, restore, NULL, st, NULL, err);
+}
+
+/*
+ * Issue 11 item 1: a VF that a running domain holds (libvirt's status file,
+ * as a <hostdev> or as the actual device of an <interface type='network'>)
+ * or that is reserved for a domain is never rebound, unbound, or removed by
+ * vf create --force; nothing is written to sysfs.
+ */
+#define STATUS_HOSTDEV(fn)                                                            \
+	"<hostdev mode='subsystem' type='pci' managed='yes'><driver name='vfio'/>"    \
+	"<source><address domain='0x0000' bus='0x01' slot='0x10' function='" fn "'/>" \
+	"</source></hostdev>"
+
+static void test_in_use_refused(void **state)
+{
+	static const char *const vf0[] = { VF0 };
+	static const char *const vf1[] = { VF1 };
+	static const char *const vf01[] = { VF0, VF1 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf = bdf(PF), *vfs = NULL;
+	char path[700];
+	size_t nvfs = 0;
+	bool changed;
+
+	create(fs, 2);
+	/* domain vm-a runs with VF1 on plain vfio-pci; icemig never reserved it */
+	fakesys_put_override(fs, VF1, "vfio-pci");
+	fakesys_put_driver(fs, VF1, "vfio-pci");
+	fakesys_domain_status(fs, "vm-a", STATUS_HOSTDEV("0x1"));
+	fakesys_clear_log(fs);
+	assert_int_equal(bind(vf01, 2, "ice_vfio_pci", NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"));
+	assert_int_equal(unbind(vf1, 1, false, NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"));
+	assert_int_equal(unbind(vf1, 1, true, NULL, &err), -EBUSY);
+	assert_int_equal(
+		icemig_vf_create(&pf, 3, true, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, &changed, &err),
+		-EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"));
+	assert_string_equal(fakesys_log(fs), "");
+	assert_int_equal(fakesys_numvfs(fs, PF), 2);
+	assert_string_equal(fakesys_driver(fs, VF1), "vfio-pci");
+	assert_string_equal(fakesys_override(fs, VF1), "vfio-pci");
+
+	/* VF0: the actual device of a hostdev network interface of vm-b */
+	fakesys_domain_status(
+		fs, "vm-b",
+		"<interface type='network'><source network='pool'/>"
+		"<actual type='hostdev' managed='yes'><driver name='vfio'/><source>"
+		"<address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x0'/>"
+		"</source></actual></interface>");
+	assert_int_equal(bind(vf0, 1, "ice_vfio_pci", NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF0 " is in use by domain 'vm-b'"));
+	assert_string_equal(fakesys_log(fs), "");
+
+	/* both domains gone; VF0 reserved (pending) for a domain migrating in */
+	snprintf(path, sizeof(path), "%s/vm-a.xml", fs->statedir);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/vm-b.xml", fs->statedir);
+	assert_int_equal(unlink(path), 0);
+	fakesys_reserve_pending(fs, VF0, "vm-in");
+	assert_int_equal(bind(vf0, 1, "ice_vfio_pci", NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF0 " is in use by domain 'vm-in'"));
+	assert_int_equal(
+		icemig_vf_create(&pf, 3, true, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, &changed, &err),
+		-EBUSY);
+	assert_string_equal(fakesys_log(fs), "");
+	/* VF1 is free now */
+	assert_int_equal(bind(vf1, 1, "ice_vfio_pci", NULL, &err), 0);
+	assert_string_equal(fakesys_driver(fs, VF1), "ice_vfio_pci");
 }
 
 static void test_bind_remembers_previous_driver(void **state)
@@ -636,7 +709,7 @@ static void test_unbind_restore(void **state)
 	/* VF1 had no driver before icemig bound it */
 	fakesys_put_driver(fs, VF1, NULL);
 	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", NULL, &err), 0);
-	r = icemig_vf_unbind(b, 2, true, st, now, &err);
+	r = icemig_vf_unbind(b, 2, true, NULL, st, now, &err);
 	if (r)
 		fail_msg("%s", err.msg);
 	assert_string_equal(fakesys_driver(fs, VF0), "iavf");
@@ -650,7 +723,7 @@ static void test_unbind_restore(void **state)
 	assert_int_equal(icemig_memo_load(&b[1], drv, ovr, &err), -ENOENT);
 	/* again: without a memory, the kernel's choice; VF0 already has it */
 	fakesys_clear_log(fs);
-	assert_int_equal(icemig_vf_unbind(b, 1, true, st, now, &err), 0);
+	assert_int_equal(icemig_vf_unbind(b, 1, true, NULL, st, now, &err), 0);
 	assert_int_equal(st[0], ICEMIG_UNBIND_ALREADY);
 	assert_string_equal(fakesys_log(fs), "");
 }
@@ -666,7 +739,7 @@ static void test_unbind_restore_without_memory(void **state)
 	/* bound by something else through driver_override; icemig never saw it */
 	fakesys_put_override(fs, VF0, "ice_vfio_pci");
 	fakesys_put_driver(fs, VF0, "ice_vfio_pci");
-	assert_int_equal(icemig_vf_unbind(&b, 1, true, NULL, now, &err), 0);
+	assert_int_equal(icemig_vf_unbind(&b, 1, true, NULL, NULL, now, &err), 0);
 	assert_string_equal(fakesys_override(fs, VF0), "");
 	assert_string_equal(fakesys_driver(fs, VF0), "iavf"); /* the native driver */
 	assert_string_equal(now[0], "iavf");
@@ -777,6 +850,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_autoprobe_restored_on_failure, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_destroy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_use_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_remembers_previous_driver, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unbind, setup, teardown),
