@@ -16,13 +16,50 @@
 #include "sysfs.h"
 #include "vf.h"
 
-static const struct icemig_conf *conf_or_defaults(const struct icemig_conf *conf,
-						  struct icemig_conf *store)
+/*
+ * The configuration is read only once the domain turns out to have a VF of
+ * icemig's: a broken configuration file must not stop domains the hook has
+ * nothing to do with.
+ */
+struct conf_ref {
+	const struct icemig_conf *given; /* the caller's, or NULL */
+	bool from_file; /* NULL given: read icemig_conf_path() (else: defaults) */
+	bool ready;
+	struct icemig_conf own;
+};
+
+static void conf_ref_init(struct conf_ref *c, const struct icemig_conf *given, bool from_file)
 {
-	if (conf)
-		return conf;
-	icemig_conf_defaults(store);
-	return store;
+	memset(c, 0, sizeof(*c));
+	c->given = given;
+	c->from_file = from_file;
+}
+
+static int conf_get(struct conf_ref *c, const struct icemig_conf **out, struct icemig_err *err)
+{
+	int r;
+
+	if (c->given) {
+		*out = c->given;
+		return 0;
+	}
+	if (!c->ready) {
+		if (c->from_file) {
+			r = icemig_conf_load(&c->own, err);
+			if (r)
+				return r;
+		} else {
+			icemig_conf_defaults(&c->own);
+		}
+		c->ready = true;
+	}
+	*out = &c->own;
+	return 0;
+}
+
+static void conf_ref_free(struct conf_ref *c)
+{
+	icemig_conf_free(&c->own);
 }
 
 static int parse_input(const char *domain, const char *xml, size_t len, xmlDocPtr *doc,
@@ -269,9 +306,8 @@ static const struct icemig_compat *meta_find(const struct icemig_meta_vf *m, siz
 	return NULL;
 }
 
-int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
-			      const struct icemig_conf *conf_in, struct icemig_hook_result *res,
-			      struct icemig_err *err)
+static int migrate_begin(const char *domain, const char *xml, size_t len, struct conf_ref *cref,
+			 struct icemig_hook_result *res, struct icemig_err *err)
 {
 	struct icemig_providers prov = { 0 };
 	struct icemig_pool pool = { .lockfd = -1 };
@@ -279,8 +315,7 @@ int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
 	struct pool_scan scan = { 0 };
 	struct icemig_hostdev *hd = NULL;
 	struct icemig_meta_vf *meta = NULL;
-	struct icemig_conf defaults;
-	const struct icemig_conf *conf = conf_or_defaults(conf_in, &defaults);
+	const struct icemig_conf *conf = NULL;
 	struct refusals why;
 	xmlDocPtr doc = NULL;
 	size_t nhd = 0, nmeta = 0, i;
@@ -289,6 +324,9 @@ int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
 	memset(res, 0, sizeof(*res));
 	r = parse_input(domain, xml, len, &doc, &hd, &nhd, err);
 	if (r || nhd == 0)
+		goto out;
+	r = conf_get(cref, &conf, err);
+	if (r)
 		goto out;
 	r = icemig_xml_meta_read(xmlDocGetRootElement(doc), &meta, &nmeta, err);
 	if (r)
@@ -351,6 +389,19 @@ out:
 	return r;
 }
 
+int icemig_hook_migrate_begin(const char *domain, const char *xml, size_t len,
+			      const struct icemig_conf *conf, struct icemig_hook_result *res,
+			      struct icemig_err *err)
+{
+	struct conf_ref cref;
+	int r;
+
+	conf_ref_init(&cref, conf, false);
+	r = migrate_begin(domain, xml, len, &cref, res, err);
+	conf_ref_free(&cref);
+	return r;
+}
+
 int icemig_hook_undo(const struct icemig_hook_result *res, struct icemig_err *err)
 {
 	struct icemig_pool pool;
@@ -410,14 +461,12 @@ static int provision_missing(const struct icemig_conf *conf, struct icemig_err *
 	return 0;
 }
 
-int icemig_hook_prepare_begin(const char *domain, const char *xml, size_t len,
-			      const struct icemig_conf *conf_in, unsigned int *nbound,
-			      struct icemig_err *err)
+static int prepare_begin(const char *domain, const char *xml, size_t len, struct conf_ref *cref,
+			 unsigned int *nbound, struct icemig_err *err)
 {
 	struct icemig_pool pool = { .lockfd = -1 };
 	struct icemig_users users = { 0 };
-	struct icemig_conf defaults;
-	const struct icemig_conf *conf = conf_or_defaults(conf_in, &defaults);
+	const struct icemig_conf *conf = NULL;
 	struct icemig_bdf *created = NULL, *tobind = NULL, pf;
 	struct icemig_hostdev *hd = NULL;
 	char owner[ICEMIG_DOMAIN_MAX], drv[ICEMIG_DRIVER_MAX], name[ICEMIG_BDF_LEN];
@@ -430,6 +479,9 @@ int icemig_hook_prepare_begin(const char *domain, const char *xml, size_t len,
 		*nbound = 0;
 	r = parse_input(domain, xml, len, &doc, &hd, &nhd, err);
 	if (r || nhd == 0)
+		goto out;
+	r = conf_get(cref, &conf, err);
+	if (r)
 		goto out;
 	created = calloc(nhd, sizeof(*created));
 	tobind = calloc(nhd, sizeof(*tobind));
@@ -523,6 +575,19 @@ out:
 	return r;
 }
 
+int icemig_hook_prepare_begin(const char *domain, const char *xml, size_t len,
+			      const struct icemig_conf *conf, unsigned int *nbound,
+			      struct icemig_err *err)
+{
+	struct conf_ref cref;
+	int r;
+
+	conf_ref_init(&cref, conf, false);
+	r = prepare_begin(domain, xml, len, &cref, nbound, err);
+	conf_ref_free(&cref);
+	return r;
+}
+
 /* ---- release end ------------------------------------------------------------ */
 
 static int release_action(const char *domain, const struct icemig_conf *conf,
@@ -559,9 +624,10 @@ static int release_action(const char *domain, const struct icemig_conf *conf,
 	return r;
 }
 
-int icemig_hook_release(const char *domain, const struct icemig_conf *conf, unsigned int *count,
-			struct icemig_err *err)
+static int release(const char *domain, struct conf_ref *cref, unsigned int *count,
+		   struct icemig_err *err)
 {
+	const struct icemig_conf *conf = NULL;
 	struct icemig_pool pool;
 	struct icemig_bdf *vfs = NULL;
 	unsigned int n = 0;
@@ -580,9 +646,30 @@ int icemig_hook_release(const char *domain, const struct icemig_conf *conf, unsi
 	icemig_pool_unlock(&pool);
 	if (count)
 		*count = n;
-	if (!r && conf)
+	/* the configuration only matters when the domain held VFs */
+	if (!r && n)
+		r = conf_get(cref, &conf, err);
+	if (!r && n)
 		r = release_action(domain, conf, vfs, n, err);
 	free(vfs);
+	return r;
+}
+
+int icemig_hook_release(const char *domain, const struct icemig_conf *conf, unsigned int *count,
+			struct icemig_err *err)
+{
+	struct icemig_conf keep;
+	struct conf_ref cref;
+	int r;
+
+	if (!conf) {
+		icemig_conf_defaults(&keep);
+		keep.on_release = ICEMIG_RELEASE_KEEP;
+		conf = &keep;
+	}
+	conf_ref_init(&cref, conf, false);
+	r = release(domain, &cref, count, err);
+	conf_ref_free(&cref);
 	return r;
 }
 
@@ -598,32 +685,28 @@ int icemig_hook_run(const char *domain, const char *op, const char *subop, const
 		    int in_fd, FILE *out, struct icemig_err *err)
 {
 	struct icemig_hook_result res = { 0 };
-	struct icemig_conf conf;
+	struct conf_ref cref;
 	struct icemig_err e2;
 	char *xml = NULL;
 	size_t len = 0;
-	int r, rc;
+	int r;
 
 	(void)extra;
+	conf_ref_init(&cref, NULL, true);
 	if (!strcmp(op, "release") && !strcmp(subop, "end")) {
-		/* Reservations go even with a broken configuration. */
-		rc = icemig_conf_load(&conf, &e2);
-		r = icemig_hook_release(domain, rc ? NULL : &conf, NULL, err);
-		if (!r && rc)
-			r = icemig_err_set(err, -rc, "%s", e2.msg);
-		icemig_conf_free(&conf);
+		/* the reservations go first, whatever the configuration says */
+		r = release(domain, &cref, NULL, err);
+		conf_ref_free(&cref);
 		if (r)
 			icemig_err_prefix(err, "release end for domain '%s'", domain);
 		return r;
 	}
 	if (!strcmp(op, "prepare") && !strcmp(subop, "begin")) {
-		r = icemig_conf_load(&conf, err);
+		r = read_stdin(in_fd, &xml, &len, err);
 		if (!r)
-			r = read_stdin(in_fd, &xml, &len, err);
-		if (!r)
-			r = icemig_hook_prepare_begin(domain, xml, len, &conf, NULL, err);
+			r = prepare_begin(domain, xml, len, &cref, NULL, err);
 		free(xml);
-		icemig_conf_free(&conf);
+		conf_ref_free(&cref);
 		if (r)
 			icemig_err_prefix(err, "prepare begin for domain '%s'", domain);
 		return r;
@@ -631,13 +714,11 @@ int icemig_hook_run(const char *domain, const char *op, const char *subop, const
 	if (strcmp(op, "migrate") || strcmp(subop, "begin"))
 		return 0;
 
-	r = icemig_conf_load(&conf, err);
+	r = read_stdin(in_fd, &xml, &len, err);
 	if (!r)
-		r = read_stdin(in_fd, &xml, &len, err);
-	if (!r)
-		r = icemig_hook_migrate_begin(domain, xml, len, &conf, &res, err);
+		r = migrate_begin(domain, xml, len, &cref, &res, err);
 	free(xml);
-	icemig_conf_free(&conf);
+	conf_ref_free(&cref);
 	if (r) {
 		icemig_hook_result_free(&res);
 		icemig_err_prefix(err, "migrate begin for domain '%s'", domain);

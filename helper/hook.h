@@ -132,7 +132,9 @@ int icemig_hook_release(const char *domain, const struct icemig_conf *conf, unsi
  *	begin and migrate begin
  * @out:   where the rewritten XML goes (stdout); written only by migrate begin
  *
- * The configuration is loaded (icemig_conf_load()) for the handled ops only.
+ * The configuration (icemig_conf_load()) is read only once the domain has a
+ * VF of icemig's (release end: once the domain held reservations), so a
+ * broken file never stops other domains.
  * Return: 0 (also for every op that is not handled), or -errno with @err set.
  */
 int icemig_hook_run(const char *domain, const char *op, const char *subop, const char *extra,

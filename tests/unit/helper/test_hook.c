@@ -1084,6 +1084,80 @@ static void test_pool_skips_running_domains(void **state)
 		       "1 in use by running domains", 2);
 }
 
+/* Run the hook's entry point with @xml on stdin; its stdout into *@out (may be NULL). */
+static int hook_run(struct fakesys *fs, const char *domain, const char *op, const char *subop,
+		    const char *xml, char **out, size_t *outlen, struct icemig_err *err)
+{
+	char path[600], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/stdin.xml", fs->base);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, xml, strlen(xml)), (ssize_t)strlen(xml));
+	close(fd);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	f = open_memstream(&buf, &len);
+	r = icemig_hook_run(domain, op, subop, "-", fd, f, err);
+	fclose(f);
+	close(fd);
+	if (out) {
+		*out = buf;
+		*outlen = len;
+	} else {
+		free(buf);
+	}
+	return r;
+}
+
+/*
+ * Issue 11 item 2: a broken /etc/icemig/icemig.conf never stops a domain the
+ * hook has nothing to do with; for a domain with an ice_vfio_pci VF the
+ * error names the file and the line.
+ */
+static void test_broken_config(void **state)
+{
+	static const char novf[] =
+		"<domain type='kvm'><name>plain</name><devices>"
+		"<interface type='network'><source network='default'/></interface>"
+		"</devices></domain>";
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	char path[600], *out = NULL;
+	size_t outlen = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/broken.conf", fs->base);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[global]\non_release = sometimes\n", f);
+	fclose(f);
+	setenv("ICEMIG_CONF", path, 1);
+
+	/* no VF of icemig's: every op passes, nothing printed */
+	if (hook_run(fs, "plain", "prepare", "begin", novf, NULL, NULL, &err))
+		fail_msg("prepare begin: %s", err.msg);
+	assert_int_equal(hook_run(fs, "plain", "migrate", "begin", novf, &out, &outlen, &err), 0);
+	assert_int_equal(outlen, 0);
+	free(out);
+	assert_int_equal(hook_run(fs, "plain", "release", "end", "", NULL, NULL, &err), 0);
+
+	/* an ice_vfio_pci VF: refused, naming file and line; nothing written */
+	assert_int_equal(hook_run(fs, DOM, "prepare", "begin", vf1_hostdev, NULL, NULL, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "broken.conf: line 2: on_release = 'sometimes'"));
+	assert_int_equal(hook_run(fs, DOM, "migrate", "begin", one_hostdev, &out, &outlen, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "broken.conf: line 2:"));
+	assert_int_equal(outlen, 0);
+	free(out);
+	assert_string_equal(fakesys_log(fs), "");
+	assert_int_equal(fakesys_nreserved(fs), 0);
+}
+
 /* ---- release end ------------------------------------------------------------------------ */
 
 static void release_with(struct fakesys *fs, const char *text)
@@ -1165,6 +1239,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_release_actions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_skips_running_domains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broken_config, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
