@@ -349,6 +349,40 @@ int icemig_xml_meta_read(xmlNodePtr domain, struct icemig_meta_vf **out, size_t 
 	return 0;
 }
 
+/* Unlink and free @n with the indentation before it (a blank text node). */
+static void remove_node(xmlNodePtr n)
+{
+	xmlNodePtr prev = n->prev;
+
+	if (prev && prev->type == XML_TEXT_NODE && xmlIsBlankNode(prev)) {
+		xmlUnlinkNode(prev);
+		xmlFreeNode(prev);
+	}
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
+int icemig_xml_meta_remove(xmlNodePtr domain)
+{
+	xmlNodePtr meta = icemig_xml_child(domain, "metadata"), c, next;
+	int removed = 0;
+
+	if (!meta)
+		return 0;
+	for (c = meta->children; c; c = next) {
+		next = c->next;
+		if (is_ns_elem(c, "vfs")) {
+			remove_node(c);
+			removed++;
+		}
+	}
+	for (c = meta->children; c && c->type != XML_ELEMENT_NODE; c = c->next)
+		;
+	if (removed && !c) /* nothing else in it: no empty <metadata/> either */
+		remove_node(meta);
+	return removed;
+}
+
 int icemig_xml_meta_build(const struct icemig_bdf *srcs, const char *const *texts, size_t n,
 			  char **out, struct icemig_err *err)
 {

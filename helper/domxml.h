@@ -23,6 +23,12 @@
  * content is the VF's compatibility descriptor text (icemig_compat.h) as
  * read from sysfs on the source just before the migration. The prefix is
  * free; elements are matched by namespace URI and local name.
+ *
+ * The metadata lives for one hop: the destination's migrate begin hook
+ * removes it from the XML it prints (so the domain's live XML there has
+ * none, and a later plain virsh migrate carries no descriptor of a VF of
+ * the first host), and `icemig migrate` removes it again when the migration
+ * fails and the domain stays on the source.
  */
 #ifndef ICEMIG_DOMXML_H
 #define ICEMIG_DOMXML_H
@@ -108,6 +114,13 @@ struct icemig_meta_vf {
  */
 int icemig_xml_meta_read(xmlNodePtr domain, struct icemig_meta_vf **out, size_t *n,
 			 struct icemig_err *err);
+
+/**
+ * icemig_xml_meta_remove() - remove every icemig <vfs> element from the
+ * <metadata> of @domain, and <metadata> itself when nothing else is left in it.
+ * Return: the number of <vfs> elements removed.
+ */
+int icemig_xml_meta_remove(xmlNodePtr domain);
 
 /**
  * icemig_xml_meta_build() - the <vfs> element for virDomainSetMetadata()

@@ -323,12 +323,19 @@ static int migrate_begin(const char *domain, const char *xml, size_t len, struct
 
 	memset(res, 0, sizeof(*res));
 	r = parse_input(domain, xml, len, &doc, &hd, &nhd, err);
-	if (r || nhd == 0)
-		goto out;
-	r = conf_get(cref, &conf, err);
 	if (r)
 		goto out;
 	r = icemig_xml_meta_read(xmlDocGetRootElement(doc), &meta, &nmeta, err);
+	if (r)
+		goto out;
+	/* the descriptors are for this hop only (domxml.h): never passed on */
+	if (icemig_xml_meta_remove(xmlDocGetRootElement(doc)) && nhd == 0) {
+		r = icemig_xml_serialize(doc, &res->xml, &res->len, err);
+		goto out;
+	}
+	if (nhd == 0)
+		goto out;
+	r = conf_get(cref, &conf, err);
 	if (r)
 		goto out;
 	res->assigned = calloc(nhd, sizeof(*res->assigned));

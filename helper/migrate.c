@@ -507,7 +507,7 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 	struct mig_thread t = { .rc = -1 };
 	struct icemig_mig_plan plan = { 0 };
 	struct job_event ev;
-	bool ev_started = false;
+	bool ev_started = false, meta_set = false;
 	sigset_t block, old;
 	pthread_t th;
 	virDomainPtr dom;
@@ -542,6 +542,7 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 	r = icemig_migrate_set_metadata(dom, &plan, err);
 	if (r)
 		goto out;
+	meta_set = true;
 	if (o->has_max_downtime &&
 	    icemig_lv.virDomainMigrateSetMaxDowntime(dom, o->max_downtime_ms, 0) < 0) {
 		r = icemig_err_set(err, EIO,
@@ -609,6 +610,17 @@ destroy:
 out:
 	if (ev_started)
 		events_stop(conn, &ev);
+	/*
+	 * The domain stays here: its descriptors go again, so that a later plain
+	 * virsh migrate never carries ones read now (domxml.h). Best effort: the
+	 * destination checks what it receives in any case.
+	 */
+	if (r && meta_set) {
+		struct icemig_mig_plan none = { .n = 0 };
+
+		icemig_strlcpy(none.domain, plan.domain, sizeof(none.domain));
+		icemig_migrate_set_metadata(dom, &none, NULL);
+	}
 	icemig_mig_plan_free(&plan);
 	free(xml);
 	icemig_lv.virDomainFree(dom);

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "domxml.h"
 #include "fakesys.h"
 #include "hook.h"
 #include "pci.h"
@@ -694,6 +695,8 @@ static void test_golden_hostdev(void **state)
 	assert_int_equal(res.nhostdevs, 1);
 	assert_int_equal(res.nchecked, 1);
 	check_golden("migrate-begin-hostdev.out.xml", res.xml, res.len);
+	/* the descriptors are for this hop only: not in the output (issue 11 item 3) */
+	assert_null(strstr(res.xml, ICEMIG_XMLNS));
 	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
 	assert_string_equal(fakesys_reserved_by(fs, VF0), DOM);
 	assert_string_equal(fakesys_log(fs), "");
@@ -717,6 +720,7 @@ static void test_golden_interface(void **state)
 	assert_int_equal(res.nhostdevs, 1);
 	assert_int_equal(res.nchecked, 1);
 	check_golden("migrate-begin-interface.out.xml", res.xml, res.len);
+	assert_null(strstr(res.xml, ICEMIG_XMLNS));
 	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF1);
 	assert_null(fakesys_reserved_by(fs, VF0));
 	assert_string_equal(fakesys_reserved_by(fs, VF1), DOM);
@@ -883,6 +887,55 @@ static void test_pool_from_config(void **state)
 		"none of the [pf] sections of the configuration names a PF with a migration provider"));
 	icemig_hook_result_free(&res);
 	icemig_conf_free(&conf);
+}
+
+/*
+ * Issue 11 item 3: the hook's output drops the icemig metadata. It
+ * describes the source host's VF; left in the destination's live XML, a
+ * later plain `virsh migrate` to a third host would carry a descriptor one
+ * hop old, matched there by source address (a spurious refusal, or a pick
+ * the kernel rejects after memory moved).
+ */
+static void test_metadata_dropped(void **state)
+{
+	static const char meta_only[] =
+		"<domain><name>" DOM "</name><metadata>"
+		"<m:vfs xmlns:m='https://icemig.invalid/xmlns/1'><m:vf source='0000:3b:02.0'>%s"
+		"</m:vf></m:vfs><other xmlns='urn:x'/></metadata><devices/></domain>";
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res, res2;
+	struct icemig_err err = { 0 };
+	char xml[4096];
+	size_t len;
+	char *in = golden("migrate-begin-hostdev.in.xml", &len);
+
+	/* hop 1: checked against the descriptor, which is gone from the output */
+	if (icemig_hook_migrate_begin(DOM, in, len, NULL, &res, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.nchecked, 1);
+	assert_null(strstr(res.xml, ICEMIG_XMLNS));
+	assert_null(strstr(res.xml, "<metadata"));
+	assert_non_null(strstr(res.xml, "bus=\"0x01\" slot=\"0x10\" function=\"0x0\""));
+
+	/* hop 2, a plain migration to a host whose VFs offer 1 queue pair: the
+	 * hop-1 descriptor (2 in use) would refuse them; none travels now */
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
+	fakesys_set_compat(fs, PF, fakesys_compat_text("ice_mig_sim", 1, 0));
+	if (icemig_hook_migrate_begin(DOM, res.xml, res.len, NULL, &res2, &err))
+		fail_msg("second hop: %s", err.msg);
+	assert_int_equal(res2.nhostdevs, 1);
+	assert_int_equal(res2.nchecked, 0);
+	icemig_hook_result_free(&res2);
+	icemig_hook_result_free(&res);
+	free(in);
+
+	/* metadata without a VF of icemig's: printed without it, the rest kept */
+	snprintf(xml, sizeof(xml), meta_only, fakesys_compat_text("ice_mig_sim", 16, 2));
+	assert_int_equal(begin(xml, &res, &err), 0);
+	assert_non_null(res.xml);
+	assert_null(strstr(res.xml, ICEMIG_XMLNS));
+	assert_non_null(strstr(res.xml, "<metadata><other xmlns=\"urn:x\"/></metadata>"));
+	icemig_hook_result_free(&res);
 }
 
 /* ---- prepare begin ------------------------------------------------------------------ */
@@ -1240,6 +1293,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prepare_in_use, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_skips_running_domains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_dropped, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

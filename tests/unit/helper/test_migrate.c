@@ -183,11 +183,31 @@ static void test_metadata_then_migration(void **state)
 	char name[ICEMIG_BDF_LEN];
 	size_t n;
 
-	/* the test driver cannot migrate: the call fails after the metadata is set */
+	/*
+	 * The test driver cannot migrate: the call fails after the metadata was
+	 * set, and removes it again (issue 11 item 3): the domain stays here,
+	 * and a later plain virsh migrate must not carry a descriptor read now.
+	 */
 	assert_int_equal(run(c, "vm1", &res, &err), -EIO);
 	assert_non_null(strstr(err.msg, "domain 'vm1': migration to test:///default failed: "));
 	assert_false(res.ok);
 	assert_int_equal(res.nvfs, 2);
+	assert_int_equal(metadata_of(c->conn, "vm1", &meta), 0);
+	free(meta);
+	meta = NULL;
+
+	/* what it sets: the same preflight and metadata, step by step */
+	{
+		virDomainPtr d = virDomainLookupByName(c->conn, "vm1");
+		struct icemig_mig_plan plan;
+		char *xml = virDomainGetXMLDesc(d, 0);
+
+		assert_int_equal(icemig_migrate_preflight(xml, strlen(xml), &plan, &err), 0);
+		assert_int_equal(icemig_migrate_set_metadata(d, &plan, &err), 0);
+		icemig_mig_plan_free(&plan);
+		free(xml);
+		virDomainFree(d);
+	}
 	n = metadata_of(c->conn, "vm1", &meta);
 	assert_int_equal(n, 2);
 	/* libvirt lists interfaces before hostdevs */
