@@ -41,19 +41,20 @@ static int conf_get(struct conf_ref *c, const struct icemig_conf **out, struct i
 
 	if (c->given) {
 		*out = c->given;
-		return 0;
-	}
-	if (!c->ready) {
-		if (c->from_file) {
-			r = icemig_conf_load(&c->own, err);
-			if (r)
-				return r;
-		} else {
-			icemig_conf_defaults(&c->own);
+	} else {
+		if (!c->ready) {
+			if (c->from_file) {
+				r = icemig_conf_load(&c->own, err);
+				if (r)
+					return r;
+			} else {
+				icemig_conf_defaults(&c->own);
+			}
+			c->ready = true;
 		}
-		c->ready = true;
+		*out = &c->own;
 	}
-	*out = &c->own;
+	icemig_pool_set_lapses((*out)->pending_seconds, (*out)->stale_seconds);
 	return 0;
 }
 
@@ -180,7 +181,7 @@ static int scan_pool(struct icemig_pool *pool, struct icemig_providers *prov,
 					continue;
 				}
 				/* reclaim: nobody will ever release it */
-				r = icemig_pool_release(pool, &vf, err);
+				r = icemig_pool_reclaim(pool, &vf, owner, domain, err);
 				if (r)
 					return r;
 				s->reclaimed++;
@@ -468,6 +469,23 @@ static int provision_missing(const struct icemig_conf *conf, struct icemig_err *
 	return 0;
 }
 
+/*
+ * The reservation migrate begin made for @domain on @vf lapsed and another
+ * domain took the VF: say so instead of a bare conflict.
+ */
+static void lapse_note(const struct icemig_bdf *vf, const char *domain, struct icemig_err *err)
+{
+	char name[ICEMIG_BDF_LEN], by[ICEMIG_DOMAIN_MAX];
+	unsigned long after;
+
+	if (icemig_pool_lapsed(vf, domain, &after, by, sizeof(by)))
+		return;
+	icemig_err_set(
+		err, EBUSY,
+		"VF %s: the reservation migrate begin made for this domain lapsed: its prepare begin did not come within %lu s (pending_seconds in %s), and domain '%s' took the VF",
+		icemig_bdf_format(vf, name), after, icemig_conf_path(), by);
+}
+
 static int prepare_begin(const char *domain, const char *xml, size_t len, struct conf_ref *cref,
 			 unsigned int *nbound, struct icemig_err *err)
 {
@@ -496,6 +514,14 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 		r = icemig_err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
+	/*
+	 * Everything below under the pool lock, from provisioning to binding:
+	 * no other hook or icemig command changes these PFs and VFs meanwhile
+	 * (sriov_drivers_autoprobe is set and put back around a creation).
+	 */
+	r = icemig_pool_lock(&pool, err);
+	if (r)
+		goto out;
 	/* 1. every VF exists, provisioning the configured PFs on demand */
 	for (i = 0; i < nhd; i++) {
 		if (icemig_pci_check_exists(&hd[i].src, NULL) && !provisioned) {
@@ -522,13 +548,12 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 			goto out;
 		}
 	}
-	/* 2. used by no other domain, and reserved for this one, under the pool lock */
-	r = icemig_pool_lock(&pool, err);
-	if (r)
-		goto out;
+	/* 2. used by no other domain, and reserved for this one */
 	icemig_users_load(&users);
 	for (i = 0; i < nhd; i++) {
 		r = icemig_vf_check_free(&users, &hd[i].src, domain, err);
+		if (r == -EBUSY)
+			lapse_note(&hd[i].src, domain, err);
 		if (r) {
 			icemig_err_prefix(err, "%s", hd[i].desc);
 			goto out;
@@ -538,16 +563,16 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 		r = icemig_pool_owner(&hd[i].src, owner, sizeof(owner), NULL);
 		if (r == 0 && strcmp(owner, domain) &&
 		    icemig_pool_stale(&hd[i].src, owner, time(NULL)))
-			icemig_pool_release(&pool, &hd[i].src, NULL);
+			icemig_pool_reclaim(&pool, &hd[i].src, owner, domain, NULL);
 		r = icemig_pool_reserve(&pool, &hd[i].src, domain, &made, err);
 		if (r) {
 			icemig_err_prefix(err, "%s", hd[i].desc);
 			goto out;
 		}
+		icemig_pool_lapsed_forget(&hd[i].src);
 		if (made)
 			created[ncreated++] = hd[i].src;
 	}
-	icemig_pool_unlock(&pool);
 	/* 3. bound to the variant driver (libvirt's sequence, with rollback) */
 	for (i = 0; i < nhd; i++) {
 		r = icemig_pci_get_driver(&hd[i].src, drv, sizeof(drv), err);
@@ -568,11 +593,9 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 	if (nbound)
 		*nbound = (unsigned int)nbind;
 out:
-	if (r && ncreated) {
-		if (pool.lockfd >= 0 || icemig_pool_lock(&pool, NULL) == 0)
-			for (i = 0; i < ncreated; i++)
-				icemig_pool_release(&pool, &created[i], NULL);
-	}
+	if (r && ncreated && pool.lockfd >= 0)
+		for (i = 0; i < ncreated; i++)
+			icemig_pool_release(&pool, &created[i], NULL);
 	icemig_pool_unlock(&pool);
 	icemig_users_free(&users);
 	free(created);
@@ -646,11 +669,11 @@ static int release(const char *domain, struct conf_ref *cref, unsigned int *coun
 		return icemig_err_set(
 			err, EINVAL,
 			"invalid domain name (empty, too long or with control characters)");
+	/* one lock hold: no other domain reserves these VFs while they move */
 	r = icemig_pool_lock(&pool, err);
 	if (r)
 		return r;
 	r = icemig_pool_release_domain(&pool, domain, &n, &vfs, err);
-	icemig_pool_unlock(&pool);
 	if (count)
 		*count = n;
 	/* the configuration only matters when the domain held VFs */
@@ -658,6 +681,7 @@ static int release(const char *domain, struct conf_ref *cref, unsigned int *coun
 		r = conf_get(cref, &conf, err);
 	if (!r && n)
 		r = release_action(domain, conf, vfs, n, err);
+	icemig_pool_unlock(&pool);
 	free(vfs);
 	return r;
 }

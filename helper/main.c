@@ -750,6 +750,8 @@ static int cmd_config_show(struct icemig_call *c)
 	icemig_json_bool(doc, "autoprobe", conf.autoprobe);
 	icemig_json_bool(doc, "force", conf.force);
 	icemig_json_str(doc, "on_release", icemig_on_release_name(conf.on_release));
+	icemig_json_int(doc, "pending_seconds", (long long)conf.pending_seconds);
+	icemig_json_int(doc, "stale_seconds", (long long)conf.stale_seconds);
 	pfs = json_object_new_array();
 	for (i = 0; i < conf.npfs; i++) {
 		p = json_object_new_object();
@@ -1054,7 +1056,8 @@ static const struct icemig_cmd config_commands[] = {
 			"and print the settings in force, defaults included. Exit 1 naming the\n"
 			"line of the first error.\n",
 		.json = "{\"path\", \"present\", \"driver\", \"autoprobe\", \"force\", \"on_release\",\n"
-			"\"pfs\": [{\"name\", \"vfs\", \"driver\", \"autoprobe\", \"trust\", \"spoofchk\"}]}",
+			"\"pending_seconds\", \"stale_seconds\", \"pfs\": [{\"name\", \"vfs\", \"driver\",\n"
+			"\"autoprobe\", \"trust\", \"spoofchk\"}]}",
 		.flags = ICEMIG_CMD_JSON,
 		.run = cmd_config_show,
 	},
@@ -1206,9 +1209,10 @@ static const struct icemig_cmd root_command = {
 		 "  ICEMIG_LIBVIRT_STATEDIR  libvirt's qemu status directory (default\n"
 		 "                     /run/libvirt/qemu)\n"
 		 "  ICEMIG_STALE_SECONDS  age after which a reservation of a domain that is not\n"
-		 "                     running here is reclaimed (default 600)\n"
+		 "                     running here is reclaimed (stale_seconds, default 600)\n"
 		 "  ICEMIG_PENDING_SECONDS  the same for a reservation made by migrate begin\n"
-		 "                     that no prepare begin confirmed (default 30)\n"
+		 "                     that no prepare begin confirmed (pending_seconds,\n"
+		 "                     default 300)\n"
 		 "\n"
 		 "Exit status: 0 success, 1 failure, 2 usage error.\n",
 	.sub = top_commands,

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -359,6 +360,27 @@ static int k_probe(struct fakesys *fs, const char *bdf)
 	return 0;
 }
 
+/* Whether the pool lock is held (by this process or another): it cannot be taken now. */
+static void check_locked(struct fakesys *fs, const char *rel, const char *value)
+{
+	char p[1024];
+	int fd;
+
+	pathf(p, sizeof(p), "%s/lock", fs->rundir);
+	fd = open(p, O_RDWR | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return;
+	}
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
+	if (!fs->unlocked_writes++)
+		snprintf(fs->unlocked_first, sizeof(fs->unlocked_first), "%.100s=%.50s", rel,
+			 value);
+}
+
 static int fake_write(void *opaque, const char *path, const char *data, size_t len)
 {
 	struct fakesys *fs = opaque;
@@ -374,6 +396,8 @@ static int fake_write(void *opaque, const char *path, const char *data, size_t l
 	memcpy(value, data, len);
 	value[len] = '\0';
 	log_write(fs, rel, value);
+	if (fs->check_lock)
+		check_locked(fs, rel, value);
 	for (i = 0; i < fs->nfail; i++)
 		if (!strcmp(fs->fail[i].rel, rel) &&
 		    (!fs->fail[i].value[0] || !strcmp(fs->fail[i].value, value)))

@@ -23,6 +23,9 @@
  *                               native driver; a refusing driver leaves the
  *                               device unbound and the write still succeeds
  * Every write is logged ("<path below the root>=<value>") for assertions.
+ * With check_lock set, every write also checks that the writer holds the
+ * pool lock (<rundir>/lock, reserve.h): a flock(LOCK_EX|LOCK_NB) on a new
+ * descriptor of it must fail; a write made without it is counted.
  * Test-only state lives in files named .fake_* that icemig never reads.
  */
 #ifndef ICEMIG_FAKESYS_H
@@ -48,6 +51,9 @@ struct fakesys {
 		char driver[64];
 		char bdf[16]; /* "*" for every device */
 	} refuse[FAKESYS_RULES_MAX];
+	bool check_lock; /* record writes made without the pool lock (below) */
+	unsigned int unlocked_writes;
+	char unlocked_first[160]; /* "<path below the root>=<value>" of the first */
 	size_t nfail;
 	struct {
 		char rel[160];

@@ -391,7 +391,7 @@ static void test_pending_reservations(void **state)
 
 	/* other domains' pending reservations: lapsed and gone, lapsed but running */
 	fakesys_reserve_pending(fs, VF1, "gone");
-	fakesys_age_reservation(fs, VF1, 31);
+	fakesys_age_reservation(fs, VF1, ICEMIG_PENDING_SECONDS_DEFAULT + 1);
 	fakesys_reserve_pending(fs, VF2, "alive");
 	fakesys_age_reservation(fs, VF2, 3600);
 	fakesys_domain_running(fs, "alive");
@@ -421,6 +421,114 @@ static void test_pending_reservations(void **state)
 	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
 	icemig_hook_result_free(&res);
 	assert_string_equal(fakesys_reserved_by(fs, VF1), "old-held");
+}
+
+/*
+ * Issue 11 item 4: a pending reservation survives a slow prepare (later
+ * qemu.d hooks, copy-storage pre-creation: minutes between migrate begin and
+ * prepare begin); when it did lapse and another domain took the VF, the
+ * domain's prepare begin names the lapse.
+ */
+static void test_pending_survives_slow_prepare(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char name[ICEMIG_BDF_LEN];
+
+	assert_int_equal(begin(one_hostdev, &res, &err), 0);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
+	icemig_hook_result_free(&res);
+	/* two minutes later another migration wants a VF; VF1 and VF2 are taken */
+	fakesys_age_reservation(fs, VF0, 120);
+	fakesys_reserve(fs, VF1, "vm-b");
+	fakesys_reserve(fs, VF2, "vm-c");
+	assert_int_equal(icemig_hook_migrate_begin("other", one_hostdev, strlen(one_hostdev), NULL,
+						   &res, &err),
+			 -ENOSPC);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), DOM);
+	/* the domain's own prepare begin then confirms it */
+	if (icemig_hook_prepare_begin(DOM, vf0_hostdev, strlen(vf0_hostdev), NULL, NULL, &err))
+		fail_msg("%s", err.msg);
+	assert_false(fakesys_reservation_pending(fs, VF0));
+
+	/* past the lapse (300 s): another domain takes it; prepare begin says why */
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
+	assert_int_equal(begin(one_hostdev, &res, &err), 0);
+	icemig_hook_result_free(&res);
+	fakesys_age_reservation(fs, VF0, ICEMIG_PENDING_SECONDS_DEFAULT + 1);
+	assert_int_equal(icemig_hook_migrate_begin("other", one_hostdev, strlen(one_hostdev), NULL,
+						   &res, &err),
+			 0);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), "other");
+	assert_int_equal(
+		icemig_hook_prepare_begin(DOM, vf0_hostdev, strlen(vf0_hostdev), NULL, NULL, &err),
+		-EBUSY);
+	if (!strstr(err.msg, "lapsed") || !strstr(err.msg, "300 s"))
+		fail_msg("the lapse is not named: %s", err.msg);
+}
+
+/*
+ * Issue 11 item 4: a reservation is refreshed when its domain claims it. A
+ * domain starting on a VF reserved for it long ago (no status file yet: libvirt
+ * writes it after the prepare begin hook) must not lose it to the 600 s stale
+ * reclaim of another domain's migrate begin.
+ */
+static void test_claim_refreshes(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+
+	fakesys_reserve(fs, VF0, DOM);
+	fakesys_age_reservation(fs, VF0, 3600);
+	if (icemig_hook_prepare_begin(DOM, vf0_hostdev, strlen(vf0_hostdev), NULL, NULL, &err))
+		fail_msg("%s", err.msg);
+	fakesys_reserve(fs, VF1, "vm-b");
+	fakesys_reserve(fs, VF2, "vm-c");
+	assert_int_equal(icemig_hook_migrate_begin("other", one_hostdev, strlen(one_hostdev), NULL,
+						   &res, &err),
+			 -ENOSPC);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), DOM);
+}
+
+/*
+ * Issue 11 item 4: provisioning and binding run under the pool lock: every
+ * sysfs write of prepare begin (sriov_drivers_autoprobe, sriov_numvfs,
+ * driver_override, unbind, drivers_probe) and of release end's on_release
+ * is made while the lock is held.
+ */
+static void test_writes_under_lock(void **state)
+{
+	static const char text[] = "on_release = restore\n[pf " PF "]\nvfs = 4\n";
+	static const char xml[] = DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x3"));
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_conf conf;
+	struct icemig_bdf pf;
+
+	assert_int_equal(icemig_bdf_parse(PF, &pf), 0);
+	assert_int_equal(icemig_pci_set_numvfs(&pf, 0, &err), 0);
+	fakesys_add_pf(fs, PF, 32, "ice", "iavf");
+	fakesys_clear_log(fs);
+	fs->check_lock = true;
+	assert_int_equal(icemig_conf_parse(&conf, text, strlen(text), "test.conf", &err), 0);
+	if (icemig_hook_prepare_begin(DOM, xml, strlen(xml), &conf, NULL, &err))
+		fail_msg("%s", err.msg);
+	assert_non_null(strstr(fakesys_log(fs), "sriov_numvfs=4"));
+	assert_non_null(strstr(fakesys_log(fs), "drivers_probe=0000:01:10.3"));
+	if (fs->unlocked_writes)
+		fail_msg("%u sysfs write(s) without the pool lock, the first: %s",
+			 fs->unlocked_writes, fs->unlocked_first);
+	if (icemig_hook_release(DOM, &conf, NULL, &err))
+		fail_msg("%s", err.msg);
+	icemig_conf_free(&conf);
+	if (fs->unlocked_writes)
+		fail_msg("release end: %u sysfs write(s) without the pool lock, the first: %s",
+			 fs->unlocked_writes, fs->unlocked_first);
 }
 
 /* ---- untrusted input ------------------------------------------------------ */
@@ -1294,6 +1402,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pool_skips_running_domains, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_survives_slow_prepare, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_claim_refreshes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writes_under_lock, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
