@@ -466,13 +466,15 @@ bool icemig_pool_stale(const struct icemig_bdf *vf, const char *owner, time_t no
 /* ---- remembered drivers --------------------------------------------------- */
 
 int icemig_memo_save(const struct icemig_bdf *vf, const char *driver, const char *override,
-		     bool replace, struct icemig_err *err)
+		     bool replace, bool *created, struct icemig_err *err)
 {
 	char path[ICEMIG_PATH_MAX], tmp[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN], text[256];
 	struct stat st;
 	int r, fd, e, len;
 	ssize_t n;
 
+	if (created)
+		*created = false;
 	icemig_bdf_format(vf, name);
 	if ((driver[0] && !icemig_driver_name_valid(driver)) ||
 	    (override[0] && !icemig_driver_name_valid(override)))
@@ -504,6 +506,8 @@ int icemig_memo_save(const struct icemig_bdf *vf, const char *driver, const char
 		unlink(tmp);
 		return icemig_err_set(err, e, "%s: cannot write: %s", path, strerror(e));
 	}
+	if (created)
+		*created = true;
 	return 0;
 }
 

@@ -178,10 +178,12 @@ void icemig_pool_lapsed_forget(const struct icemig_bdf *vf);
  * @driver, @override: names, "" for none
  * @replace: overwrite an existing memory; false keeps the oldest one (the
  *	driver before the first of several binds)
- * Return: 0 or -errno (message names the file). Atomic (temporary file + rename).
+ * @created: set to whether the file was written (may be NULL)
+ * Return: 0 or -errno (message names the file). Atomic (temporary file +
+ * rename), and written before a bind's first sysfs write (vf.h).
  */
 int icemig_memo_save(const struct icemig_bdf *vf, const char *driver, const char *override,
-		     bool replace, struct icemig_err *err);
+		     bool replace, bool *created, struct icemig_err *err);
 
 /**
  * icemig_memo_load() - the remembered driver and driver_override of @vf.

@@ -285,6 +285,7 @@ struct bind_state {
 	char old_driver[ICEMIG_DRIVER_MAX]; /* "" unbound */
 	char old_override[ICEMIG_DRIVER_MAX]; /* "" unset */
 	bool touched;
+	bool memo_made; /* this call wrote its memory of the previous driver */
 };
 
 static int bind_preflight(struct bind_state *s, const char *driver, struct icemig_err *err)
@@ -417,23 +418,27 @@ static int bind_restore(struct bind_state *s, struct icemig_err *err)
 	return 0;
 }
 
-static void bind_rollback(struct bind_state *st, size_t n, struct icemig_err *err)
+/* Put back every touched device; returns how many could not be put back. */
+static size_t bind_rollback(struct bind_state *st, size_t n, struct icemig_err *err)
 {
 	struct icemig_err e2;
-	size_t i;
+	size_t i, failed = 0;
 
 	for (i = n; i-- > 0;) {
 		if (!st[i].touched)
 			continue;
 		icemig_err_clear(&e2);
-		if (bind_restore(&st[i], &e2))
+		if (bind_restore(&st[i], &e2)) {
+			failed++;
 			icemig_err_append(err, "; ROLLBACK FAILED for %s (previous driver %s): %s",
 					  st[i].name,
 					  st[i].old_driver[0] ? st[i].old_driver : "none", e2.msg);
-		else
+		} else {
 			icemig_err_append(err, "; restored %s to %s", st[i].name,
 					  st[i].old_driver[0] ? st[i].old_driver : "no driver");
+		}
 	}
+	return failed;
 }
 
 int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver, const char *owner,
@@ -473,6 +478,21 @@ int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver, 
 				goto out;
 		}
 	}
+	/*
+	 * Remember where each device comes from before the first write (for
+	 * unbind --restore): a process killed at any later step leaves a state
+	 * that unbind --restore repairs. The oldest memory is kept.
+	 */
+	for (i = 0; i < n; i++) {
+		if (!strcmp(st[i].old_driver, driver))
+			continue;
+		r = icemig_memo_save(&st[i].bdf, st[i].old_driver, st[i].old_override, false,
+				     &st[i].memo_made, err);
+		if (r) {
+			icemig_err_prefix(err, "%s: before binding it to %s", st[i].name, driver);
+			goto forget;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		char now[ICEMIG_DRIVER_MAX];
 
@@ -480,8 +500,9 @@ int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver, 
 		r = icemig_pci_get_driver(&st[i].bdf, now, sizeof(now), err);
 		if (r) {
 			icemig_err_prefix(err, "%s", st[i].name);
-			bind_rollback(st, i, err);
-			goto out;
+			if (bind_rollback(st, i, err))
+				goto out;
+			goto forget;
 		}
 		if (!strcmp(now, driver)) {
 			if (status)
@@ -490,22 +511,20 @@ int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver, 
 		}
 		r = bind_one(&st[i], driver, err);
 		if (r) {
-			bind_rollback(st, i + 1, err);
-			goto out;
+			/* a device not put back keeps its memory, for unbind --restore */
+			if (bind_rollback(st, i + 1, err))
+				goto out;
+			goto forget;
 		}
 		if (status)
 			status[i] = ICEMIG_BIND_DONE;
 	}
-	/* Remember where each rebound device came from (for unbind --restore). */
-	for (i = 0; i < n; i++) {
-		if (!st[i].touched)
-			continue;
-		r = icemig_memo_save(&st[i].bdf, st[i].old_driver, st[i].old_override, false, err);
-		if (r) {
-			icemig_err_prefix(err, "%s: bound to %s, but", st[i].name, driver);
-			goto out;
-		}
-	}
+	goto out;
+forget:
+	/* everything is where it was: no memory made by this call stays behind */
+	for (i = 0; i < n; i++)
+		if (st[i].memo_made)
+			icemig_memo_forget(&st[i].bdf, NULL);
 out:
 	icemig_users_free(&users);
 	icemig_pool_unlock(&pool);

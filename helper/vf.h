@@ -103,7 +103,10 @@ enum icemig_bind_status {
  * A device already bound to @driver is left alone. For every device that
  * is rebound, the driver and driver_override it had are remembered in the
  * run directory (icemig_memo_save(), the oldest memory is kept) for
- * icemig_vf_unbind(restore). When a
+ * icemig_vf_unbind(restore), before the first sysfs write: a process killed
+ * at any step leaves a state that icemig_vf_unbind(restore) repairs. A
+ * memory this call made is removed again when the call fails and every
+ * device was put back. When a
  * step fails for any device, every device touched so far (the failing one
  * included) is put back: driver_override restored, unbound from whatever it
  * is bound to now, and re-probed (then, if needed, bound with the old

@@ -381,12 +381,14 @@ static void check_locked(struct fakesys *fs, const char *rel, const char *value)
 			 value);
 }
 
+static int kernel_write(struct fakesys *fs, const char *path, const char *rel, char *value);
+
 static int fake_write(void *opaque, const char *path, const char *data, size_t len)
 {
 	struct fakesys *fs = opaque;
 	size_t rl = strlen(fs->root);
-	char rel[512], value[256], a[64], b[64], c[64];
-	size_t i;
+	char rel[512], value[256];
+	int r;
 
 	if (strncmp(path, fs->root, rl) || path[rl] != '/')
 		return icemig_sysfs_plain_write(NULL, path, data, len);
@@ -395,9 +397,23 @@ static int fake_write(void *opaque, const char *path, const char *data, size_t l
 		return -EINVAL;
 	memcpy(value, data, len);
 	value[len] = '\0';
+	if (fs->kill_at >= 0 && (size_t)fs->kill_at == fs->nlog && !fs->kill_after)
+		_exit(137);
 	log_write(fs, rel, value);
 	if (fs->check_lock)
 		check_locked(fs, rel, value);
+	r = kernel_write(fs, path, rel, value);
+	if (fs->kill_at >= 0 && (size_t)fs->kill_at + 1 == fs->nlog && fs->kill_after)
+		_exit(137);
+	return r;
+}
+
+/* What the kernel does with a write of @value to <root>/@rel. */
+static int kernel_write(struct fakesys *fs, const char *path, const char *rel, char *value)
+{
+	char a[64], b[64], c[64], buf[512];
+	size_t i;
+
 	for (i = 0; i < fs->nfail; i++)
 		if (!strcmp(fs->fail[i].rel, rel) &&
 		    (!fs->fail[i].value[0] || !strcmp(fs->fail[i].value, value)))
@@ -413,8 +429,8 @@ static int fake_write(void *opaque, const char *path, const char *data, size_t l
 
 			if (icemig_parse_ulong(icemig_chomp(value), 10, 1, &v))
 				return -EINVAL;
-			dev_path(fs, rel, sizeof(rel), a, "sriov_drivers_autoprobe");
-			put_file(rel, v ? "1\n" : "0\n");
+			dev_path(fs, buf, sizeof(buf), a, "sriov_drivers_autoprobe");
+			put_file(buf, v ? "1\n" : "0\n");
 			return 0;
 		}
 		if (!strcmp(b, "driver_override")) {
@@ -465,6 +481,7 @@ void fakesys_setup(struct fakesys *fs)
 	pathf(p, sizeof(p), "%s/kernel/iommu_groups", fs->root);
 	mkdirs(p);
 	fs->next_group = 10;
+	fs->kill_at = -1;
 	setenv("ICEMIG_SYSFS_ROOT", fs->root, 1);
 	setenv("ICEMIG_RUNDIR", fs->rundir, 1);
 	setenv("ICEMIG_LIBVIRT_STATEDIR", fs->statedir, 1);

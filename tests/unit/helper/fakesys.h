@@ -51,6 +51,14 @@ struct fakesys {
 		char driver[64];
 		char bdf[16]; /* "*" for every device */
 	} refuse[FAKESYS_RULES_MAX];
+	/*
+	 * Crash simulation: the write number kill_at (0 = the first after
+	 * fakesys_clear_log()) ends the process with _exit(137), as SIGKILL
+	 * would, before it reaches the kernel, or right after it when kill_after
+	 * is set. -1: never.
+	 */
+	int kill_at;
+	bool kill_after;
 	bool check_lock; /* record writes made without the pool lock (below) */
 	unsigned int unlocked_writes;
 	char unlocked_first[160]; /* "<path below the root>=<value>" of the first */

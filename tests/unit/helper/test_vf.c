@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -278,6 +279,15 @@ static void test_bind_rollback_refused(void **state)
 	assert_string_equal(fakesys_override(fs, VF0), "");
 	assert_string_equal(fakesys_override(fs, VF1), "");
 	assert_string_equal(fakesys_override(fs, VF2), "");
+	/* and no memory of a previous driver stays behind (written before the bind) */
+	{
+		char drv[ICEMIG_DRIVER_MAX], ovr[ICEMIG_DRIVER_MAX];
+		struct icemig_bdf b = bdf(VF0);
+
+		assert_int_equal(icemig_memo_load(&b, drv, ovr, &err), -ENOENT);
+		b = bdf(VF2);
+		assert_int_equal(icemig_memo_load(&b, drv, ovr, &err), -ENOENT);
+	}
 }
 
 static void test_bind_rollback_unbind_fails(void **state)
@@ -643,6 +653,62 @@ static void test_in_use_refused(void **state)
 	assert_string_equal(fakesys_driver(fs, VF1), "ice_vfio_pci");
 }
 
+/*
+ * Issue 11 item 5: bind is crash-safe. A process killed at any step of the
+ * bind sequence (before or after each sysfs write) leaves a state that
+ * `vf unbind --restore` fully repairs: the VF back on the driver and
+ * driver_override it had. The VF starts where libvirt leaves a managed
+ * hostdev, on vfio-pci with driver_override vfio-pci, which is not its
+ * native driver (iavf), so only a remembered driver can bring it back.
+ */
+static void test_bind_killed_at_each_step(void **state)
+{
+	static const char *const vf0[] = { VF0 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	unsigned int step, writes = 0;
+	int after, status;
+	pid_t pid;
+
+	create(fs, 1);
+	fakesys_put_override(fs, VF0, "vfio-pci");
+	fakesys_put_driver(fs, VF0, "vfio-pci");
+	/* the number of writes of a whole bind, counted on a dry run */
+	fakesys_clear_log(fs);
+	assert_int_equal(bind(vf0, 1, "ice_vfio_pci", NULL, &err), 0);
+	writes = (unsigned int)fs->nlog;
+	assert_true(writes >= 3);
+	assert_int_equal(unbind(vf0, 1, true, NULL, &err), 0);
+	assert_string_equal(fakesys_driver(fs, VF0), "vfio-pci");
+
+	for (step = 0; step < writes; step++) {
+		for (after = 0; after < 2; after++) {
+			fakesys_clear_log(fs);
+			pid = fork();
+			assert_true(pid >= 0);
+			if (pid == 0) {
+				fs->kill_at = (int)step;
+				fs->kill_after = after;
+				bind(vf0, 1, "ice_vfio_pci", NULL, &err);
+				_exit(0); /* not reached: killed */
+			}
+			assert_int_equal(waitpid(pid, &status, 0), pid);
+			assert_true(WIFEXITED(status));
+			assert_int_equal(WEXITSTATUS(status), 137);
+			if (unbind(vf0, 1, true, NULL, &err))
+				fail_msg("killed %s write %u: unbind --restore: %s",
+					 after ? "after" : "before", step, err.msg);
+			if (strcmp(fakesys_driver(fs, VF0), "vfio-pci") ||
+			    strcmp(fakesys_override(fs, VF0), "vfio-pci"))
+				fail_msg(
+					"killed %s write %u: after unbind --restore the VF is on '%s' "
+					"with driver_override '%s', expected vfio-pci / vfio-pci",
+					after ? "after" : "before", step, fakesys_driver(fs, VF0),
+					fakesys_override(fs, VF0));
+		}
+	}
+}
+
 static void test_bind_remembers_previous_driver(void **state)
 {
 	static const char *const vfs[] = { VF0 };
@@ -851,6 +917,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_destroy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_in_use_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_killed_at_each_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_remembers_previous_driver, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unbind, setup, teardown),
