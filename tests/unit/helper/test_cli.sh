@@ -346,6 +346,41 @@ if [ -x "$(dirname "$HOOK")/../helper/icemig" ]; then
 	ok "hook script: binary found through readlink -f"
 fi
 
+# ---- the hook script runs no binary a user could have written (issue 11 item 6) --
+# The hook symlinked into a checkout: its ../helper/icemig is a fallback. It
+# must run only when it and its directory are owned by root and not writable
+# by group or others; libvirtd runs hooks as root.
+if [ "$(id -u)" = 0 ]; then
+	U=$T/checkout
+	mkdir -p "$U/libvirt-hooks" "$U/helper" "$T/qemu.d2"
+	cp "$HOOK" "$U/libvirt-hooks/icemig"
+	printf '#!/bin/sh\ntouch "%s"\n' "$T/user-binary-ran" >"$U/helper/icemig"
+	chmod 0755 "$U/helper/icemig" "$U/helper"
+	ln -s "$U/libvirt-hooks/icemig" "$T/qemu.d2/icemig"
+	hook_env() { env -u ICEMIG PATH=/usr/bin:/bin "$T/qemu.d2/icemig" "$@"; }
+	for how in "chown nobody $U/helper/icemig" "chmod 0775 $U/helper/icemig" \
+		"chmod 0757 $U/helper/icemig" "chown nobody $U/helper" "chmod 0777 $U/helper"; do
+		chown root "$U/helper" "$U/helper/icemig"
+		chmod 0755 "$U/helper" "$U/helper/icemig"
+		$how
+		rm -f "$T/user-binary-ran"
+		expect 0 hook_env vm prepare begin - </dev/null
+		[ ! -e "$T/user-binary-ran" ] || fail "hook ran $U/helper/icemig after: $how"
+		expect 1 hook_env vm migrate begin - <"$GOLDEN/migrate-begin.in.xml"
+		[ ! -e "$T/user-binary-ran" ] || fail "hook ran $U/helper/icemig after: $how"
+		grep -q "refusing $U/helper/icemig: .*not owned by root or writable by group or others" "$T/err" ||
+			fail "no refusal message after $how: $(cat "$T/err")"
+	done
+	# owned by root, 0755 in a 0755 directory: it runs
+	chown root "$U/helper" "$U/helper/icemig"
+	chmod 0755 "$U/helper" "$U/helper/icemig"
+	expect 0 hook_env vm prepare begin - </dev/null
+	[ -e "$T/user-binary-ran" ] || fail "hook did not run a root-owned $U/helper/icemig"
+	ok "hook script: a fallback binary runs only if root-owned and not group/other-writable"
+else
+	echo "skip - hook script ownership checks need root"
+fi
+
 # no binary at all: migrate begin fails, other ops pass
 ICEMIG=$T/none expect 1 "$HOOK" icemig-vf migrate begin - <"$GOLDEN/migrate-begin.in.xml"
 grep -q 'icemig binary not found' "$T/err" || fail "missing binary message"
