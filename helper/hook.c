@@ -470,6 +470,51 @@ static int provision_missing(const struct icemig_conf *conf, struct icemig_err *
 }
 
 /*
+ * Prefix @err with the description of host device @h ("hostdev with source
+ * address 0000:01:10.1: ...") without saying the address twice: a message
+ * that starts with "<address>: " loses that part; one that starts with "VF
+ * <address>" already names the VF and is kept as it is.
+ */
+static void dev_err(const struct icemig_hostdev *h, struct icemig_err *err)
+{
+	char name[ICEMIG_BDF_LEN];
+	size_t l;
+
+	if (!err)
+		return;
+	icemig_bdf_format(&h->src, name);
+	l = strlen(name);
+	if (!strncmp(err->msg, "VF ", 3) && !strncmp(err->msg + 3, name, l) &&
+	    (err->msg[3 + l] == ' ' || err->msg[3 + l] == ':'))
+		return;
+	if (!strncmp(err->msg, name, l) && err->msg[l] == ':' && err->msg[l + 1] == ' ')
+		memmove(err->msg, err->msg + l + 2, strlen(err->msg + l + 2) + 1);
+	icemig_err_prefix(err, "%s", h->desc);
+}
+
+/* The host device whose VF an error message ("<address>: ...") is about. */
+static const struct icemig_hostdev *dev_of_err(const struct icemig_hostdev *hd, size_t n,
+					       const char *msg)
+{
+	char first[ICEMIG_BDF_LEN];
+	struct icemig_bdf b;
+	size_t i;
+
+	if (!strncmp(msg, "VF ", 3))
+		msg += 3;
+	if (strlen(msg) < ICEMIG_BDF_LEN - 1)
+		return NULL;
+	memcpy(first, msg, ICEMIG_BDF_LEN - 1);
+	first[ICEMIG_BDF_LEN - 1] = '\0';
+	if (icemig_bdf_parse(first, &b))
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (!icemig_bdf_cmp(&hd[i].src, &b))
+			return &hd[i];
+	return NULL;
+}
+
+/*
  * The reservation migrate begin made for @domain on @vf lapsed and another
  * domain took the VF: say so instead of a bare conflict.
  */
@@ -494,7 +539,8 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 	const struct icemig_conf *conf = NULL;
 	struct icemig_bdf *created = NULL, *tobind = NULL, pf;
 	struct icemig_hostdev *hd = NULL;
-	char owner[ICEMIG_DOMAIN_MAX], drv[ICEMIG_DRIVER_MAX], name[ICEMIG_BDF_LEN];
+	char owner[ICEMIG_DOMAIN_MAX], drv[ICEMIG_DRIVER_MAX];
+	const struct icemig_hostdev *h;
 	size_t nhd = 0, ncreated = 0, nbind = 0, i;
 	bool provisioned = false, made;
 	xmlDocPtr doc = NULL;
@@ -534,7 +580,7 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 		}
 		r = icemig_pci_check_exists(&hd[i].src, err);
 		if (r) {
-			icemig_err_prefix(err, "%s", hd[i].desc);
+			dev_err(&hd[i], err);
 			if (conf->npfs == 0)
 				icemig_err_append(err, " (no [pf] section in %s to create it from)",
 						  conf->path);
@@ -544,7 +590,7 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 		if (r == -ENOENT)
 			r = icemig_err_set(err, EINVAL, "not a VF (no physfn link)");
 		if (r) {
-			icemig_err_prefix(err, "%s", hd[i].desc);
+			dev_err(&hd[i], err);
 			goto out;
 		}
 	}
@@ -555,7 +601,7 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 		if (r == -EBUSY)
 			lapse_note(&hd[i].src, domain, err);
 		if (r) {
-			icemig_err_prefix(err, "%s", hd[i].desc);
+			dev_err(&hd[i], err);
 			goto out;
 		}
 	}
@@ -566,7 +612,7 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 			icemig_pool_reclaim(&pool, &hd[i].src, owner, domain, NULL);
 		r = icemig_pool_reserve(&pool, &hd[i].src, domain, &made, err);
 		if (r) {
-			icemig_err_prefix(err, "%s", hd[i].desc);
+			dev_err(&hd[i], err);
 			goto out;
 		}
 		icemig_pool_lapsed_forget(&hd[i].src);
@@ -577,7 +623,7 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 	for (i = 0; i < nhd; i++) {
 		r = icemig_pci_get_driver(&hd[i].src, drv, sizeof(drv), err);
 		if (r) {
-			icemig_err_prefix(err, "%s", hd[i].desc);
+			dev_err(&hd[i], err);
 			goto out;
 		}
 		if (strcmp(drv, ICEMIG_VARIANT_DRIVER))
@@ -586,7 +632,10 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 	if (nbind) {
 		r = icemig_vf_bind(tobind, nbind, ICEMIG_VARIANT_DRIVER, domain, NULL, err);
 		if (r) {
-			icemig_err_prefix(err, "binding %s", icemig_bdf_format(&tobind[0], name));
+			/* the message starts with the VF that failed: name its device */
+			h = dev_of_err(hd, nhd, err->msg);
+			if (h)
+				dev_err(h, err);
 			goto out;
 		}
 	}

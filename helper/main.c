@@ -7,7 +7,8 @@
  *
  * Exit status: 0 success, 1 the operation failed (one line on stderr,
  * "icemig: <object>: <cause>"), 2 usage error; `compat check` also 1 for
- * "incompatible" and 3 for "could not check". See icemig(8).
+ * "incompatible", 3 for "could not check" and 4 for "could not write the
+ * result". See icemig(8).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -38,6 +39,7 @@
 
 #define EXIT_INCOMPATIBLE 1
 #define EXIT_CANNOT_CHECK 3
+#define EXIT_NO_OUTPUT 4 /* compat check: the result could not be written */
 
 #ifndef ICEMIG_VERSION
 #define ICEMIG_VERSION "0.2"
@@ -507,7 +509,6 @@ static int cmd_compat_check(struct icemig_call *c)
 	char why[512], name[ICEMIG_BDF_LEN];
 	struct icemig_bdf vf;
 	bool ok;
-	int rc;
 
 	if (icemig_bdf_parse(c->argv[1], &vf))
 		return icemig_call_usage(c, "'%.64s': %s", c->argv[1], bdf_syntax);
@@ -523,8 +524,10 @@ static int cmd_compat_check(struct icemig_call *c)
 	icemig_json_bool(doc, "compatible", ok);
 	icemig_json_str(doc, "field", ok ? NULL : field);
 	icemig_json_str(doc, "reason", ok ? NULL : why);
-	rc = emit(c, doc, text_compat_check);
-	return rc ? rc : (ok ? ICEMIG_EXIT_OK : EXIT_INCOMPATIBLE);
+	/* distinct from "incompatible": a caller must not act on a result it never saw */
+	if (emit(c, doc, text_compat_check))
+		return EXIT_NO_OUTPUT;
+	return ok ? ICEMIG_EXIT_OK : EXIT_INCOMPATIBLE;
 }
 
 /* ---- migrate ------------------------------------------------------------------- */
@@ -709,16 +712,22 @@ static void text_provision(struct json_object *doc, FILE *out)
 
 static int cmd_provision(struct icemig_call *c)
 {
+	const char *wait = icemig_call_str(c, "wait");
 	struct icemig_err err = { 0 };
 	struct json_object *doc = NULL;
 	struct icemig_conf conf;
+	unsigned long wait_s = 0;
 	int r;
+
+	if (wait && icemig_parse_ulong(wait, 10, 3600, &wait_s))
+		return icemig_call_usage(c, "--wait: '%.32s' is not a number of seconds (0..3600)",
+					 wait);
 
 	if (icemig_conf_load(&conf, &err)) {
 		icemig_conf_free(&conf);
 		return fail(&err);
 	}
-	r = icemig_provision(&conf, &doc, &err);
+	r = icemig_provision(&conf, wait_s, &doc, &err);
 	icemig_conf_free(&conf);
 	if (r) {
 		json_object_put(doc);
@@ -998,7 +1007,7 @@ static const struct icemig_cmd compat_commands[] = {
 		.json = "{\"source\", \"vf\", \"compatible\", \"field\", \"reason\"}",
 		.notes = "Exit status: 0 compatible, 1 incompatible (the output names the field\n"
 			 "that differs and both values), 2 usage error, 3 a descriptor could not\n"
-			 "be read.\n",
+			 "be read, 4 the result could not be written.\n",
 		.flags = ICEMIG_CMD_JSON,
 		.run = cmd_compat_check,
 	},
@@ -1062,6 +1071,14 @@ static const struct icemig_cmd config_commands[] = {
 		.run = cmd_config_show,
 	},
 	{ .name = NULL },
+};
+
+static const struct icemig_opt opts_provision[] = {
+	{ "wait", "S",
+	  "wait up to S seconds for each configured PF to appear (its driver\n"
+	  "probes it, its interface gets its name); at boot",
+	  0 },
+	{ NULL, NULL, NULL, 0 },
 };
 
 static const struct icemig_arg args_hook[] = {
@@ -1134,6 +1151,7 @@ static const struct icemig_cmd top_commands[] = {
 			"autoprobe unless autoprobe = yes), all bound to 'driver' (default\n" ICEMIG_VARIANT_DRIVER
 			"), then trust/spoofchk when set. Idempotent. Run at boot by\n"
 			"icemig-provision.service.\n",
+		.opts = opts_provision,
 		.json = "{\"config\", \"pfs\": [{\"name\", \"pf\", \"vfs\", \"created\", \"driver\",\n"
 			"\"bound\", \"already_bound\", \"trust\", \"spoofchk\"}]}",
 		.flags = ICEMIG_CMD_JSON,
@@ -1214,7 +1232,8 @@ static const struct icemig_cmd root_command = {
 		 "                     that no prepare begin confirmed (pending_seconds,\n"
 		 "                     default 300)\n"
 		 "\n"
-		 "Exit status: 0 success, 1 failure, 2 usage error.\n",
+		 "Exit status: 0 success, 1 failure, 2 usage error ('compat check --help' has\n"
+		 "its own).\n",
 	.sub = top_commands,
 };
 

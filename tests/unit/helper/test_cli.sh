@@ -232,6 +232,12 @@ expect 3 "$ICEMIG" compat check "$T/short.desc" 0000:01:10.0
 grep -q "short.desc: invalid descriptor: key 'stream_major' missing" "$T/err" || fail "bad descriptor message"
 expect 3 "$ICEMIG" compat check "$T/none.desc" 0000:01:10.0
 expect 3 "$ICEMIG" compat check "$GOLDEN/descriptor-16qp.txt" 0000:01:10.1
+# the result cannot be written: exit 4, never 1 (incompatible) nor 0 (issue 11 item 7)
+if [ -w /dev/full ]; then
+	expect 4 sh -c "\"$ICEMIG\" compat check \"$GOLDEN/descriptor-16qp.txt\" 0000:01:10.0 >/dev/full"
+	grep -q "writing the output failed" "$T/err" || fail "compat check >/dev/full: $(cat "$T/err")"
+	expect 4 sh -c "\"$ICEMIG\" compat check \"$T/big.desc\" 0000:01:10.0 >/dev/full"
+fi
 ok "compat show and check"
 
 # ---- state decode ----------------------------------------------------------------
@@ -254,7 +260,7 @@ ok "state decode"
 
 # ---- config ------------------------------------------------------------------------
 ICEMIG_CONF=$HERE/../../../helper/icemig.conf expect 0 "$ICEMIG" config show --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["present"] and d["on_release"] == "rebind" and d["pfs"] == [], d' "$T/out" ||
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["present"] and d["on_release"] == "keep" and d["pfs"] == [], d' "$T/out" ||
 	fail "config show: $(cat "$T/out")"
 # the sample's commented-out example, uncommented, is valid too
 sed -e 's/^# \(\[pf .*\]\)$/\1/' -e 's/^# \(vfs\|trust\|spoofchk\) = /\1 = /' \
@@ -270,6 +276,12 @@ ICEMIG_CONF=$T/bad.conf expect 1 "$ICEMIG" config show
 grep -q "bad.conf: line 3: unknown key 'mtu' in \[pf 0000:01:00.0\]" "$T/err" || fail "config error message"
 ICEMIG_CONF=$T/bad.conf expect 1 "$ICEMIG" provision
 ICEMIG_CONF=$T/none.conf expect 1 "$ICEMIG" config show
+# provision --wait: a configured PF that never appears fails, naming it
+printf '[pf 0000:7f:00.0]\nvfs = 2\n' >"$T/wait.conf"
+ICEMIG_CONF=$T/wait.conf expect 1 "$ICEMIG" provision --wait 1
+grep -q "0000:7f:00.0: no such PCI device" "$T/err" || fail "provision --wait: $(cat "$T/err")"
+grep -q "after waiting 1 s" "$T/err" || fail "provision --wait does not say it waited: $(cat "$T/err")"
+expect 2 "$ICEMIG" provision --wait forever
 ok "config show"
 
 # ---- migrate, through libvirt's test driver (no daemon) -------------------------------
@@ -386,5 +398,30 @@ ICEMIG=$T/none expect 1 "$HOOK" icemig-vf migrate begin - <"$GOLDEN/migrate-begi
 grep -q 'icemig binary not found' "$T/err" || fail "missing binary message"
 ICEMIG=$T/none expect 0 "$HOOK" icemig-vf prepare begin - </dev/null
 ok "hook script: missing binary"
+
+# ---- sources and shipped files (issue 11 item 7) --------------------------------
+SRC=$HERE/../../..
+# icemig-provision.service does not use the deprecated systemd-udev-settle
+! grep -v '^#' "$SRC/helper/icemig-provision.service.in" | grep -n 'udev-settle' ||
+	fail "icemig-provision.service.in uses systemd-udev-settle (deprecated)"
+grep -q '^ExecStart=@SBINDIR@/icemig provision --wait ' "$SRC/helper/icemig-provision.service.in" ||
+	fail "icemig-provision.service.in: provision does not wait for its PFs"
+# the driver's name comes from one constant (provider.h ICEMIG_VARIANT_DRIVER)
+python3 - "$SRC/helper" <<'EOP' || fail "the driver name is written out in the sources"
+import glob, re, sys
+bad = []
+for f in sorted(glob.glob(sys.argv[1] + "/*.[ch]")):
+    for n, line in enumerate(open(f), 1):
+        code = line.split("//")[0]
+        if code.lstrip().startswith(("*", "/*")):
+            continue
+        for lit in re.findall(r'"(?:[^"\\]|\\.)*"', code):
+            if re.search(r"ice_vfio_pci(?!_loaded)", lit) and "#define ICEMIG_VARIANT_DRIVER" not in line:
+                bad.append("%s:%d: %s" % (f.split("/")[-1], n, line.strip()))
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+EOP
+ok "provision unit without udev-settle; one constant for the driver name"
 
 echo "test_cli.sh: $n checks passed"

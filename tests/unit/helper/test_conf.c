@@ -180,7 +180,24 @@ static void test_sample(void **state)
 	assert_true(c.present);
 	/* as shipped it configures no PF (the pool would then be empty) */
 	assert_int_equal(c.npfs, 0);
-	assert_int_equal(c.on_release, ICEMIG_RELEASE_REBIND);
+	/*
+	 * Issue 11 item 7: every setting it shows is the built-in default, so
+	 * that the file and an absent file mean the same thing
+	 */
+	{
+		struct icemig_conf d;
+
+		icemig_conf_defaults(&d);
+		assert_string_equal(c.driver, d.driver);
+		assert_int_equal(c.autoprobe, d.autoprobe);
+		assert_int_equal(c.force, d.force);
+		if (c.on_release != d.on_release)
+			fail_msg("%s: on_release = %s, the built-in default is %s", dir,
+				 icemig_on_release_name(c.on_release),
+				 icemig_on_release_name(d.on_release));
+		assert_int_equal(c.pending_seconds, d.pending_seconds);
+		assert_int_equal(c.stale_seconds, d.stale_seconds);
+	}
 	icemig_conf_free(&c);
 	unsetenv("ICEMIG_CONF");
 }

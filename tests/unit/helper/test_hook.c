@@ -1116,9 +1116,8 @@ static void test_prepare_provisions_on_demand(void **state)
 
 	/* without a [pf] section: a clear error, nothing written */
 	assert_int_equal(prepare(xml, NULL, NULL, &err), -ENODEV);
-	assert_non_null(strstr(
-		err.msg,
-		"hostdev with source address 0000:01:10.3: 0000:01:10.3: no such PCI device"));
+	assert_non_null(
+		strstr(err.msg, "hostdev with source address 0000:01:10.3: no such PCI device"));
 	assert_non_null(strstr(err.msg, "no [pf] section"));
 	assert_string_equal(fakesys_log(fs), "");
 
@@ -1149,8 +1148,8 @@ static void test_prepare_refusals(void **state)
 	fakesys_reserve(fs, VF1, "vm-a");
 	fakesys_clear_log(fs);
 	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), -EBUSY);
-	assert_non_null(strstr(err.msg, "hostdev with source address " VF1 ": VF " VF1
-					" is in use by domain 'vm-a' (reserved for it)"));
+	/* the message names the VF once */
+	assert_string_equal(err.msg, "VF " VF1 " is in use by domain 'vm-a' (reserved for it)");
 	assert_string_equal(fakesys_reserved_by(fs, VF1), "vm-a");
 	/* a PF is not a VF */
 	assert_int_equal(prepare(pf_xml, NULL, NULL, &err), -EINVAL);
@@ -1319,6 +1318,43 @@ static void test_broken_config(void **state)
 	assert_int_equal(fakesys_nreserved(fs), 0);
 }
 
+/*
+ * Issue 11 item 7: an error names the VF that failed (not the first of the
+ * list) and does not repeat its address.
+ */
+static void test_messages_name_the_vf(void **state)
+{
+	static const char xml[] = DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x1")
+						     HOSTDEV("0x0000", "0x01", "0x10", "0x2"));
+	static const char gone[] = DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x7"));
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	fakesys_put_driver(fs, VF1, "iavf");
+	fakesys_put_driver(fs, VF2, "iavf");
+	fakesys_refuse(fs, "ice_vfio_pci", VF2);
+	assert_int_equal(prepare(xml, NULL, NULL, &err), -ENODEV);
+	if (!strstr(err.msg, "hostdev with source address " VF2
+			     ": not bound to any driver after drivers_probe"))
+		fail_msg("the failing VF is not named: %s", err.msg);
+	assert_null(strstr(err.msg, "binding " VF1));
+	assert_null(strstr(err.msg, VF2 ": " VF2));
+	/* the others that were touched are named in the rollback note */
+	assert_non_null(strstr(err.msg, "restored " VF1 " to iavf"));
+
+	/* no such VF: the address once */
+	assert_int_equal(prepare(gone, NULL, NULL, &err), -ENODEV);
+	assert_non_null(
+		strstr(err.msg, "hostdev with source address 0000:01:10.7: no such PCI device"));
+	assert_null(strstr(err.msg, "0000:01:10.7: 0000:01:10.7"));
+
+	/* in use: "VF <BDF> is in use ..." names it once */
+	fakesys_reserve(fs, VF1, "vm-a");
+	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"));
+	assert_null(strstr(err.msg, VF1 ": VF " VF1));
+}
+
 /* ---- release end ------------------------------------------------------------------------ */
 
 static void release_with(struct fakesys *fs, const char *text)
@@ -1406,6 +1442,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_claim_refreshes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writes_under_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_messages_name_the_vf, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -858,7 +858,7 @@ static void test_provision(void **state)
 	struct icemig_conf conf;
 
 	assert_int_equal(icemig_conf_parse(&conf, text, strlen(text), "t.conf", &err), 0);
-	if (icemig_provision(&conf, &doc, &err))
+	if (icemig_provision(&conf, 0, &doc, &err))
 		fail_msg("%s", err.msg);
 	/* created without autoprobe, then bound straight to ice_vfio_pci: iavf never saw them */
 	assert_string_equal(fakesys_log(fs),
@@ -879,19 +879,19 @@ static void test_provision(void **state)
 	json_object_put(doc);
 	/* idempotent: a second run writes nothing */
 	fakesys_clear_log(fs);
-	assert_int_equal(icemig_provision(&conf, NULL, &err), 0);
+	assert_int_equal(icemig_provision(&conf, 0, NULL, &err), 0);
 	assert_string_equal(fakesys_log(fs), "");
 	icemig_conf_free(&conf);
 	/* another count needs force = yes */
 	assert_int_equal(icemig_conf_parse(&conf, "[pf eth0]\nvfs = 3\n", 18, "t.conf", &err), 0);
-	assert_int_equal(icemig_provision(&conf, NULL, &err), -EBUSY);
+	assert_int_equal(icemig_provision(&conf, 0, NULL, &err), -EBUSY);
 	assert_non_null(strstr(err.msg, "t.conf: [pf eth0]: " PF ": already has 2 VFs"));
 	assert_non_null(strstr(err.msg, "or force = yes in t.conf"));
 	assert_int_equal(fakesys_numvfs(fs, PF), 2);
 	icemig_conf_free(&conf);
 	/* a PF that is not there */
 	assert_int_equal(icemig_conf_parse(&conf, "[pf eth7]\nvfs = 1\n", 18, "t.conf", &err), 0);
-	assert_int_equal(icemig_provision(&conf, NULL, &err), -ENODEV);
+	assert_int_equal(icemig_provision(&conf, 0, NULL, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "t.conf: [pf eth7]: eth7: no such network interface"));
 	icemig_conf_free(&conf);
 }
