@@ -71,10 +71,18 @@ struct icemig_hostdev {
 	xmlNodePtr addr; /* its <source><address> */
 	bool is_interface; /* <interface type='hostdev'> */
 	bool ice; /* <driver model='ice_vfio_pci'> */
+	bool no_model; /* a VFIO hostdev without model= (<driver name='vfio'/> or no <driver>) */
 	bool managed; /* managed='yes' */
 	struct icemig_bdf src; /* source address */
 	char alias[64]; /* <alias name=>, "" if none */
 	char desc[96]; /* "hostdev with source address 0000:3b:02.0" (or "interface ...") */
+};
+
+/* Which host devices icemig_xml_hostdevs() lists. */
+enum icemig_hostdevs_which {
+	ICEMIG_HOSTDEVS_ALL, /* every one */
+	ICEMIG_HOSTDEVS_ICE, /* model='ice_vfio_pci' */
+	ICEMIG_HOSTDEVS_ICE_OR_NO_MODEL, /* the same, and VFIO ones without model= */
 };
 
 /**
@@ -83,14 +91,16 @@ struct icemig_hostdev {
  * as subsystem) and <interface type='hostdev'>. <interface type='network'>
  * (a hostdev network pool) is not listed: libvirt picks its VF itself.
  * @domain:   the <domain> element
- * @only_ice: list only those whose <driver> has model='ice_vfio_pci'
+ * @which:    all of them, or only those that may be icemig's
  * @out, @n:  malloc'ed array (free() it), may be NULL when @n is 0
  *
  * Return: 0; -EINVAL "<kind> #<i> ...: no <source><address>" or "...:
- * invalid PCI address: <why>" (every address is validated as a BDF); -ENOMEM.
+ * invalid PCI address: <why>" (every address listed is validated as a BDF;
+ * with ICEMIG_HOSTDEVS_ICE_OR_NO_MODEL a bad one without model= is only
+ * left out, it is libvirt's to refuse); -ENOMEM.
  */
-int icemig_xml_hostdevs(xmlNodePtr domain, bool only_ice, struct icemig_hostdev **out, size_t *n,
-			struct icemig_err *err);
+int icemig_xml_hostdevs(xmlNodePtr domain, enum icemig_hostdevs_which which,
+			struct icemig_hostdev **out, size_t *n, struct icemig_err *err);
 
 /** icemig_xml_domain_name() - text of <domain><name> into @buf ("" if absent). */
 void icemig_xml_domain_name(xmlNodePtr domain, char *buf, size_t size);

@@ -78,7 +78,8 @@ static int parse_input(const char *domain, const char *xml, size_t len, xmlDocPt
 	r = icemig_xml_parse(xml, len, "domain XML", "domain", doc, err);
 	if (r)
 		return r;
-	r = icemig_xml_hostdevs(xmlDocGetRootElement(*doc), true, hd, nhd, err);
+	r = icemig_xml_hostdevs(xmlDocGetRootElement(*doc), ICEMIG_HOSTDEVS_ICE_OR_NO_MODEL, hd,
+				nhd, err);
 	if (r) {
 		xmlFreeDoc(*doc);
 		*doc = NULL;
@@ -203,12 +204,17 @@ struct refusals {
 	const char *field;
 };
 
-static bool fits(struct candidate *c, const struct icemig_compat *src, struct refusals *why)
+/*
+ * @need_bound: only a VF on ice_vfio_pci (a hostdev without model=: libvirt
+ * would bind an unbound one to stock vfio-pci).
+ */
+static bool fits(struct candidate *c, const struct icemig_compat *src, bool need_bound,
+		 struct refusals *why)
 {
 	char name[ICEMIG_BDF_LEN], msg[400];
 	const char *field = NULL;
 
-	if (!src)
+	if (!src && (!need_bound || c->bound))
 		return true;
 	if (!c->bound) {
 		why->no_desc++;
@@ -230,17 +236,17 @@ static bool fits(struct candidate *c, const struct icemig_compat *src, struct re
 	return false;
 }
 
-static struct candidate *pick(struct pool_scan *s, const struct icemig_compat *src,
+static struct candidate *pick(struct pool_scan *s, const struct icemig_compat *src, bool need_bound,
 			      struct refusals *why)
 {
 	size_t i;
 
 	memset(why, 0, sizeof(*why));
 	for (i = 0; i < s->n; i++)
-		if (s->c[i].mine && !s->c[i].used && fits(&s->c[i], src, why))
+		if (s->c[i].mine && !s->c[i].used && fits(&s->c[i], src, need_bound, why))
 			return &s->c[i];
 	for (i = 0; i < s->n; i++)
-		if (!s->c[i].mine && !s->c[i].used && fits(&s->c[i], src, why))
+		if (!s->c[i].mine && !s->c[i].used && fits(&s->c[i], src, need_bound, why))
 			return &s->c[i];
 	return NULL;
 }
@@ -307,6 +313,48 @@ static const struct icemig_compat *meta_find(const struct icemig_meta_vf *m, siz
 	return NULL;
 }
 
+/*
+ * Whether the VF at @vf here is on ice_vfio_pci, or will be: libvirt >= 10.0
+ * binds a managed hostdev without model= to the VFIO variant driver of
+ * modules.alias (pci.h icemig_pci_vfio_variant()).
+ */
+static bool variant_vf(const struct icemig_bdf *vf)
+{
+	char drv[ICEMIG_DRIVER_MAX], mod[ICEMIG_DRIVER_MAX];
+	struct icemig_bdf pf;
+
+	if (icemig_pci_check_exists(vf, NULL) || icemig_pci_physfn(vf, &pf, NULL))
+		return false;
+	if (!icemig_pci_get_driver(vf, drv, sizeof(drv), NULL) &&
+	    !strcmp(drv, ICEMIG_VARIANT_DRIVER))
+		return true;
+	return !icemig_pci_vfio_variant(vf, mod, sizeof(mod)) &&
+	       !strcmp(mod, ICEMIG_VARIANT_DRIVER);
+}
+
+/*
+ * Keep the host devices that are icemig's (hook.h): model='ice_vfio_pci',
+ * or no model= and one of: the icemig metadata describes it (@meta), its VF
+ * here is reserved for @domain (by migrate begin), its VF here is or will be
+ * on ice_vfio_pci.
+ */
+static void keep_ours(struct icemig_hostdev *hd, size_t *n, const char *domain,
+		      const struct icemig_meta_vf *meta, size_t nmeta)
+{
+	char owner[ICEMIG_DOMAIN_MAX];
+	size_t i, k = 0;
+
+	for (i = 0; i < *n; i++) {
+		if (!hd[i].ice && !meta_find(meta, nmeta, &hd[i].src) &&
+		    (icemig_pool_owner(&hd[i].src, owner, sizeof(owner), NULL) ||
+		     strcmp(owner, domain)) &&
+		    !variant_vf(&hd[i].src))
+			continue;
+		hd[k++] = hd[i];
+	}
+	*n = k;
+}
+
 static int migrate_begin(const char *domain, const char *xml, size_t len, struct conf_ref *cref,
 			 struct icemig_hook_result *res, struct icemig_err *err)
 {
@@ -329,6 +377,7 @@ static int migrate_begin(const char *domain, const char *xml, size_t len, struct
 	r = icemig_xml_meta_read(xmlDocGetRootElement(doc), &meta, &nmeta, err);
 	if (r)
 		goto out;
+	keep_ours(hd, &nhd, domain, meta, nmeta);
 	/* the descriptors are for this hop only (domxml.h): never passed on */
 	if (icemig_xml_meta_remove(xmlDocGetRootElement(doc)) && nhd == 0) {
 		r = icemig_xml_serialize(doc, &res->xml, &res->len, err);
@@ -357,7 +406,7 @@ static int migrate_begin(const char *domain, const char *xml, size_t len, struct
 		goto out;
 	for (i = 0; i < nhd; i++) {
 		const struct icemig_compat *src = meta_find(meta, nmeta, &hd[i].src);
-		struct candidate *c = pick(&scan, src, &why);
+		struct candidate *c = pick(&scan, src, !hd[i].ice, &why);
 		bool created;
 
 		if (!c) {
@@ -549,7 +598,10 @@ static int prepare_begin(const char *domain, const char *xml, size_t len, struct
 	if (nbound)
 		*nbound = 0;
 	r = parse_input(domain, xml, len, &doc, &hd, &nhd, err);
-	if (r || nhd == 0)
+	if (r)
+		goto out;
+	keep_ours(hd, &nhd, domain, NULL, 0);
+	if (nhd == 0)
 		goto out;
 	r = conf_get(cref, &conf, err);
 	if (r)

@@ -98,7 +98,7 @@ static void users_add_file(struct icemig_users *u, const char *path, const char 
 	icemig_xml_domain_name(dom, name, sizeof(name));
 	if (!name[0]) /* the file is named after the domain */
 		icemig_strlcpy(name, file_name, sizeof(name));
-	if (!icemig_xml_hostdevs(dom, false, &hd, &nhd, NULL))
+	if (!icemig_xml_hostdevs(dom, ICEMIG_HOSTDEVS_ALL, &hd, &nhd, NULL))
 		for (i = 0; i < nhd; i++)
 			users_add(u, &hd[i].src, name);
 	add_actual_hostdevs(u, dom, name);

@@ -99,7 +99,7 @@ int icemig_migrate_preflight(const char *xml, size_t len, struct icemig_mig_plan
 	if (r)
 		return r;
 	icemig_xml_domain_name(xmlDocGetRootElement(doc), plan->domain, sizeof(plan->domain));
-	r = icemig_xml_hostdevs(xmlDocGetRootElement(doc), false, &hd, &nhd, err);
+	r = icemig_xml_hostdevs(xmlDocGetRootElement(doc), ICEMIG_HOSTDEVS_ALL, &hd, &nhd, err);
 	if (r)
 		goto out;
 	plan->vfs = calloc(nhd ? nhd : 1, sizeof(*plan->vfs));
@@ -131,9 +131,14 @@ int icemig_migrate_preflight(const char *xml, size_t len, struct icemig_mig_plan
 				hd[i].desc, drv[0] ? drv : "no driver", ICEMIG_VARIANT_DRIVER);
 			continue;
 		}
-		if (!hd[i].ice) {
+		/*
+		 * Without model= libvirt (>= 10.0) picks the VFIO variant driver
+		 * itself, and the destination hook takes the hostdev as icemig's
+		 * from the metadata; another model= would bind another driver there.
+		 */
+		if (!hd[i].ice && !hd[i].no_model) {
 			problem(problems, sizeof(problems),
-				"%s: its <driver> lacks model='%s' (the destination would bind its VF to plain vfio-pci, and the icemig hook would not pick one)",
+				"%s: its <driver> names another driver than %s (the destination would bind its VF to that one)",
 				hd[i].desc, ICEMIG_VARIANT_DRIVER);
 			continue;
 		}

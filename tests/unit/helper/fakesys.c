@@ -487,6 +487,9 @@ void fakesys_setup(struct fakesys *fs)
 	setenv("ICEMIG_LIBVIRT_STATEDIR", fs->statedir, 1);
 	unsetenv("ICEMIG_STALE_SECONDS");
 	unsetenv("ICEMIG_PENDING_SECONDS");
+	/* no modules.alias: a test that needs one writes it */
+	pathf(p, sizeof(p), "%s/no-modules.alias", fs->base);
+	setenv("ICEMIG_MODULES_ALIAS", p, 1);
 	/* an empty configuration, never the machine's /etc/icemig/icemig.conf */
 	pathf(p, sizeof(p), "%s/icemig.conf", fs->base);
 	put_file(p, "");
@@ -505,6 +508,7 @@ void fakesys_teardown(struct fakesys *fs)
 	unsetenv("ICEMIG_RUNDIR");
 	unsetenv("ICEMIG_LIBVIRT_STATEDIR");
 	unsetenv("ICEMIG_CONF");
+	unsetenv("ICEMIG_MODULES_ALIAS");
 }
 
 void fakesys_add_driver(struct fakesys *fs, const char *driver)
@@ -614,6 +618,24 @@ const char *fakesys_compat_text(const char *provider, unsigned int max_qps, unsi
 	if (icemig_compat_format(&c, buf, sizeof(buf)) < 0)
 		die("icemig_compat_format");
 	return buf;
+}
+
+void fakesys_set_modalias(struct fakesys *fs, const char *bdf, const char *modalias)
+{
+	char p[1024], v[256];
+
+	dev_path(fs, p, sizeof(p), bdf, "modalias");
+	pathf(v, sizeof(v), "%s\n", modalias);
+	put_file(p, v);
+}
+
+void fakesys_set_modules_alias(struct fakesys *fs, const char *lines)
+{
+	char p[1024];
+
+	pathf(p, sizeof(p), "%s/modules.alias", fs->base);
+	put_file(p, lines);
+	setenv("ICEMIG_MODULES_ALIAS", p, 1);
 }
 
 bool fakesys_exists(struct fakesys *fs, const char *rel)

@@ -97,6 +97,13 @@ void fakesys_set_compat(struct fakesys *fs, const char *bdf, const char *text);
  * @provider offering @max_qps queue pairs and using @used_qps; static buffer.
  */
 const char *fakesys_compat_text(const char *provider, unsigned int max_qps, unsigned int used_qps);
+/* The device's modalias attribute, e.g. "pci:v00008086d00001889sv...". */
+void fakesys_set_modalias(struct fakesys *fs, const char *bdf, const char *modalias);
+/*
+ * A modules.alias file (<base>/modules.alias) with @lines, and
+ * ICEMIG_MODULES_ALIAS pointing at it.
+ */
+void fakesys_set_modules_alias(struct fakesys *fs, const char *lines);
 /* Whether <root>/@rel exists (lstat). */
 bool fakesys_exists(struct fakesys *fs, const char *rel);
 /* Content of <root>/@rel without the trailing newline, NULL if absent; static buffer. */

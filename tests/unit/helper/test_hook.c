@@ -1355,6 +1355,99 @@ static void test_messages_name_the_vf(void **state)
 	assert_null(strstr(err.msg, VF1 ": VF " VF1));
 }
 
+/* A VF hostdev without model= (libvirt >= 10.0 picks the variant driver itself). */
+#define HOSTDEV_NOMODEL(d, b, s, f)                                                            \
+	"<hostdev mode='subsystem' type='pci' managed='yes'><driver name='vfio'/>"             \
+	"<source><address domain='" d "' bus='" b "' slot='" s "' function='" f "'/></source>" \
+	"</hostdev>"
+#define E810_VF_MODALIAS "pci:v00008086d00001889sv00008086sd00000000bc02sc00i00"
+
+/*
+ * Issue 11 item 9: prepare begin handles a VF hostdev without model= whose
+ * VF is bound to ice_vfio_pci, or will be (modules.alias: libvirt >= 10.0
+ * binds a managed hostdev to the vfio_pci alias that matches the device);
+ * a hostdev whose VF is neither is left to libvirt.
+ */
+static void test_prepare_no_model(void **state)
+{
+	static const char on_variant[] =
+		DOMAIN_XML(HOSTDEV_NOMODEL("0x0000", "0x01", "0x10", "0x1"));
+	static const char by_alias[] = DOMAIN_XML(HOSTDEV_NOMODEL("0x0000", "0x01", "0x10", "0x2"));
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	unsigned int n = 9;
+
+	/* VF1 on ice_vfio_pci: reserved for the domain, nothing to bind */
+	if (prepare(on_variant, NULL, &n, &err))
+		fail_msg("%s", err.msg);
+	assert_string_equal(fakesys_reserved_by(fs, VF1), DOM);
+	assert_int_equal(n, 0);
+
+	/* VF2 on iavf, no alias for it: libvirt's (stock vfio-pci), untouched */
+	fakesys_put_driver(fs, VF2, "iavf");
+	fakesys_set_modalias(fs, VF2, E810_VF_MODALIAS);
+	fakesys_clear_log(fs);
+	assert_int_equal(prepare(by_alias, NULL, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_null(fakesys_reserved_by(fs, VF2));
+	assert_string_equal(fakesys_log(fs), "");
+
+	/* ice_vfio_pci's alias matches it (a generic one too: the specific wins) */
+	fakesys_set_modules_alias(fs,
+				  "alias pci:v00008086d00001889sv*sd*bc*sc*i* iavf\n"
+				  "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci_generic_test\n"
+				  "alias vfio_pci:v00008086d00001889sv*sd*bc*sc*i* ice_vfio_pci\n");
+	if (prepare(by_alias, NULL, &n, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(n, 1);
+	assert_string_equal(fakesys_driver(fs, VF2), "ice_vfio_pci");
+	assert_string_equal(fakesys_reserved_by(fs, VF2), DOM);
+}
+
+/*
+ * Issue 11 item 9, destination side: a hostdev without model= is icemig's
+ * when the icemig metadata describes it, or when the VF at its address here
+ * is on ice_vfio_pci; it gets a VF on ice_vfio_pci.
+ */
+static void test_migrate_no_model(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char name[ICEMIG_BDF_LEN], *in, *p;
+	size_t len;
+
+	/* with the metadata: checked and rewritten */
+	in = golden("migrate-begin-hostdev.in.xml", &len);
+	p = strstr(in, " model='ice_vfio_pci'");
+	assert_non_null(p);
+	memmove(p, p + 21, strlen(p + 21) + 1);
+	len = strlen(in);
+	if (icemig_hook_migrate_begin(DOM, in, len, NULL, &res, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.nhostdevs, 1);
+	assert_int_equal(res.nchecked, 1);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
+	icemig_hook_result_free(&res);
+	free(in);
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
+
+	/* without metadata: the VF at its address here is on ice_vfio_pci */
+	assert_int_equal(
+		begin(DOMAIN_XML(HOSTDEV_NOMODEL("0x0000", "0x01", "0x10", "0x2")), &res, &err), 0);
+	assert_int_equal(res.nhostdevs, 1);
+	icemig_hook_result_free(&res);
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
+
+	/* nothing says it is icemig's: printed as it came (nothing) */
+	assert_int_equal(
+		begin(DOMAIN_XML(HOSTDEV_NOMODEL("0x0000", "0x3b", "0x02", "0x0")), &res, &err), 0);
+	assert_int_equal(res.nhostdevs, 0);
+	assert_null(res.xml);
+	icemig_hook_result_free(&res);
+	assert_int_equal(fakesys_nreserved(fs), 0);
+}
+
 /* ---- release end ------------------------------------------------------------------------ */
 
 static void release_with(struct fakesys *fs, const char *text)
@@ -1443,6 +1536,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_claim_refreshes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writes_under_lock, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_messages_name_the_vf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_no_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_no_model, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
