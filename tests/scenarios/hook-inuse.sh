@@ -39,10 +39,13 @@ trap cleanup EXIT
 cleanup
 
 # vm_def HOST NAME BDF [plain]: define the rig's VM with that VF; "plain"
-# drops model='ice_vfio_pci' (libvirt then binds stock vfio-pci)
+# drops model='ice_vfio_pci' (libvirt then binds stock vfio-pci) and the
+# QEMU migration properties (enable-migration=on makes QEMU refuse a VF
+# without migration support)
 vm_def() {
 	local filter=cat
-	[ "${4:-}" = plain ] && filter="sed \"s/ model='ice_vfio_pci'//\""
+	[ "${4:-}" = plain ] &&
+		filter="sed -e \"s/ model='ice_vfio_pci'//\" -e '/^ *<qemu:override>\$/,/^ *<\/qemu:override>\$/d'"
 	rx "$1" "vm_xml \$RIG_PROJECT/tests/rig/vm.xml.in $2 $3 | $filter >/tmp/$2.xml &&
 		virsh define /tmp/$2.xml >/dev/null"
 }
