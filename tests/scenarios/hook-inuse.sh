@@ -50,11 +50,13 @@ vm_def() {
 		virsh define /tmp/$2.xml >/dev/null"
 }
 
-step "2 VFs per host, not bound (no autoprobe)"
+step "2 new VFs per host, not bound (no autoprobe; earlier scenarios leave theirs bound)"
 for h in h1 h2; do
-	rx "$h" '"$ICEMIG" vf create "$RIG_PF" 2 --force --no-autoprobe >/dev/null'
+	rx "$h" '"$ICEMIG" vf destroy "$RIG_PF" --force >/dev/null &&
+		"$ICEMIG" vf create "$RIG_PF" 2 --no-autoprobe >/dev/null'
 done
 vf0=$(rx h1 'vf_bdf 0')
+rx h1 "[ ! -e /sys/bus/pci/devices/$vf0/driver ]" || fail "h1: $vf0 is bound to a driver"
 
 step "h1: start $A with VF $vf0 on plain vfio-pci (no model=)"
 vm_def h1 $A "$vf0" plain
