@@ -9,6 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "provider.h"
+#include "reserve.h"
+
 const char *icemig_conf_path(void)
 {
 	const char *p = getenv("ICEMIG_CONF");
@@ -19,10 +22,12 @@ const char *icemig_conf_path(void)
 void icemig_conf_defaults(struct icemig_conf *c)
 {
 	memset(c, 0, sizeof(*c));
-	icemig_strlcpy(c->driver, "ice_vfio_pci", sizeof(c->driver));
+	icemig_strlcpy(c->driver, ICEMIG_VARIANT_DRIVER, sizeof(c->driver));
 	c->autoprobe = false;
 	c->force = false;
 	c->on_release = ICEMIG_RELEASE_KEEP;
+	c->pending_seconds = ICEMIG_PENDING_SECONDS_DEFAULT;
+	c->stale_seconds = ICEMIG_STALE_SECONDS_DEFAULT;
 }
 
 void icemig_conf_free(struct icemig_conf *c)
@@ -177,6 +182,12 @@ static int key_value(struct parser *p, char *key, char *v)
 				return bad(p,
 					   "on_release = '%.64s': expected keep, restore or rebind",
 					   v, "");
+			return 0;
+		}
+		if (!strcmp(key, "pending_seconds") || !strcmp(key, "stale_seconds")) {
+			if (icemig_parse_ulong(v, 10, ICEMIG_LAPSE_MAX, &n) || n == 0)
+				return bad(p, "%s = '%.64s': expected seconds, 1..86400", key, v);
+			*(key[0] == 'p' ? &c->pending_seconds : &c->stale_seconds) = n;
 			return 0;
 		}
 		return bad(p, "unknown key '%.64s' in [global]", key, "");

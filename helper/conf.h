@@ -27,6 +27,11 @@
  *               to its PF's `driver` again, ready for the next migration
  *   force       yes|no: `provision` may change a PF that has a different,
  *               nonzero number of VFs (writes 0 first; default no)
+ *   pending_seconds  how long a reservation made by the migrate begin hook
+ *               waits for the domain's prepare begin before another domain
+ *               may take the VF (1..86400; default 300; reserve.h)
+ *   stale_seconds    the same for a held reservation of a domain libvirt
+ *               does not run here (1..86400; default 600)
  * Keys of [pf NAME]:
  *   vfs         number of VFs to create, 1..sriov_totalvfs (required)
  *   driver, autoprobe   override the global values for this PF
@@ -84,6 +89,8 @@ struct icemig_conf {
 	bool autoprobe;
 	bool force;
 	enum icemig_on_release on_release;
+	unsigned long pending_seconds;
+	unsigned long stale_seconds;
 	struct icemig_conf_pf *pfs;
 	size_t npfs;
 };

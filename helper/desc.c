@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pci.h"
+#include "provider.h"
 #include "sysfs.h"
 
 int icemig_desc_parse(const char *text, size_t len, const char *what, struct icemig_compat *c,
@@ -72,10 +73,11 @@ int icemig_desc_read(const struct icemig_bdf *vf, struct icemig_compat *c, char 
 	if (r == -ENOENT) {
 		if (icemig_pci_get_driver(vf, drv, sizeof(drv), NULL))
 			drv[0] = '\0';
-		if (strcmp(drv, "ice_vfio_pci"))
+		if (strcmp(drv, ICEMIG_VARIANT_DRIVER))
 			return icemig_err_set(
 				err, ENOENT,
-				"%s: no compatibility descriptor: %s%s, not ice_vfio_pci (icemig vf bind %s)",
+				"%s: no compatibility descriptor: %s%s, not " ICEMIG_VARIANT_DRIVER
+				" (icemig vf bind %s)",
 				name, drv[0] ? "bound to " : "not bound to any driver",
 				drv[0] ? drv : "", name);
 		return icemig_err_set(

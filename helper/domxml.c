@@ -187,6 +187,14 @@ static int hostdev_parse(xmlNodePtr n, bool iface, size_t idx, struct icemig_hos
 	h->is_interface = iface;
 	drv = icemig_xml_child(n, "driver");
 	h->ice = drv && attr_is(drv, "model", ICEMIG_VARIANT_DRIVER, false);
+	if (!drv) {
+		h->no_model = true;
+	} else {
+		xmlChar *m = xmlGetNoNsProp(drv, BAD_CAST "model");
+
+		h->no_model = !m && attr_is(drv, "name", "vfio", true);
+		xmlFree(m);
+	}
 	h->managed = attr_is(n, "managed", "yes", false);
 	alias = icemig_xml_child(n, "alias");
 	a = alias ? xmlGetNoNsProp(alias, BAD_CAST "name") : NULL;
@@ -223,9 +231,11 @@ static int hostdev_parse(xmlNodePtr n, bool iface, size_t idx, struct icemig_hos
 	return 0;
 }
 
-int icemig_xml_hostdevs(xmlNodePtr domain, bool only_ice, struct icemig_hostdev **out, size_t *n,
-			struct icemig_err *err)
+int icemig_xml_hostdevs(xmlNodePtr domain, enum icemig_hostdevs_which which,
+			struct icemig_hostdev **out, size_t *n, struct icemig_err *err)
 {
+	bool only_ice = which != ICEMIG_HOSTDEVS_ALL;
+	bool no_model = which == ICEMIG_HOSTDEVS_ICE_OR_NO_MODEL;
 	struct icemig_hostdev *v = NULL, *nv, h;
 	xmlNodePtr devices, c;
 	size_t cnt = 0, idx = 0;
@@ -243,7 +253,7 @@ int icemig_xml_hostdevs(xmlNodePtr domain, bool only_ice, struct icemig_hostdev 
 			free(v);
 			return r;
 		}
-		if (r || (only_ice && !h.ice))
+		if (r || (only_ice && !h.ice && !(no_model && h.no_model)))
 			continue;
 		nv = realloc(v, (cnt + 1) * sizeof(*v));
 		if (!nv) {
@@ -347,6 +357,40 @@ int icemig_xml_meta_read(xmlNodePtr domain, struct icemig_meta_vf **out, size_t 
 	*out = v;
 	*n = cnt;
 	return 0;
+}
+
+/* Unlink and free @n with the indentation before it (a blank text node). */
+static void remove_node(xmlNodePtr n)
+{
+	xmlNodePtr prev = n->prev;
+
+	if (prev && prev->type == XML_TEXT_NODE && xmlIsBlankNode(prev)) {
+		xmlUnlinkNode(prev);
+		xmlFreeNode(prev);
+	}
+	xmlUnlinkNode(n);
+	xmlFreeNode(n);
+}
+
+int icemig_xml_meta_remove(xmlNodePtr domain)
+{
+	xmlNodePtr meta = icemig_xml_child(domain, "metadata"), c, next;
+	int removed = 0;
+
+	if (!meta)
+		return 0;
+	for (c = meta->children; c; c = next) {
+		next = c->next;
+		if (is_ns_elem(c, "vfs")) {
+			remove_node(c);
+			removed++;
+		}
+	}
+	for (c = meta->children; c && c->type != XML_ELEMENT_NODE; c = c->next)
+		;
+	if (removed && !c) /* nothing else in it: no empty <metadata/> either */
+		remove_node(meta);
+	return removed;
 }
 
 int icemig_xml_meta_build(const struct icemig_bdf *srcs, const char *const *texts, size_t n,

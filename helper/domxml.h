@@ -23,6 +23,12 @@
  * content is the VF's compatibility descriptor text (icemig_compat.h) as
  * read from sysfs on the source just before the migration. The prefix is
  * free; elements are matched by namespace URI and local name.
+ *
+ * The metadata lives for one hop: the destination's migrate begin hook
+ * removes it from the XML it prints (so the domain's live XML there has
+ * none, and a later plain virsh migrate carries no descriptor of a VF of
+ * the first host), and `icemig migrate` removes it again when the migration
+ * fails and the domain stays on the source.
  */
 #ifndef ICEMIG_DOMXML_H
 #define ICEMIG_DOMXML_H
@@ -65,10 +71,18 @@ struct icemig_hostdev {
 	xmlNodePtr addr; /* its <source><address> */
 	bool is_interface; /* <interface type='hostdev'> */
 	bool ice; /* <driver model='ice_vfio_pci'> */
+	bool no_model; /* a VFIO hostdev without model= (<driver name='vfio'/> or no <driver>) */
 	bool managed; /* managed='yes' */
 	struct icemig_bdf src; /* source address */
 	char alias[64]; /* <alias name=>, "" if none */
 	char desc[96]; /* "hostdev with source address 0000:3b:02.0" (or "interface ...") */
+};
+
+/* Which host devices icemig_xml_hostdevs() lists. */
+enum icemig_hostdevs_which {
+	ICEMIG_HOSTDEVS_ALL, /* every one */
+	ICEMIG_HOSTDEVS_ICE, /* model='ice_vfio_pci' */
+	ICEMIG_HOSTDEVS_ICE_OR_NO_MODEL, /* the same, and VFIO ones without model= */
 };
 
 /**
@@ -77,14 +91,16 @@ struct icemig_hostdev {
  * as subsystem) and <interface type='hostdev'>. <interface type='network'>
  * (a hostdev network pool) is not listed: libvirt picks its VF itself.
  * @domain:   the <domain> element
- * @only_ice: list only those whose <driver> has model='ice_vfio_pci'
+ * @which:    all of them, or only those that may be icemig's
  * @out, @n:  malloc'ed array (free() it), may be NULL when @n is 0
  *
  * Return: 0; -EINVAL "<kind> #<i> ...: no <source><address>" or "...:
- * invalid PCI address: <why>" (every address is validated as a BDF); -ENOMEM.
+ * invalid PCI address: <why>" (every address listed is validated as a BDF;
+ * with ICEMIG_HOSTDEVS_ICE_OR_NO_MODEL a bad one without model= is only
+ * left out, it is libvirt's to refuse); -ENOMEM.
  */
-int icemig_xml_hostdevs(xmlNodePtr domain, bool only_ice, struct icemig_hostdev **out, size_t *n,
-			struct icemig_err *err);
+int icemig_xml_hostdevs(xmlNodePtr domain, enum icemig_hostdevs_which which,
+			struct icemig_hostdev **out, size_t *n, struct icemig_err *err);
 
 /** icemig_xml_domain_name() - text of <domain><name> into @buf ("" if absent). */
 void icemig_xml_domain_name(xmlNodePtr domain, char *buf, size_t size);
@@ -108,6 +124,13 @@ struct icemig_meta_vf {
  */
 int icemig_xml_meta_read(xmlNodePtr domain, struct icemig_meta_vf **out, size_t *n,
 			 struct icemig_err *err);
+
+/**
+ * icemig_xml_meta_remove() - remove every icemig <vfs> element from the
+ * <metadata> of @domain, and <metadata> itself when nothing else is left in it.
+ * Return: the number of <vfs> elements removed.
+ */
+int icemig_xml_meta_remove(xmlNodePtr domain);
 
 /**
  * icemig_xml_meta_build() - the <vfs> element for virDomainSetMetadata()

@@ -35,10 +35,17 @@
  *
  * Which devices: every <hostdev mode='subsystem' type='pci'> (mode absent
  * counts as subsystem) and <interface type='hostdev'> under /domain/devices
- * whose <driver> has model='ice_vfio_pci': the variant driver is what makes
- * a VF migratable, so a plain vfio-pci hostdev blocks the migration in QEMU
- * anyway and is left alone. <interface type='network'> (a hostdev network
- * pool) is left to libvirt, which picks a VF from the pool itself.
+ * whose <driver> has model='ice_vfio_pci', and those without model= (a VFIO
+ * hostdev: libvirt >= 10.0 binds it to the variant driver of modules.alias
+ * by itself, so a user's XML needs no model=) that are icemig's: the icemig
+ * metadata describes it (migrate begin), its VF here is reserved for the
+ * domain, or its VF here is bound to ice_vfio_pci or will be
+ * (icemig_pci_vfio_variant()). The variant driver is what makes a VF
+ * migratable, so a hostdev on stock vfio-pci blocks the migration in QEMU
+ * anyway and is left alone, as is one whose model= names another driver.
+ * <interface type='network'> (a hostdev network pool) is left to libvirt,
+ * which picks a VF from the pool itself. A hostdev without model= only gets
+ * a VF already on ice_vfio_pci in migrate begin.
  *
  * Which local VFs (migrate begin): VFs of the PFs that have a migration
  * provider (provider.h) and, when the configuration has [pf] sections, are
@@ -132,7 +139,9 @@ int icemig_hook_release(const char *domain, const struct icemig_conf *conf, unsi
  *	begin and migrate begin
  * @out:   where the rewritten XML goes (stdout); written only by migrate begin
  *
- * The configuration is loaded (icemig_conf_load()) for the handled ops only.
+ * The configuration (icemig_conf_load()) is read only once the domain has a
+ * VF of icemig's (release end: once the domain held reservations), so a
+ * broken file never stops other domains.
  * Return: 0 (also for every op that is not handled), or -errno with @err set.
  */
 int icemig_hook_run(const char *domain, const char *op, const char *subop, const char *extra,

@@ -1,19 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * icemig: command layer. Parses arguments, calls the library and prints.
- * A kmod-like command table: "icemig <command> [<subcommand>] [args]".
- * Every command builds its result as one JSON document (out.h); --json
- * prints it, the text form is rendered from it.
+ * icemig: the command layer. Each command is one entry of a table below
+ * (cmd.h: its arguments, options, help text) and a handler that calls the
+ * library and prints. Every command builds its result as one JSON document
+ * (out.h); --json prints it, the text form is rendered from it.
  *
  * Exit status: 0 success, 1 the operation failed (one line on stderr,
  * "icemig: <object>: <cause>"), 2 usage error; `compat check` also 1 for
- * "incompatible" and 3 for "could not check". See icemig(8).
+ * "incompatible", 3 for "could not check" and 4 for "could not write the
+ * result". See icemig(8).
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +22,7 @@
 #include <libxml/parser.h>
 
 #include "bdf.h"
+#include "cmd.h"
 #include "conf.h"
 #include "desc.h"
 #include "hook.h"
@@ -37,52 +37,24 @@
 #include "vf.h"
 #include "vfset.h"
 
-#define EXIT_USAGE 2
 #define EXIT_INCOMPATIBLE 1
 #define EXIT_CANNOT_CHECK 3
+#define EXIT_NO_OUTPUT 4 /* compat check: the result could not be written */
 
 #ifndef ICEMIG_VERSION
 #define ICEMIG_VERSION "0.2"
 #endif
-
-struct command {
-	const char *name;
-	int (*run)(const struct command *cmd, const char *path, int argc, char **argv);
-	const char *usage; /* arguments after the command path */
-	const char *help; /* description printed by --help */
-	const struct command *sub;
-};
 
 static const char *prog = "icemig";
 
 static int fail(const struct icemig_err *err)
 {
 	fprintf(stderr, "%s: %s\n", prog, err->msg[0] ? err->msg : "failed");
-	return EXIT_FAILURE;
+	return ICEMIG_EXIT_FAIL;
 }
 
-static int usage_error(const char *path, const struct command *cmd, const char *fmt, ...)
-	ICEMIG_PRINTF(3, 4);
-
-static int usage_error(const char *path, const struct command *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\nUsage: %s %s\nTry '%s --help'.\n", path, cmd->usage, path);
-	return EXIT_USAGE;
-}
-
-static void print_help(const char *path, const struct command *cmd)
-{
-	printf("Usage: %s %s\n\n%s", path, cmd->usage, cmd->help);
-}
-
-/* Print @doc (consumed) and turn a write failure into exit 1. */
-static int emit(struct json_object *doc, bool json, icemig_text_fn text)
+/* Print @doc (consumed) as --json/--pretty ask, and turn a write failure into exit 1. */
+static int emit(const struct icemig_call *c, struct json_object *doc, icemig_text_fn text)
 {
 	struct icemig_err err = { 0 };
 	int r;
@@ -91,95 +63,32 @@ static int emit(struct json_object *doc, bool json, icemig_text_fn text)
 		icemig_err_set(&err, ENOMEM, "out of memory");
 		return fail(&err);
 	}
-	r = icemig_out_print(doc, json, text, stdout);
+	r = icemig_out_print(doc, c->json, c->pretty, text, stdout);
 	json_object_put(doc);
 	if (r) {
 		icemig_err_set(&err, EIO, "writing the output failed");
 		return fail(&err);
 	}
-	return EXIT_SUCCESS;
+	return ICEMIG_EXIT_OK;
 }
 
-/*
- * Option parsing shared by the commands: @spec lists the long options
- * (--help and --json are always there when @json_ok); returns the option
- * character, -1 at the end, or EXIT_USAGE + 1000 after printing the error.
- */
-#define OPT_DONE (-1)
-#define OPT_HELP 'h'
-#define OPT_JSON 'j'
+static const char bdf_syntax[] = "not a PCI address DDDD:BB:DD.F (e.g. 0000:af:01.0)";
 
-struct opts {
-	const struct command *cmd;
-	const char *path;
-	struct option lo[16];
-	char so[48];
-};
-
-static void opts_init(struct opts *o, const struct command *cmd, const char *path, bool json_ok,
-		      const struct option *extra)
+/* Parse every positional argument from @first on as a BDF; -1 or an exit status. */
+static int parse_bdfs(const struct icemig_call *c, int first, struct icemig_bdf **out, size_t *n)
 {
-	size_t n = 0, s = 0;
-
-	memset(o, 0, sizeof(*o));
-	o->cmd = cmd;
-	o->path = path;
-	o->lo[n++] = (struct option){ "help", no_argument, NULL, OPT_HELP };
-	o->so[s++] = 'h';
-	if (json_ok) {
-		o->lo[n++] = (struct option){ "json", no_argument, NULL, OPT_JSON };
-		o->so[s++] = 'j';
-	}
-	for (; extra && extra->name && n < 15; extra++) {
-		o->lo[n++] = *extra;
-		if (s + 3 < sizeof(o->so)) {
-			o->so[s++] = (char)extra->val;
-			if (extra->has_arg == required_argument)
-				o->so[s++] = ':';
-		}
-	}
-	optind = 0;
-	opterr = 0;
-}
-
-static int opts_next(struct opts *o, int argc, char **argv)
-{
-	int c = getopt_long(argc, argv, o->so, o->lo, NULL);
-
-	if (c == '?' || c == ':') {
-		if (optopt)
-			usage_error(o->path, o->cmd, "invalid option '-%c' or missing argument",
-				    optopt);
-		else
-			usage_error(o->path, o->cmd, "invalid option '%.64s'",
-				    argv[optind - 1] ? argv[optind - 1] : "?");
-		return EXIT_USAGE + 1000;
-	}
-	if (c == OPT_HELP) {
-		print_help(o->path, o->cmd);
-		return EXIT_SUCCESS + 1000;
-	}
-	return c;
-}
-
-/* Parse every argument from @first on as a BDF; usage error on a bad one. */
-static int parse_bdfs(const struct command *cmd, const char *path, int argc, char **argv, int first,
-		      struct icemig_bdf **out, size_t *n)
-{
-	size_t i, cnt = (size_t)(argc - first);
+	size_t i, cnt = (size_t)(c->argc - first);
 	struct icemig_bdf *v = calloc(cnt ? cnt : 1, sizeof(*v));
 
 	if (!v) {
 		fprintf(stderr, "%s: out of memory\n", prog);
-		return EXIT_FAILURE;
+		return ICEMIG_EXIT_FAIL;
 	}
 	for (i = 0; i < cnt; i++) {
-		if (icemig_bdf_parse(argv[first + (int)i], &v[i])) {
+		if (icemig_bdf_parse(c->argv[first + (int)i], &v[i])) {
 			free(v);
-			return usage_error(
-				path, cmd,
-				"'%.64s': not a PCI address DDDD:BB:DD.F (e.g. 0000:af:01.0)",
-				argv[first + (int)i]);
+			return icemig_call_usage(c, "'%.64s': %s", c->argv[first + (int)i],
+						 bdf_syntax);
 		}
 	}
 	*out = v;
@@ -240,44 +149,24 @@ static void text_vf_create(struct json_object *doc, FILE *out)
 				json_object_get_string(json_object_array_get_idx(a, i)));
 }
 
-static int cmd_vf_create(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_vf_create(struct icemig_call *c)
 {
-	static const struct option extra[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ "no-autoprobe", no_argument, NULL, 'n' },
-		{ "autoprobe", no_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum icemig_autoprobe ap = ICEMIG_AUTOPROBE_KEEP;
+	bool force = icemig_call_flag(c, "force"), changed;
 	struct icemig_err err = { 0 };
 	struct icemig_bdf pf, *vfs = NULL;
 	struct json_object *doc;
 	char name[ICEMIG_BDF_LEN];
-	bool force = false, json = false, changed;
 	unsigned long n;
 	size_t nvfs;
-	struct opts o;
-	int c;
 
-	opts_init(&o, cmd, path, true, extra);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		if (c == 'f')
-			force = true;
-		else if (c == 'n')
-			ap = ICEMIG_AUTOPROBE_OFF;
-		else if (c == 'a')
-			ap = ICEMIG_AUTOPROBE_ON;
-		else if (c == OPT_JSON)
-			json = true;
-	}
-	if (argc - optind != 2)
-		return usage_error(path, cmd, "expected PF and N");
-	if (icemig_parse_ulong(argv[optind + 1], 10, 65535, &n))
-		return usage_error(path, cmd, "N: '%.32s' is not a number of VFs",
-				   argv[optind + 1]);
-	if (icemig_pf_resolve(argv[optind], &pf, &err))
+	if (icemig_call_flag(c, "no-autoprobe"))
+		ap = ICEMIG_AUTOPROBE_OFF;
+	else if (icemig_call_flag(c, "autoprobe"))
+		ap = ICEMIG_AUTOPROBE_ON;
+	if (icemig_parse_ulong(c->argv[1], 10, 65535, &n))
+		return icemig_call_usage(c, "N: '%.32s' is not a number of VFs", c->argv[1]);
+	if (icemig_pf_resolve(c->argv[0], &pf, &err))
 		return fail(&err);
 	if (icemig_vf_create(&pf, n, force, ap, &vfs, &nvfs, &changed, &err))
 		return fail(&err);
@@ -294,7 +183,7 @@ static int cmd_vf_create(const struct command *cmd, const char *path, int argc, 
 						      "on");
 	json_object_object_add(doc, "vfs", bdf_array(vfs, nvfs));
 	free(vfs);
-	return emit(doc, json, text_vf_create);
+	return emit(c, doc, text_vf_create);
 }
 
 /* ---- vf destroy --------------------------------------------------------------- */
@@ -309,40 +198,22 @@ static void text_vf_destroy(struct json_object *doc, FILE *out)
 		fprintf(out, "%s: has no VFs; nothing written\n", jstr(doc, "pf"));
 }
 
-static int cmd_vf_destroy(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_vf_destroy(struct icemig_call *c)
 {
-	static const struct option extra[] = {
-		{ "force", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct icemig_err err = { 0 };
 	struct json_object *doc;
 	char name[ICEMIG_BDF_LEN];
-	bool force = false, json = false;
 	unsigned long removed;
 	struct icemig_bdf pf;
-	struct opts o;
-	int c;
 
-	opts_init(&o, cmd, path, true, extra);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		if (c == 'f')
-			force = true;
-		else if (c == OPT_JSON)
-			json = true;
-	}
-	if (argc - optind != 1)
-		return usage_error(path, cmd, "expected PF");
-	if (icemig_pf_resolve(argv[optind], &pf, &err))
+	if (icemig_pf_resolve(c->argv[0], &pf, &err))
 		return fail(&err);
-	if (icemig_vf_destroy(&pf, force, &removed, &err))
+	if (icemig_vf_destroy(&pf, icemig_call_flag(c, "force"), &removed, &err))
 		return fail(&err);
 	doc = json_object_new_object();
 	icemig_json_str(doc, "pf", icemig_bdf_format(&pf, name));
 	icemig_json_int(doc, "removed", (long long)removed);
-	return emit(doc, json, text_vf_destroy);
+	return emit(c, doc, text_vf_destroy);
 }
 
 /* ---- vf bind / unbind --------------------------------------------------------- */
@@ -372,38 +243,22 @@ static void text_devices(struct json_object *doc, FILE *out)
 	}
 }
 
-static int cmd_vf_bind(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_vf_bind(struct icemig_call *c)
 {
-	static const struct option extra[] = {
-		{ "driver", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *driver = ICEMIG_VARIANT_DRIVER;
+	const char *driver = icemig_call_str(c, "driver");
 	struct icemig_err err = { 0 };
 	enum icemig_bind_status *st;
 	struct json_object *doc, *a, *e;
 	struct icemig_bdf *bdfs = NULL;
 	char name[ICEMIG_BDF_LEN];
-	bool json = false;
-	struct opts o;
 	size_t n, i;
-	int c, r;
+	int r;
 
-	opts_init(&o, cmd, path, true, extra);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		if (c == 'd')
-			driver = optarg;
-		else if (c == OPT_JSON)
-			json = true;
-	}
-	if (optind >= argc)
-		return usage_error(path, cmd, "expected at least one BDF");
+	if (!driver)
+		driver = ICEMIG_VARIANT_DRIVER;
 	if (!icemig_driver_name_valid(driver))
-		return usage_error(path, cmd, "--driver: '%.64s' is not a valid driver name",
-				   driver);
-	r = parse_bdfs(cmd, path, argc, argv, optind, &bdfs, &n);
+		return icemig_call_usage(c, "--driver: '%.64s' is not a valid driver name", driver);
+	r = parse_bdfs(c, 0, &bdfs, &n);
 	if (r >= 0)
 		return r;
 	st = calloc(n, sizeof(*st));
@@ -412,7 +267,7 @@ static int cmd_vf_bind(const struct command *cmd, const char *path, int argc, ch
 		icemig_err_set(&err, ENOMEM, "out of memory");
 		return fail(&err);
 	}
-	r = icemig_vf_bind(bdfs, n, driver, st, &err);
+	r = icemig_vf_bind(bdfs, n, driver, NULL, st, &err);
 	doc = r ? NULL : json_object_new_object();
 	if (doc) {
 		icemig_json_str(doc, "operation", "bind");
@@ -431,38 +286,22 @@ static int cmd_vf_bind(const struct command *cmd, const char *path, int argc, ch
 	free(st);
 	if (r)
 		return fail(&err);
-	return emit(doc, json, text_devices);
+	return emit(c, doc, text_devices);
 }
 
-static int cmd_vf_unbind(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_vf_unbind(struct icemig_call *c)
 {
-	static const struct option extra[] = {
-		{ "restore", no_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
+	bool restore = icemig_call_flag(c, "restore");
 	struct icemig_err err = { 0 };
 	enum icemig_unbind_status *st;
 	char(*now)[ICEMIG_DRIVER_MAX];
 	struct json_object *doc, *a, *e;
 	struct icemig_bdf *bdfs = NULL;
 	char name[ICEMIG_BDF_LEN];
-	bool json = false, restore = false;
-	struct opts o;
 	size_t n, i;
-	int c, r;
+	int r;
 
-	opts_init(&o, cmd, path, true, extra);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		if (c == 'r')
-			restore = true;
-		else if (c == OPT_JSON)
-			json = true;
-	}
-	if (optind >= argc)
-		return usage_error(path, cmd, "expected at least one BDF");
-	r = parse_bdfs(cmd, path, argc, argv, optind, &bdfs, &n);
+	r = parse_bdfs(c, 0, &bdfs, &n);
 	if (r >= 0)
 		return r;
 	st = calloc(n, sizeof(*st));
@@ -474,7 +313,7 @@ static int cmd_vf_unbind(const struct command *cmd, const char *path, int argc, 
 		icemig_err_set(&err, ENOMEM, "out of memory");
 		return fail(&err);
 	}
-	r = icemig_vf_unbind(bdfs, n, restore, st, now, &err);
+	r = icemig_vf_unbind(bdfs, n, restore, NULL, st, now, &err);
 	doc = r ? NULL : json_object_new_object();
 	if (doc) {
 		icemig_json_str(doc, "operation", "unbind");
@@ -495,7 +334,7 @@ static int cmd_vf_unbind(const struct command *cmd, const char *path, int argc, 
 	free(now);
 	if (r)
 		return fail(&err);
-	return emit(doc, json, text_devices);
+	return emit(c, doc, text_devices);
 }
 
 /* ---- vf set ------------------------------------------------------------------ */
@@ -516,79 +355,48 @@ static void text_vf_set(struct json_object *doc, FILE *out)
 	fputc('\n', out);
 }
 
-static int cmd_vf_set(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_vf_set(struct icemig_call *c)
 {
-	static const struct option extra[] = {
-		{ "mac", required_argument, NULL, 'm' },
-		{ "vlan", required_argument, NULL, 'v' },
-		{ "trust", required_argument, NULL, 't' },
-		{ "spoofchk", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct icemig_vf_settings set = { .trust = -1, .spoofchk = -1 };
+	const char *mac = icemig_call_str(c, "mac"), *vlan = icemig_call_str(c, "vlan");
+	const char *trust = icemig_call_str(c, "trust"), *spoof = icemig_call_str(c, "spoofchk");
 	struct icemig_err err = { 0 };
 	struct icemig_vf_ref ref;
 	struct json_object *doc;
 	struct icemig_bdf vf;
 	char name[ICEMIG_BDF_LEN], vlanbuf[32], *colon;
-	const char *mac = NULL;
 	unsigned long v;
-	bool json = false;
-	struct opts o;
-	int c;
 
-	opts_init(&o, cmd, path, true, extra);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		switch (c) {
-		case OPT_JSON:
-			json = true;
-			break;
-		case 'm':
-			mac = optarg;
-			if (icemig_parse_mac(optarg, set.mac))
-				return usage_error(
-					path, cmd,
-					"--mac: '%.32s' is not a unicast MAC address xx:xx:xx:xx:xx:xx",
-					optarg);
-			set.has_mac = true;
-			break;
-		case 'v':
-			icemig_strlcpy(vlanbuf, optarg, sizeof(vlanbuf));
-			colon = strchr(vlanbuf, ':');
-			if (colon)
-				*colon++ = '\0';
-			if (icemig_parse_ulong(vlanbuf, 10, 4095, &v))
-				return usage_error(path, cmd,
-						   "--vlan: '%.32s': expected ID[:QOS], ID 0..4095",
-						   optarg);
-			set.vlan = (unsigned int)v;
-			if (colon && icemig_parse_ulong(colon, 10, 7, &v))
-				return usage_error(path, cmd, "--vlan: '%.32s': QOS must be 0..7",
-						   optarg);
-			set.qos = colon ? (unsigned int)v : 0;
-			set.has_vlan = true;
-			break;
-		case 't':
-			if (parse_onoff(optarg, &set.trust))
-				return usage_error(path, cmd, "--trust: expected on or off");
-			break;
-		case 's':
-			if (parse_onoff(optarg, &set.spoofchk))
-				return usage_error(path, cmd, "--spoofchk: expected on or off");
-			break;
-		}
+	if (mac) {
+		if (icemig_parse_mac(mac, set.mac))
+			return icemig_call_usage(
+				c, "--mac: '%.32s' is not a unicast MAC address xx:xx:xx:xx:xx:xx",
+				mac);
+		set.has_mac = true;
 	}
-	if (argc - optind != 1)
-		return usage_error(path, cmd, "expected one BDF");
-	if (icemig_bdf_parse(argv[optind], &vf))
-		return usage_error(path, cmd,
-				   "'%.64s': not a PCI address DDDD:BB:DD.F (e.g. 0000:af:01.0)",
-				   argv[optind]);
+	if (vlan) {
+		icemig_strlcpy(vlanbuf, vlan, sizeof(vlanbuf));
+		colon = strchr(vlanbuf, ':');
+		if (colon)
+			*colon++ = '\0';
+		if (icemig_parse_ulong(vlanbuf, 10, 4095, &v))
+			return icemig_call_usage(
+				c, "--vlan: '%.32s': expected ID[:QOS], ID 0..4095", vlan);
+		set.vlan = (unsigned int)v;
+		if (colon && icemig_parse_ulong(colon, 10, 7, &v))
+			return icemig_call_usage(c, "--vlan: '%.32s': QOS must be 0..7", vlan);
+		set.qos = colon ? (unsigned int)v : 0;
+		set.has_vlan = true;
+	}
+	if (trust && parse_onoff(trust, &set.trust))
+		return icemig_call_usage(c, "--trust: expected on or off");
+	if (spoof && parse_onoff(spoof, &set.spoofchk))
+		return icemig_call_usage(c, "--spoofchk: expected on or off");
+	if (icemig_bdf_parse(c->argv[0], &vf))
+		return icemig_call_usage(c, "'%.64s': %s", c->argv[0], bdf_syntax);
 	if (!set.has_mac && !set.has_vlan && set.trust < 0 && set.spoofchk < 0)
-		return usage_error(path, cmd,
-				   "nothing to set: give --mac, --vlan, --trust or --spoofchk");
+		return icemig_call_usage(
+			c, "nothing to set: give --mac, --vlan, --trust or --spoofchk");
 	if (icemig_vf_ref(&vf, &ref, &err) || icemig_vf_set(&vf, &set, &err))
 		return fail(&err);
 	doc = json_object_new_object();
@@ -604,37 +412,26 @@ static int cmd_vf_set(const struct command *cmd, const char *path, int argc, cha
 			       set.trust < 0 ? NULL : json_object_new_boolean(set.trust));
 	json_object_object_add(doc, "spoofchk",
 			       set.spoofchk < 0 ? NULL : json_object_new_boolean(set.spoofchk));
-	return emit(doc, json, text_vf_set);
+	return emit(c, doc, text_vf_set);
 }
 
 /* ---- vf list ------------------------------------------------------------------ */
 
-static int cmd_vf_list(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_vf_list(struct icemig_call *c)
 {
 	struct icemig_err err = { 0 };
 	struct icemig_vf_table t;
-	bool json = false;
-	struct opts o;
-	int c, r;
+	int r;
 
-	opts_init(&o, cmd, path, true, NULL);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		if (c == OPT_JSON)
-			json = true;
-	}
-	if (optind != argc)
-		return usage_error(path, cmd, "unexpected argument '%.64s'", argv[optind]);
 	if (icemig_vf_collect(&t, &err))
 		return fail(&err);
-	r = icemig_vf_render(&t, json, stdout);
+	r = icemig_vf_render(&t, c->json, c->pretty, stdout);
 	icemig_vf_table_free(&t);
 	if (r) {
 		icemig_err_set(&err, -r, "writing the list failed");
 		return fail(&err);
 	}
-	return EXIT_SUCCESS;
+	return ICEMIG_EXIT_OK;
 }
 
 /* ---- compat show / check --------------------------------------------------------- */
@@ -644,31 +441,17 @@ static void text_compat_show(struct json_object *doc, FILE *out)
 	fputs(jstr(doc, "text"), out);
 }
 
-static int cmd_compat_show(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_compat_show(struct icemig_call *c)
 {
 	char text[ICEMIG_COMPAT_TEXT_MAX], name[ICEMIG_BDF_LEN];
 	struct icemig_err err = { 0 };
 	struct icemig_compat desc;
 	struct json_object *doc;
 	struct icemig_bdf vf;
-	bool json = false;
-	struct opts o;
 	size_t l;
-	int c;
 
-	opts_init(&o, cmd, path, true, NULL);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		if (c == OPT_JSON)
-			json = true;
-	}
-	if (argc - optind != 1)
-		return usage_error(path, cmd, "expected one BDF");
-	if (icemig_bdf_parse(argv[optind], &vf))
-		return usage_error(path, cmd,
-				   "'%.64s': not a PCI address DDDD:BB:DD.F (e.g. 0000:af:01.0)",
-				   argv[optind]);
+	if (icemig_bdf_parse(c->argv[0], &vf))
+		return icemig_call_usage(c, "'%.64s': %s", c->argv[0], bdf_syntax);
 	if (icemig_desc_read(&vf, &desc, text, sizeof(text) - 1, &err))
 		return fail(&err);
 	l = strlen(text);
@@ -677,9 +460,9 @@ static int cmd_compat_show(const struct command *cmd, const char *path, int argc
 	doc = json_object_new_object();
 	icemig_json_str(doc, "vf", icemig_bdf_format(&vf, name));
 	json_object_object_add(doc, "descriptor", icemig_desc_json(&desc));
-	if (!json)
+	if (!c->json)
 		icemig_json_str(doc, "text", text);
-	return emit(doc, json, text_compat_show);
+	return emit(c, doc, text_compat_show);
 }
 
 /* The source descriptor of compat check: a file, "-" (stdin), or a local VF. */
@@ -717,7 +500,7 @@ static void text_compat_check(struct json_object *doc, FILE *out)
 		fprintf(out, "incompatible: %s: %s\n", jstr(doc, "vf"), jstr(doc, "reason"));
 }
 
-static int cmd_compat_check(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_compat_check(struct icemig_call *c)
 {
 	struct icemig_compat src, dst;
 	struct icemig_err err = { 0 };
@@ -725,37 +508,26 @@ static int cmd_compat_check(const struct command *cmd, const char *path, int arg
 	const char *field = NULL;
 	char why[512], name[ICEMIG_BDF_LEN];
 	struct icemig_bdf vf;
-	bool json = false, ok;
-	struct opts o;
-	int c, rc;
+	bool ok;
 
-	opts_init(&o, cmd, path, true, NULL);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		if (c == OPT_JSON)
-			json = true;
-	}
-	if (argc - optind != 2)
-		return usage_error(path, cmd, "expected DESCRIPTOR and BDF");
-	if (icemig_bdf_parse(argv[optind + 1], &vf))
-		return usage_error(path, cmd,
-				   "'%.64s': not a PCI address DDDD:BB:DD.F (e.g. 0000:af:01.0)",
-				   argv[optind + 1]);
-	if (read_source_desc(argv[optind], &src, &err) ||
+	if (icemig_bdf_parse(c->argv[1], &vf))
+		return icemig_call_usage(c, "'%.64s': %s", c->argv[1], bdf_syntax);
+	if (read_source_desc(c->argv[0], &src, &err) ||
 	    icemig_desc_read(&vf, &dst, NULL, 0, &err)) {
 		fail(&err);
 		return EXIT_CANNOT_CHECK;
 	}
 	ok = icemig_desc_check(&src, &dst, &field, why, sizeof(why));
 	doc = json_object_new_object();
-	icemig_json_str(doc, "source", argv[optind]);
+	icemig_json_str(doc, "source", c->argv[0]);
 	icemig_json_str(doc, "vf", icemig_bdf_format(&vf, name));
 	icemig_json_bool(doc, "compatible", ok);
 	icemig_json_str(doc, "field", ok ? NULL : field);
 	icemig_json_str(doc, "reason", ok ? NULL : why);
-	rc = emit(doc, json, text_compat_check);
-	return rc ? rc : (ok ? EXIT_SUCCESS : EXIT_INCOMPATIBLE);
+	/* distinct from "incompatible": a caller must not act on a result it never saw */
+	if (emit(c, doc, text_compat_check))
+		return EXIT_NO_OUTPUT;
+	return ok ? ICEMIG_EXIT_OK : EXIT_INCOMPATIBLE;
 }
 
 /* ---- migrate ------------------------------------------------------------------- */
@@ -801,63 +573,39 @@ static void text_migrate(struct json_object *doc, FILE *out)
 		"statistics from:", jstr(doc, "stats_from") ? jstr(doc, "stats_from") : "-");
 }
 
-static int cmd_migrate(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_migrate(struct icemig_call *c)
 {
-	static const struct option extra[] = {
-		{ "timeout", required_argument, NULL, 't' },
-		{ "max-downtime", required_argument, NULL, 'd' },
-		{ "connect", required_argument, NULL, 'c' },
-		{ "no-progress", no_argument, NULL, 'n' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const char *timeout = icemig_call_str(c, "timeout");
+	const char *downtime = icemig_call_str(c, "max-downtime");
+	const char *uri = icemig_call_str(c, "connect");
 	struct icemig_mig_opts mo = { 0 };
 	struct icemig_mig_result res;
 	struct icemig_err err = { 0 };
-	const char *uri = NULL;
 	struct sigaction sa;
 	virConnectPtr conn;
-	bool json = false, progress = true;
 	unsigned long v;
-	struct opts o;
-	int c, r;
+	int r;
 
-	opts_init(&o, cmd, path, true, extra);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		switch (c) {
-		case OPT_JSON:
-			json = true;
-			break;
-		case 't':
-			if (icemig_parse_ulong(optarg, 10, 7UL * 24 * 3600, &v) || !v)
-				return usage_error(
-					path, cmd,
-					"--timeout: '%.32s' is not a number of seconds (1..604800)",
-					optarg);
-			mo.timeout_s = v;
-			break;
-		case 'd':
-			if (icemig_parse_ulong(optarg, 10, 3600UL * 1000, &v) || !v)
-				return usage_error(
-					path, cmd,
-					"--max-downtime: '%.32s' is not a number of milliseconds (1..3600000)",
-					optarg);
-			mo.has_max_downtime = true;
-			mo.max_downtime_ms = v;
-			break;
-		case 'c':
-			uri = optarg;
-			break;
-		case 'n':
-			progress = false;
-			break;
-		}
+	if (timeout) {
+		if (icemig_parse_ulong(timeout, 10, 7UL * 24 * 3600, &v) || !v)
+			return icemig_call_usage(
+				c, "--timeout: '%.32s' is not a number of seconds (1..604800)",
+				timeout);
+		mo.timeout_s = v;
 	}
-	if (argc - optind != 2)
-		return usage_error(path, cmd, "expected DOMAIN and DEST-URI");
-	mo.dest_uri = argv[optind + 1];
-	mo.progress = (progress && !json && isatty(STDERR_FILENO)) ? stderr : NULL;
+	if (downtime) {
+		if (icemig_parse_ulong(downtime, 10, 3600UL * 1000, &v) || !v)
+			return icemig_call_usage(
+				c,
+				"--max-downtime: '%.32s' is not a number of milliseconds (1..3600000)",
+				downtime);
+		mo.has_max_downtime = true;
+		mo.max_downtime_ms = v;
+	}
+	mo.dest_uri = c->argv[1];
+	mo.progress = (!icemig_call_flag(c, "no-progress") && !c->json && isatty(STDERR_FILENO)) ?
+			      stderr :
+			      NULL;
 	if (icemig_libvirt_load(&err))
 		return fail(&err);
 	icemig_libvirt_quiet();
@@ -874,11 +622,11 @@ static int cmd_migrate(const struct command *cmd, const char *path, int argc, ch
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	r = icemig_migrate_run(conn, argv[optind], &mo, &res, &err);
+	r = icemig_migrate_run(conn, c->argv[0], &mo, &res, &err);
 	icemig_lv.virConnectClose(conn);
 	if (r)
 		return fail(&err);
-	return emit(icemig_migrate_json(argv[optind], mo.dest_uri, &res), json, text_migrate);
+	return emit(c, icemig_migrate_json(c->argv[0], mo.dest_uri, &res), text_migrate);
 }
 
 /* ---- state decode --------------------------------------------------------------- */
@@ -916,39 +664,29 @@ static void text_state(struct json_object *doc, FILE *out)
 	}
 }
 
-static int cmd_state_decode(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_state_decode(struct icemig_call *c)
 {
+	const char *file = c->argv[0];
 	struct icemig_err err = { 0 };
 	struct json_object *doc;
 	char *buf = NULL;
-	bool json = false;
 	size_t len = 0;
-	struct opts o;
-	int c, fd, r;
+	int fd, r;
 
-	opts_init(&o, cmd, path, true, NULL);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		if (c == OPT_JSON)
-			json = true;
-	}
-	if (argc - optind != 1)
-		return usage_error(path, cmd, "expected FILE");
-	fd = strcmp(argv[optind], "-") ? open(argv[optind], O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
 	if (fd < 0) {
-		icemig_err_set(&err, errno, "%s: cannot open: %s", argv[optind], strerror(errno));
+		icemig_err_set(&err, errno, "%s: cannot open: %s", file, strerror(errno));
 		return fail(&err);
 	}
-	r = icemig_read_fd_capped(fd, ICEMIG_STATE_FILE_MAX, argv[optind], &buf, &len, &err);
+	r = icemig_read_fd_capped(fd, ICEMIG_STATE_FILE_MAX, file, &buf, &len, &err);
 	if (fd != STDIN_FILENO)
 		close(fd);
 	if (!r)
-		r = icemig_state_decode(buf, len, argv[optind], &doc, &err);
+		r = icemig_state_decode(buf, len, file, &doc, &err);
 	free(buf);
 	if (r)
 		return fail(&err);
-	return emit(doc, json, text_state);
+	return emit(c, doc, text_state);
 }
 
 /* ---- provision / config ---------------------------------------------------------- */
@@ -972,35 +710,30 @@ static void text_provision(struct json_object *doc, FILE *out)
 	}
 }
 
-static int cmd_provision(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_provision(struct icemig_call *c)
 {
+	const char *wait = icemig_call_str(c, "wait");
 	struct icemig_err err = { 0 };
 	struct json_object *doc = NULL;
 	struct icemig_conf conf;
-	bool json = false;
-	struct opts o;
-	int c, r;
+	unsigned long wait_s = 0;
+	int r;
 
-	opts_init(&o, cmd, path, true, NULL);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		if (c == OPT_JSON)
-			json = true;
-	}
-	if (optind != argc)
-		return usage_error(path, cmd, "unexpected argument '%.64s'", argv[optind]);
+	if (wait && icemig_parse_ulong(wait, 10, 3600, &wait_s))
+		return icemig_call_usage(c, "--wait: '%.32s' is not a number of seconds (0..3600)",
+					 wait);
+
 	if (icemig_conf_load(&conf, &err)) {
 		icemig_conf_free(&conf);
 		return fail(&err);
 	}
-	r = icemig_provision(&conf, &doc, &err);
+	r = icemig_provision(&conf, wait_s, &doc, &err);
 	icemig_conf_free(&conf);
 	if (r) {
 		json_object_put(doc);
 		return fail(&err);
 	}
-	return emit(doc, json, text_provision);
+	return emit(c, doc, text_provision);
 }
 
 static void tri(struct json_object *o, const char *k, enum icemig_tristate t)
@@ -1008,25 +741,13 @@ static void tri(struct json_object *o, const char *k, enum icemig_tristate t)
 	json_object_object_add(o, k, t == ICEMIG_UNSET ? NULL : json_object_new_boolean(t));
 }
 
-static int cmd_config_show(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_config_show(struct icemig_call *c)
 {
 	struct icemig_err err = { 0 };
 	struct json_object *doc, *pfs, *p;
 	struct icemig_conf conf;
-	bool json = false;
-	struct opts o;
 	size_t i;
-	int c;
 
-	opts_init(&o, cmd, path, true, NULL);
-	while ((c = opts_next(&o, argc, argv)) != OPT_DONE) {
-		if (c >= 1000)
-			return c - 1000;
-		if (c == OPT_JSON)
-			json = true;
-	}
-	if (optind != argc)
-		return usage_error(path, cmd, "unexpected argument '%.64s'", argv[optind]);
 	if (icemig_conf_load(&conf, &err)) {
 		icemig_conf_free(&conf);
 		return fail(&err);
@@ -1038,6 +759,8 @@ static int cmd_config_show(const struct command *cmd, const char *path, int argc
 	icemig_json_bool(doc, "autoprobe", conf.autoprobe);
 	icemig_json_bool(doc, "force", conf.force);
 	icemig_json_str(doc, "on_release", icemig_on_release_name(conf.on_release));
+	icemig_json_int(doc, "pending_seconds", (long long)conf.pending_seconds);
+	icemig_json_int(doc, "stale_seconds", (long long)conf.stale_seconds);
 	pfs = json_object_new_array();
 	for (i = 0; i < conf.npfs; i++) {
 		p = json_object_new_object();
@@ -1051,303 +774,477 @@ static int cmd_config_show(const struct command *cmd, const char *path, int argc
 	}
 	json_object_object_add(doc, "pfs", pfs);
 	icemig_conf_free(&conf);
-	return emit(doc, json, NULL);
+	return emit(c, doc, NULL);
 }
 
 /* ---- hook ----------------------------------------------------------------------- */
 
-static int cmd_hook(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_hook(struct icemig_call *c)
 {
 	struct icemig_err err = { 0 };
 
-	/* No option parsing: a domain name may start with '-'. */
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		print_help(path, cmd);
-		return EXIT_SUCCESS;
-	}
-	if (argc != 5)
-		return usage_error(path, cmd, "expected 4 arguments, got %d", argc - 1);
 	prog = "icemig hook";
-	if (icemig_hook_run(argv[1], argv[2], argv[3], argv[4], STDIN_FILENO, stdout, &err))
+	if (icemig_hook_run(c->argv[0], c->argv[1], c->argv[2], c->argv[3], STDIN_FILENO, stdout,
+			    &err))
 		return fail(&err);
-	return EXIT_SUCCESS;
+	return ICEMIG_EXIT_OK;
 }
 
-/* ---- tables and dispatch ---------------------------------------------------------- */
+/* ---- help ------------------------------------------------------------------------ */
 
-static int cmd_group(const struct command *cmd, const char *path, int argc, char **argv);
-
-static const struct command vf_commands[] = {
-	{ "create", cmd_vf_create, "PF N [--force] [--no-autoprobe|--autoprobe] [--json]",
-	  "Make the SR-IOV PF have N VFs by writing N to its sriov_numvfs, and print the\n"
-	  "VF addresses (from the PF's virtfn0..virtfnN-1 links), one per line.\n"
-	  "\n"
-	  "  PF              the PF as a PCI address DDDD:BB:DD.F, or a network interface name\n"
-	  "  N               1..sriov_totalvfs\n"
-	  "  --force         if the PF already has a different nonzero number of VFs, write 0\n"
-	  "                  first (removes the existing VFs); without it that case fails\n"
-	  "  --no-autoprobe  write 0 to the PF's sriov_drivers_autoprobe while creating, so\n"
-	  "                  no driver (iavf) binds the new VFs; the old value is put back\n"
-	  "  --autoprobe     the same with 1\n"
-	  "  --json          print {\"pf\", \"numvfs\", \"changed\", \"autoprobe\", \"vfs\": [...]}\n"
-	  "\n"
-	  "If the PF already has N VFs nothing is written.\n",
-	  NULL },
-	{ "destroy", cmd_vf_destroy, "PF [--force] [--json]",
-	  "Remove every VF of the PF (write 0 to sriov_numvfs).\n"
-	  "\n"
-	  "  --force   also when a VF is reserved for a domain (in use, or being migrated\n"
-	  "            in); those reservations are removed\n"
-	  "  --json    print {\"pf\", \"removed\"}\n",
-	  NULL },
-	{ "bind", cmd_vf_bind, "BDF... [--driver NAME] [--json]",
-	  "Bind each VF to driver NAME (default ice_vfio_pci) with libvirt's sequence:\n"
-	  "write NAME to driver_override, unbind from the current driver, write the BDF\n"
-	  "to /sys/bus/pci/drivers_probe, check the driver link names NAME.\n"
-	  "\n"
-	  "  BDF            VF address DDDD:BB:DD.F (validated before any sysfs access);\n"
-	  "                 a device that is not a VF is refused\n"
-	  "  --driver NAME  target driver; must be loaded\n"
-	  "  --json         print {\"operation\", \"driver\", \"devices\": [{\"vf\", \"status\"}]}\n"
-	  "\n"
-	  "A device already bound to NAME is left alone (idempotent). The driver each VF\n"
-	  "had is remembered under the run directory for 'vf unbind --restore'. If any\n"
-	  "step fails, every device touched is put back on its previous driver and the\n"
-	  "command exits 1 naming the device and the cause.\n",
-	  NULL },
-	{ "unbind", cmd_vf_unbind, "BDF... [--restore] [--json]",
-	  "Take each VF off its driver and clear its driver_override, leaving it unbound;\n"
-	  "with --restore, put it back on the driver (and driver_override) it had before\n"
-	  "icemig bound it (remembered under the run directory; without a memory, the\n"
-	  "kernel probes its native driver).\n"
-	  "\n"
-	  "  --restore   back to the previous driver instead of unbound\n"
-	  "  --json      print {\"operation\", \"restore\", \"devices\": [{\"vf\", \"status\", \"driver\"}]}\n"
-	  "\n"
-	  "Idempotent; on failure every device touched is returned to where it was.\n",
-	  NULL },
-	{ "set", cmd_vf_set,
-	  "BDF [--mac MAC] [--vlan ID[:QOS]] [--trust on|off] [--spoofchk on|off] [--json]",
-	  "Set a VF's administrative settings through its PF's rtnetlink interface\n"
-	  "(as 'ip link set PF vf N ...' does; IFLA_VFINFO_LIST in one RTM_NEWLINK).\n"
-	  "\n"
-	  "  --mac MAC        the VF's MAC address, unicast xx:xx:xx:xx:xx:xx\n"
-	  "  --vlan ID[:QOS]  port VLAN 0..4095 (0 removes it), priority 0..7\n"
-	  "  --trust on|off   trusted VF (may change its MAC, promiscuous mode)\n"
-	  "  --spoofchk on|off  source MAC/VLAN anti-spoofing\n"
-	  "  --json           print {\"vf\", \"pf\", \"ifname\", \"index\", \"mac\", \"vlan\", \"qos\",\n"
-	  "                   \"trust\", \"spoofchk\"} (null: not changed)\n",
-	  NULL },
-	{ "list", cmd_vf_list, "[--json]",
-	  "List every SR-IOV PF (sriov_totalvfs > 0) and its VFs: PF address, the PF's\n"
-	  "migration provider, VF index and address, bound driver, IOMMU group, the domain\n"
-	  "using the VF (its reservation, else a running libvirt domain that has it as a\n"
-	  "host device), whether it can migrate (yes; needs-bind: its PF has a provider\n"
-	  "but it is not on ice_vfio_pci; no) and the device-state stream version of its\n"
-	  "descriptor. Absent values are '-' in text and null in JSON.\n"
-	  "\n"
-	  "  --json   print {\"ice_vfio_pci_loaded\": bool, \"vfs\": [ {\"pf\", \"provider\", \"index\",\n"
-	  "           \"vf\", \"driver\", \"iommu_group\", \"domain\", \"migration\", \"stream\"}, ... ]}\n",
-	  NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
-
-static const struct command compat_commands[] = {
-	{ "show", cmd_compat_show, "BDF [--json]",
-	  "Print the compatibility descriptor of a VF bound to ice_vfio_pci\n"
-	  "(/sys/bus/pci/devices/BDF/icemig_compat): stream format and versions, record\n"
-	  "types, device, provider, capacity limits and what the VF uses now. The text\n"
-	  "form is the attribute itself and can be given to 'compat check' on another host.\n"
-	  "\n"
-	  "  --json   print {\"vf\", \"descriptor\": {key: value, ...}}\n",
-	  NULL },
-	{ "check", cmd_compat_check, "DESCRIPTOR BDF [--json]",
-	  "Decide whether the VF at BDF can take the state of the VF that DESCRIPTOR\n"
-	  "describes, with the same compare function the destination hook and the kernel\n"
-	  "use.\n"
-	  "\n"
-	  "  DESCRIPTOR   a file with descriptor text ('icemig compat show' output), '-'\n"
-	  "               for stdin, or the BDF of a local VF\n"
-	  "  --json       print {\"source\", \"vf\", \"compatible\", \"field\", \"reason\"}\n"
-	  "\n"
-	  "Exit status: 0 compatible, 1 incompatible (the output names the field that\n"
-	  "differs and both values), 2 usage error, 3 a descriptor could not be read.\n",
-	  NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
-
-static const struct command state_commands[] = {
-	{ "decode", cmd_state_decode, "FILE [--json]",
-	  "Validate and print a saved device-state stream file (the VFIO migration data\n"
-	  "of one VF: an optional PRE_COPY preview, then the final stream; '-' reads\n"
-	  "stdin). Every stream is checked whole by the kernel's decoder first; then its\n"
-	  "header and every record are printed in stream order with their values.\n"
-	  "\n"
-	  "  --json   print {\"file\", \"bytes\", \"streams\": [{\"offset\", \"version\", \"flags\",\n"
-	  "           \"total_len\", \"checksum\", \"records\": [{\"offset\", \"type\", \"type_id\",\n"
-	  "           \"mandatory\", \"len\", \"value\"}]}]}\n",
-	  NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
-
-static const struct command config_commands[] = {
-	{ "show", cmd_config_show, "[--json]",
-	  "Parse the configuration file ($ICEMIG_CONF, default /etc/icemig/icemig.conf)\n"
-	  "and print the settings in force, defaults included. Exit 1 naming the line\n"
-	  "of the first error.\n",
-	  NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
-
-static const struct command top_commands[] = {
-	{ "vf", cmd_group, "COMMAND [ARGS]",
-	  "VF provisioning commands:\n"
-	  "  create PF N [--force] [--no-autoprobe]  set the number of VFs of a PF\n"
-	  "  destroy PF [--force]                    remove the VFs of a PF\n"
-	  "  bind BDF... [--driver NAME]             bind VFs to a driver (default ice_vfio_pci)\n"
-	  "  unbind BDF... [--restore]               unbind VFs, or restore their previous driver\n"
-	  "  set BDF [--mac] [--vlan] [--trust] [--spoofchk]  VF settings through the PF\n"
-	  "  list [--json]                           list SR-IOV PFs and VFs\n",
-	  vf_commands },
-	{ "compat", cmd_group, "COMMAND [ARGS]",
-	  "Compatibility descriptors:\n"
-	  "  show BDF                 print a VF's descriptor\n"
-	  "  check DESCRIPTOR BDF     can the VF at BDF take that state? (exit 0/1)\n",
-	  compat_commands },
-	{ "migrate", cmd_migrate,
-	  "DOMAIN DEST-URI [--timeout S] [--max-downtime MS] [--connect URI] [--no-progress] [--json]",
-	  "Live-migrate a running domain holding ice_vfio_pci VFs to DEST-URI (the\n"
-	  "destination libvirtd, e.g. qemu+tcp://host/system), through the libvirt API:\n"
-	  "\n"
-	  "  1. preflight: every PCI host device must be a VF bound to ice_vfio_pci with a\n"
-	  "     readable descriptor and declared with model='ice_vfio_pci'; otherwise the\n"
-	  "     command refuses, naming each device and why, and changes nothing;\n"
-	  "  2. the VFs' descriptors go into the live XML's <metadata> (icemig namespace\n"
-	  "     https://icemig.invalid/xmlns/1), for the destination's hook to check;\n"
-	  "  3. virDomainMigrateToURI3 with VIR_MIGRATE_LIVE|VIR_MIGRATE_PEER2PEER, with\n"
-	  "     a progress bar on a terminal (percent, remaining, rate);\n"
-	  "  4. a summary: total time, downtime, bytes, device-state bytes.\n"
-	  "\n"
-	  "  --timeout S        abort the migration after S seconds (the domain keeps\n"
-	  "                     running here), exit 1\n"
-	  "  --max-downtime MS  maximum tolerable downtime (virDomainMigrateSetMaxDowntime)\n"
-	  "  --connect URI      the source libvirt (default: libvirt's default URI)\n"
-	  "  --no-progress      no progress bar\n"
-	  "  --json             print {\"domain\", \"destination\", \"migrated\", \"vfs\",\n"
-	  "                     \"wall_time_ms\", \"stats_from\", \"total_time_ms\", \"downtime_ms\",\n"
-	  "                     \"data_bytes\", \"device_state_bytes\", \"memory_rate_bytes_per_s\"}\n"
-	  "\n"
-	  "SIGINT or SIGTERM abort the migration job.\n",
-	  NULL },
-	{ "state", cmd_group, "COMMAND [ARGS]",
-	  "Device-state streams:\n"
-	  "  decode FILE [--json]     validate and pretty-print a saved stream\n",
-	  state_commands },
-	{ "provision", cmd_provision, "[--json]",
-	  "Create and bind the VFs of every [pf NAME] section of the configuration file\n"
-	  "($ICEMIG_CONF, default /etc/icemig/icemig.conf): 'vfs' VFs (without autoprobe\n"
-	  "unless autoprobe = yes), all bound to 'driver' (default ice_vfio_pci), then\n"
-	  "trust/spoofchk when set. Idempotent. Run at boot by icemig-provision.service.\n"
-	  "\n"
-	  "  --json   print {\"config\", \"pfs\": [{\"name\", \"pf\", \"vfs\", \"created\", \"driver\",\n"
-	  "           \"bound\", \"already_bound\", \"trust\", \"spoofchk\"}]}\n",
-	  NULL },
-	{ "config", cmd_group, "COMMAND [ARGS]",
-	  "Configuration file:\n"
-	  "  show [--json]            parse it and print the settings in force\n",
-	  config_commands },
-	{ "hook", cmd_hook, "DOMAIN OP SUBOP EXTRA",
-	  "libvirt qemu hook entry point (https://libvirt.org/hooks.html); the domain XML\n"
-	  "is on stdin. Installed as /etc/libvirt/hooks/qemu.d/icemig (libvirt-hooks/icemig).\n"
-	  "\n"
-	  "  prepare begin  the VFs the domain names (model='ice_vfio_pci') exist (created\n"
-	  "                 from the configuration on demand), are reserved for it and bound\n"
-	  "                 to ice_vfio_pci. Failure: exit 1, libvirt does not start it.\n"
-	  "  migrate begin  (destination) for each <hostdev type='pci'> or\n"
-	  "                 <interface type='hostdev'> with model='ice_vfio_pci': pick a free\n"
-	  "                 local VF that can take the source VF's state (descriptor from\n"
-	  "                 the icemig metadata), reserve it, rewrite <source><address>,\n"
-	  "                 print the whole XML. No such device: print nothing. No suitable\n"
-	  "                 or compatible VF: exit 1, the message names the device and\n"
-	  "                 the descriptor field; nothing printed, nothing reserved, so\n"
-	  "                 libvirt aborts before any memory moves. Input capped at 4 MiB.\n"
-	  "  release end    remove the domain's reservations, then apply on_release\n"
-	  "                 (keep, restore, rebind) from the configuration.\n"
-	  "  anything else  exit 0 at once; stdin is not read.\n",
-	  NULL },
-	{ NULL, NULL, NULL, NULL, NULL },
-};
-
-static const struct command root_command = {
-	"icemig",
-	cmd_group,
-	"COMMAND [ARGS]",
-	"Live migration of VMs with Intel E810 SR-IOV VFs: provisioning, compatibility,\n"
-	"managed migration and the libvirt hook.\n"
-	"\n"
-	"Commands:\n"
-	"  vf create PF N [--force] [--no-autoprobe]  set the number of VFs of a PF\n"
-	"  vf destroy PF [--force]       remove the VFs of a PF\n"
-	"  vf bind BDF... [--driver D]   bind VFs to D (default ice_vfio_pci), rolling back on failure\n"
-	"  vf unbind BDF... [--restore]  unbind VFs, or put them back on their previous driver\n"
-	"  vf set BDF [--mac M] [--vlan V] [--trust on|off] [--spoofchk on|off]\n"
-	"  vf list [--json]              list SR-IOV PFs, VFs, drivers, users, migration support\n"
-	"  compat show BDF               print a VF's compatibility descriptor\n"
-	"  compat check DESCRIPTOR BDF   can that VF take the described state?\n"
-	"  migrate DOMAIN DEST-URI       managed live migration through libvirt\n"
-	"  state decode FILE             pretty-print a saved device-state stream\n"
-	"  provision                     create and bind the configured VFs (boot)\n"
-	"  config show                   print the configuration in force\n"
-	"  hook DOMAIN OP SUBOP EXTRA    libvirt qemu hook entry point\n"
-	"\n"
-	"'icemig COMMAND --help' describes a command; most take --json. See icemig(8).\n"
-	"\n"
-	"Environment:\n"
-	"  ICEMIG_CONF        configuration file (default /etc/icemig/icemig.conf)\n"
-	"  ICEMIG_SYSFS_ROOT  sysfs root (default /sys)\n"
-	"  ICEMIG_RUNDIR      run directory: VF reservations, remembered drivers\n"
-	"                     (default /run/icemig)\n"
-	"  ICEMIG_LIBVIRT_STATEDIR  libvirt's qemu status directory (default /run/libvirt/qemu)\n"
-	"  ICEMIG_STALE_SECONDS  age after which a reservation of a domain that is not\n"
-	"                     running here is reclaimed (default 600)\n"
-	"  ICEMIG_PENDING_SECONDS  the same for a reservation made by migrate begin\n"
-	"                     that no prepare begin confirmed (default 30)\n"
-	"\n"
-	"Exit status: 0 success, 1 failure, 2 usage error.\n",
-	top_commands,
-};
-
-static int cmd_group(const struct command *cmd, const char *path, int argc, char **argv)
+static int cmd_help(struct icemig_call *c)
 {
-	const struct command *c;
-	char subpath[128];
+	const struct icemig_cmd *t = icemig_cmd_find(c->root, c->argv, c->argc);
+	char path[128] = "icemig";
+	size_t used = strlen(path);
+	int i;
 
-	if (argc < 2)
-		return usage_error(path, cmd, "missing command");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		print_help(path, cmd);
-		return EXIT_SUCCESS;
-	}
-	if (!strcmp(argv[1], "--version") && cmd == &root_command) {
-		printf("icemig %s\n", ICEMIG_VERSION);
-		return EXIT_SUCCESS;
-	}
-	for (c = cmd->sub; c && c->name; c++) {
-		if (strcmp(c->name, argv[1]))
-			continue;
-		if ((size_t)snprintf(subpath, sizeof(subpath), "%s %s", path, c->name) >=
-		    sizeof(subpath))
-			return EXIT_USAGE;
-		return c->run(c, subpath, argc - 1, argv + 1);
-	}
-	return usage_error(path, cmd, "unknown command '%.64s'", argv[1]);
+	if (c->json)
+		return emit(c, icemig_cmd_json(c->root), NULL);
+	if (!t)
+		return icemig_call_usage(c, "no command '%.64s'", c->argv[c->argc - 1]);
+	for (i = 0; i < c->argc && used + strlen(c->argv[i]) + 2 < sizeof(path); i++)
+		used += (size_t)snprintf(path + used, sizeof(path) - used, " %s", c->argv[i]);
+	icemig_cmd_help(stdout, path, t);
+	return ICEMIG_EXIT_OK;
 }
+
+/* ---- the tables ------------------------------------------------------------------ */
+
+/*
+ * One entry per command (cmd.h). A new command: its arguments and options
+ * below, one entry in the table of its group (or in top_commands), and its
+ * handler above; help texts, the usage checks and `icemig help --json`
+ * follow from the entry, and test_docs.sh then asks for its lines in
+ * icemig.8 and helper/README.md.
+ */
+
+static const struct icemig_arg arg_pf[] = {
+	{ "PF", "the PF: a PCI address DDDD:BB:DD.F, or a network interface name", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct icemig_arg arg_vfs[] = {
+	{ "BDF", "VF address DDDD:BB:DD.F (checked before any sysfs access)", ICEMIG_ARG_MULTI },
+	{ NULL, NULL, 0 },
+};
+
+static const struct icemig_arg arg_vf[] = {
+	{ "BDF", "VF address DDDD:BB:DD.F", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct icemig_arg args_vf_create[] = {
+	{ "PF", "the PF: a PCI address DDDD:BB:DD.F, or a network interface name", 0 },
+	{ "N", "number of VFs, 1..sriov_totalvfs", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct icemig_opt opts_vf_create[] = {
+	{ "force", NULL,
+	  "if the PF already has a different nonzero number of VFs, write 0\n"
+	  "first (removes the existing VFs); without it that case fails",
+	  0 },
+	{ "no-autoprobe", NULL,
+	  "write 0 to the PF's sriov_drivers_autoprobe while creating, so no\n"
+	  "driver (iavf) binds the new VFs; the old value is put back",
+	  1 },
+	{ "autoprobe", NULL, "the same with 1", 1 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct icemig_opt opts_vf_destroy[] = {
+	{ "force", NULL,
+	  "also when a VF is reserved for a domain (in use, or being migrated\n"
+	  "in); those reservations are removed",
+	  0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct icemig_opt opts_vf_bind[] = {
+	{ "driver", "NAME", "target driver (default " ICEMIG_VARIANT_DRIVER "); must be loaded",
+	  0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct icemig_opt opts_vf_unbind[] = {
+	{ "restore", NULL, "back to the previous driver instead of unbound", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct icemig_opt opts_vf_set[] = {
+	{ "mac", "MAC", "the VF's MAC address, unicast xx:xx:xx:xx:xx:xx", 0 },
+	{ "vlan", "ID[:QOS]", "port VLAN 0..4095 (0 removes it), priority 0..7", 0 },
+	{ "trust", "on|off", "trusted VF (may change its MAC, promiscuous mode)", 0 },
+	{ "spoofchk", "on|off", "source MAC/VLAN anti-spoofing", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct icemig_cmd vf_commands[] = {
+	{
+		.name = "create",
+		.summary = "set the number of VFs of a PF and print their addresses",
+		.description =
+			"Make the SR-IOV PF have N VFs by writing N to its sriov_numvfs, and print\n"
+			"the VF addresses (from the PF's virtfn0..virtfnN-1 links), one per line.\n"
+			"If the PF already has N VFs nothing is written.\n",
+		.args = args_vf_create,
+		.opts = opts_vf_create,
+		.json = "{\"pf\", \"numvfs\", \"changed\", \"autoprobe\", \"vfs\": [...]}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_vf_create,
+	},
+	{
+		.name = "destroy",
+		.summary = "remove the VFs of a PF",
+		.description = "Remove every VF of the PF (write 0 to sriov_numvfs).\n",
+		.args = arg_pf,
+		.opts = opts_vf_destroy,
+		.json = "{\"pf\", \"removed\"}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_vf_destroy,
+	},
+	{
+		.name = "bind",
+		.summary = "bind VFs to a driver (default " ICEMIG_VARIANT_DRIVER
+			   "), rolling back on failure",
+		.description =
+			"Bind each VF to driver NAME with libvirt's sequence: write NAME to\n"
+			"driver_override, unbind from the current driver, write the BDF to\n"
+			"/sys/bus/pci/drivers_probe, check the driver link names NAME. A device\n"
+			"that is not a VF is refused. A VF already bound to NAME is left alone\n"
+			"(idempotent). The driver each VF had is remembered under the run directory\n"
+			"for 'vf unbind --restore'. If any step fails, every device touched is put\n"
+			"back on its previous driver and the command exits 1 naming the device and\n"
+			"the cause.\n",
+		.args = arg_vfs,
+		.opts = opts_vf_bind,
+		.json = "{\"operation\", \"driver\", \"devices\": [{\"vf\", \"status\"}]}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_vf_bind,
+	},
+	{
+		.name = "unbind",
+		.summary = "unbind VFs, or put them back on their previous driver",
+		.description =
+			"Take each VF off its driver and clear its driver_override, leaving it\n"
+			"unbound; with --restore, put it back on the driver (and driver_override)\n"
+			"it had before icemig bound it (remembered under the run directory; without\n"
+			"a memory, the kernel probes its native driver). Idempotent; on failure\n"
+			"every device touched is returned to where it was.\n",
+		.args = arg_vfs,
+		.opts = opts_vf_unbind,
+		.json = "{\"operation\", \"restore\", \"devices\": [{\"vf\", \"status\", \"driver\"}]}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_vf_unbind,
+	},
+	{
+		.name = "set",
+		.summary = "set a VF's MAC, port VLAN, trust and spoof check through its PF",
+		.description =
+			"Set a VF's administrative settings through its PF's rtnetlink interface\n"
+			"(as 'ip link set PF vf N ...' does; IFLA_VFINFO_LIST in one RTM_NEWLINK).\n",
+		.args = arg_vf,
+		.opts = opts_vf_set,
+		.json = "{\"vf\", \"pf\", \"ifname\", \"index\", \"mac\", \"vlan\", \"qos\", \"trust\",\n"
+			"\"spoofchk\"} (null: not changed)",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_vf_set,
+	},
+	{
+		.name = "list",
+		.summary = "list SR-IOV PFs and VFs: drivers, users, migration support",
+		.description =
+			"List every SR-IOV PF (sriov_totalvfs > 0) and its VFs: PF address, the\n"
+			"PF's migration provider, VF index and address, bound driver, IOMMU group,\n"
+			"the domain using the VF (its reservation, else a running libvirt domain\n"
+			"that has it as a host device), whether it can migrate (yes; needs-bind:\n"
+			"its PF has a provider but it is not on " ICEMIG_VARIANT_DRIVER
+			"; no) and the\n"
+			"device-state stream version of its descriptor. Absent values are '-' in\n"
+			"text and null in JSON.\n",
+		.json = "{\"ice_vfio_pci_loaded\": bool, \"vfs\": [{\"pf\", \"provider\", \"index\",\n"
+			"\"vf\", \"driver\", \"iommu_group\", \"domain\", \"migration\", \"stream\"}, ...]}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_vf_list,
+	},
+	{ .name = NULL },
+};
+
+static const struct icemig_arg args_compat_check[] = {
+	{ "DESCRIPTOR",
+	  "a file with descriptor text ('icemig compat show' output), '-'\n"
+	  "for stdin, or the BDF of a local VF",
+	  0 },
+	{ "BDF", "the VF that would take the state", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct icemig_cmd compat_commands[] = {
+	{
+		.name = "show",
+		.summary = "print a VF's compatibility descriptor",
+		.description =
+			"Print the compatibility descriptor of a VF bound to " ICEMIG_VARIANT_DRIVER
+			"\n"
+			"(/sys/bus/pci/devices/BDF/icemig_compat): stream format and versions,\n"
+			"record types, device, provider, capacity limits and what the VF uses now.\n"
+			"The text form is the attribute itself and can be given to 'compat check'\n"
+			"on another host.\n",
+		.args = arg_vf,
+		.json = "{\"vf\", \"descriptor\": {key: value, ...}}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_compat_show,
+	},
+	{
+		.name = "check",
+		.summary = "can the VF at BDF take the state DESCRIPTOR describes? (exit 0/1)",
+		.description =
+			"Decide whether the VF at BDF can take the state of the VF that DESCRIPTOR\n"
+			"describes, with the same compare function the destination hook and the\n"
+			"kernel use.\n",
+		.args = args_compat_check,
+		.json = "{\"source\", \"vf\", \"compatible\", \"field\", \"reason\"}",
+		.notes = "Exit status: 0 compatible, 1 incompatible (the output names the field\n"
+			 "that differs and both values), 2 usage error, 3 a descriptor could not\n"
+			 "be read, 4 the result could not be written.\n",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_compat_check,
+	},
+	{ .name = NULL },
+};
+
+static const struct icemig_arg args_migrate[] = {
+	{ "DOMAIN", "name or UUID of the running domain", 0 },
+	{ "DEST-URI", "the destination libvirtd, e.g. qemu+tcp://host/system", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct icemig_opt opts_migrate[] = {
+	{ "timeout", "S",
+	  "abort the migration after S seconds (the domain keeps running\n"
+	  "here), exit 1",
+	  0 },
+	{ "max-downtime", "MS", "maximum tolerable downtime (virDomainMigrateSetMaxDowntime)", 0 },
+	{ "connect", "URI", "the source libvirt (default: libvirt's default URI)", 0 },
+	{ "no-progress", NULL, "no progress bar", 0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct icemig_arg arg_file[] = {
+	{ "FILE", "the saved data of one VF; '-' reads stdin", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct icemig_cmd state_commands[] = {
+	{
+		.name = "decode",
+		.summary = "validate and pretty-print a saved device-state stream",
+		.description =
+			"Validate and print a saved device-state stream file (the VFIO migration\n"
+			"data of one VF: an optional PRE_COPY preview, then the final stream).\n"
+			"Every stream is checked whole by the kernel's decoder first; then its\n"
+			"header and every record are printed in stream order with their values.\n",
+		.args = arg_file,
+		.json = "{\"file\", \"bytes\", \"streams\": [{\"offset\", \"version\", \"flags\",\n"
+			"\"total_len\", \"checksum\", \"records\": [{\"offset\", \"type\", \"type_id\",\n"
+			"\"mandatory\", \"len\", \"value\"}]}]}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_state_decode,
+	},
+	{ .name = NULL },
+};
+
+static const struct icemig_cmd config_commands[] = {
+	{
+		.name = "show",
+		.summary = "print the configuration in force",
+		.description =
+			"Parse the configuration file ($ICEMIG_CONF, default " ICEMIG_CONF_DEFAULT
+			")\n"
+			"and print the settings in force, defaults included. Exit 1 naming the\n"
+			"line of the first error.\n",
+		.json = "{\"path\", \"present\", \"driver\", \"autoprobe\", \"force\", \"on_release\",\n"
+			"\"pending_seconds\", \"stale_seconds\", \"pfs\": [{\"name\", \"vfs\", \"driver\",\n"
+			"\"autoprobe\", \"trust\", \"spoofchk\"}]}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_config_show,
+	},
+	{ .name = NULL },
+};
+
+static const struct icemig_opt opts_provision[] = {
+	{ "wait", "S",
+	  "wait up to S seconds for each configured PF to appear (its driver\n"
+	  "probes it, its interface gets its name); at boot",
+	  0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
+static const struct icemig_arg args_hook[] = {
+	{ "DOMAIN", "the domain's name", 0 },
+	{ "OP", "libvirt's operation: prepare, migrate, release, ...", 0 },
+	{ "SUBOP", "begin or end", 0 },
+	{ "EXTRA", "libvirt's extra argument ('-')", 0 },
+	{ NULL, NULL, 0 },
+};
+
+static const struct icemig_arg args_help[] = {
+	{ "COMMAND", "a command, e.g. 'vf create'", ICEMIG_ARG_OPTIONAL | ICEMIG_ARG_MULTI },
+	{ NULL, NULL, 0 },
+};
+
+static const struct icemig_cmd top_commands[] = {
+	{
+		.name = "vf",
+		.summary = "VF provisioning",
+		.description = "VF provisioning commands.\n",
+		.sub = vf_commands,
+	},
+	{
+		.name = "compat",
+		.summary = "compatibility descriptors",
+		.description = "Compatibility descriptors.\n",
+		.sub = compat_commands,
+	},
+	{
+		.name = "migrate",
+		.summary = "managed live migration through libvirt",
+		.description =
+			"Live-migrate a running domain holding " ICEMIG_VARIANT_DRIVER
+			" VFs to DEST-URI,\n"
+			"through the libvirt API:\n"
+			"\n"
+			"  1. preflight: every PCI host device must be a VF bound to\n"
+			"     " ICEMIG_VARIANT_DRIVER " with a readable descriptor, declared with\n"
+			"     model='" ICEMIG_VARIANT_DRIVER "' or without model=; otherwise the\n"
+			"     command refuses, naming each device and why, and changes nothing;\n"
+			"  2. the VFs' descriptors go into the live XML's <metadata> (icemig\n"
+			"     namespace https://icemig.invalid/xmlns/1), for the destination's\n"
+			"     hook to check;\n"
+			"  3. virDomainMigrateToURI3 with VIR_MIGRATE_LIVE|VIR_MIGRATE_PEER2PEER,\n"
+			"     with a progress bar on a terminal (percent, remaining, rate);\n"
+			"  4. a summary: total time, downtime, bytes, device-state bytes.\n"
+			"\n"
+			"SIGINT or SIGTERM abort the migration job.\n",
+		.args = args_migrate,
+		.opts = opts_migrate,
+		.json = "{\"domain\", \"destination\", \"migrated\", \"vfs\", \"wall_time_ms\",\n"
+			"\"stats_from\", \"total_time_ms\", \"downtime_ms\", \"data_bytes\",\n"
+			"\"device_state_bytes\", \"memory_rate_bytes_per_s\"}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_migrate,
+	},
+	{
+		.name = "state",
+		.summary = "device-state streams",
+		.description = "Device-state streams.\n",
+		.sub = state_commands,
+	},
+	{
+		.name = "provision",
+		.summary = "create and bind the configured VFs (at boot)",
+		.description =
+			"Create and bind the VFs of every [pf NAME] section of the configuration\n"
+			"file ($ICEMIG_CONF, default " ICEMIG_CONF_DEFAULT "): 'vfs' VFs (without\n"
+			"autoprobe unless autoprobe = yes), all bound to 'driver' (default\n" ICEMIG_VARIANT_DRIVER
+			"), then trust/spoofchk when set. Idempotent. Run at boot by\n"
+			"icemig-provision.service.\n",
+		.opts = opts_provision,
+		.json = "{\"config\", \"pfs\": [{\"name\", \"pf\", \"vfs\", \"created\", \"driver\",\n"
+			"\"bound\", \"already_bound\", \"trust\", \"spoofchk\"}]}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_provision,
+	},
+	{
+		.name = "config",
+		.summary = "the configuration file",
+		.description = "Configuration file.\n",
+		.sub = config_commands,
+	},
+	{
+		.name = "hook",
+		.summary = "libvirt qemu hook entry point",
+		.description =
+			"libvirt qemu hook entry point (https://libvirt.org/hooks.html); the domain\n"
+			"XML is on stdin. Installed as /etc/libvirt/hooks/qemu.d/icemig\n"
+			"(libvirt-hooks/icemig).\n"
+			"\n"
+			"  Host devices: those with model='" ICEMIG_VARIANT_DRIVER
+			"', and those without\n"
+			"  model= that are icemig's (described by the icemig metadata, reserved for\n"
+			"  the domain, or their VF is or will be on " ICEMIG_VARIANT_DRIVER ").\n"
+			"\n"
+			"  prepare begin  the VFs the domain names exist\n"
+			"                 (created from the configuration on demand), are reserved\n"
+			"                 for it and bound to " ICEMIG_VARIANT_DRIVER
+			". Failure: exit 1,\n"
+			"                 libvirt does not start it.\n"
+			"  migrate begin  (destination) for each such <hostdev type='pci'> or\n"
+			"                 <interface type='hostdev'>:\n"
+			"                 pick a free local VF that can take the source VF's state\n"
+			"                 (descriptor from the icemig metadata), reserve it, rewrite\n"
+			"                 <source><address>, print the whole XML. No such device:\n"
+			"                 print nothing. No suitable or compatible VF: exit 1, the\n"
+			"                 message names the device and the descriptor field; nothing\n"
+			"                 printed, nothing reserved, so libvirt aborts before any\n"
+			"                 memory moves. Input capped at 4 MiB.\n"
+			"  release end    remove the domain's reservations, then apply on_release\n"
+			"                 (keep, restore, rebind) from the configuration.\n"
+			"  anything else  exit 0 at once; stdin is not read.\n"
+			"\n"
+			"The arguments are taken as they are (a domain name may start with '-').\n",
+		.args = args_hook,
+		.flags = ICEMIG_CMD_RAW,
+		.run = cmd_hook,
+	},
+	{
+		.name = "help",
+		.summary = "describe a command, or every command as JSON",
+		.description =
+			"Print the help of COMMAND (as 'icemig COMMAND --help' does), or of icemig.\n"
+			"With --json, every command, its arguments and options as one document (the\n"
+			"tables this program parses its command line with).\n",
+		.args = args_help,
+		.json = "{\"program\", \"commands\": [{\"path\", \"summary\", \"usage\", \"arguments\":\n"
+			"[{\"name\", \"optional\", \"multiple\", \"help\"}], \"options\": [{\"name\",\n"
+			"\"short\", \"argument\", \"help\", \"excludes\"}], \"json\"}]}",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_help,
+	},
+	{ .name = NULL },
+};
+
+static const struct icemig_cmd root_command = {
+	.name = "icemig",
+	.description =
+		"Live migration of VMs with Intel E810 SR-IOV VFs: provisioning, compatibility,\n"
+		"managed migration and the libvirt hook. 'icemig COMMAND --help' describes a\n"
+		"command; most take --json. See icemig(8).\n",
+	.notes = "Environment:\n"
+		 "  ICEMIG_CONF        configuration file (default " ICEMIG_CONF_DEFAULT ")\n"
+		 "  ICEMIG_SYSFS_ROOT  sysfs root (default /sys)\n"
+		 "  ICEMIG_RUNDIR      run directory: VF reservations, remembered drivers\n"
+		 "                     (default /run/icemig)\n"
+		 "  ICEMIG_LIBVIRT_STATEDIR  libvirt's qemu status directory (default\n"
+		 "                     /run/libvirt/qemu)\n"
+		 "  ICEMIG_MODULES_ALIAS  modules.alias (default /lib/modules/$(uname -r)/...)\n"
+		 "  ICEMIG_STALE_SECONDS  age after which a reservation of a domain that is not\n"
+		 "                     running here is reclaimed (stale_seconds, default 600)\n"
+		 "  ICEMIG_PENDING_SECONDS  the same for a reservation made by migrate begin\n"
+		 "                     that no prepare begin confirmed (pending_seconds,\n"
+		 "                     default 300)\n"
+		 "\n"
+		 "Exit status: 0 success, 1 failure, 2 usage error ('compat check --help' has\n"
+		 "its own).\n",
+	.sub = top_commands,
+};
 
 int main(int argc, char **argv)
 {
 	int r;
 
-	r = cmd_group(&root_command, "icemig", argc, argv);
+	r = icemig_cmd_main(&root_command, ICEMIG_VERSION, argc, argv);
 	xmlCleanupParser();
 	return r;
 }

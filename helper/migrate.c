@@ -99,7 +99,7 @@ int icemig_migrate_preflight(const char *xml, size_t len, struct icemig_mig_plan
 	if (r)
 		return r;
 	icemig_xml_domain_name(xmlDocGetRootElement(doc), plan->domain, sizeof(plan->domain));
-	r = icemig_xml_hostdevs(xmlDocGetRootElement(doc), false, &hd, &nhd, err);
+	r = icemig_xml_hostdevs(xmlDocGetRootElement(doc), ICEMIG_HOSTDEVS_ALL, &hd, &nhd, err);
 	if (r)
 		goto out;
 	plan->vfs = calloc(nhd ? nhd : 1, sizeof(*plan->vfs));
@@ -131,9 +131,14 @@ int icemig_migrate_preflight(const char *xml, size_t len, struct icemig_mig_plan
 				hd[i].desc, drv[0] ? drv : "no driver", ICEMIG_VARIANT_DRIVER);
 			continue;
 		}
-		if (!hd[i].ice) {
+		/*
+		 * Without model= libvirt (>= 10.0) picks the VFIO variant driver
+		 * itself, and the destination hook takes the hostdev as icemig's
+		 * from the metadata; another model= would bind another driver there.
+		 */
+		if (!hd[i].ice && !hd[i].no_model) {
 			problem(problems, sizeof(problems),
-				"%s: its <driver> lacks model='%s' (the destination would bind its VF to plain vfio-pci, and the icemig hook would not pick one)",
+				"%s: its <driver> names another driver than %s (the destination would bind its VF to that one)",
 				hd[i].desc, ICEMIG_VARIANT_DRIVER);
 			continue;
 		}
@@ -507,7 +512,7 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 	struct mig_thread t = { .rc = -1 };
 	struct icemig_mig_plan plan = { 0 };
 	struct job_event ev;
-	bool ev_started = false;
+	bool ev_started = false, meta_set = false;
 	sigset_t block, old;
 	pthread_t th;
 	virDomainPtr dom;
@@ -542,6 +547,7 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 	r = icemig_migrate_set_metadata(dom, &plan, err);
 	if (r)
 		goto out;
+	meta_set = true;
 	if (o->has_max_downtime &&
 	    icemig_lv.virDomainMigrateSetMaxDowntime(dom, o->max_downtime_ms, 0) < 0) {
 		r = icemig_err_set(err, EIO,
@@ -609,6 +615,17 @@ destroy:
 out:
 	if (ev_started)
 		events_stop(conn, &ev);
+	/*
+	 * The domain stays here: its descriptors go again, so that a later plain
+	 * virsh migrate never carries ones read now (domxml.h). Best effort: the
+	 * destination checks what it receives in any case.
+	 */
+	if (r && meta_set) {
+		struct icemig_mig_plan none = { .n = 0 };
+
+		icemig_strlcpy(none.domain, plan.domain, sizeof(none.domain));
+		icemig_migrate_set_metadata(dom, &none, NULL);
+	}
 	icemig_mig_plan_free(&plan);
 	free(xml);
 	icemig_lv.virDomainFree(dom);

@@ -6,10 +6,12 @@
  *   1. preflight: every PCI host device of the running domain
  *      (<hostdev type='pci'>, <interface type='hostdev'>) must be a VF bound
  *      to ice_vfio_pci whose compatibility descriptor is readable (its PF has
- *      a migration provider), and be declared with <driver
- *      model='ice_vfio_pci'/> (what the destination hook and libvirt use to
- *      pick the driver there). Anything else is refused, naming the device
- *      and the reason, before anything is changed.
+ *      a migration provider), declared with <driver model='ice_vfio_pci'/>
+ *      or without model= (libvirt >= 10.0 then picks the variant driver
+ *      from modules.alias, and the destination hook knows the hostdev from
+ *      the metadata); a model= naming another driver is refused. Anything
+ *      else is refused, naming the device and the reason, before anything
+ *      is changed.
  *   2. the descriptors go into the live domain XML's <metadata> (domxml.h)
  *      with virDomainSetMetadata(VIR_DOMAIN_METADATA_ELEMENT,
  *      VIR_DOMAIN_AFFECT_LIVE); the destination's migrate begin hook checks

@@ -129,12 +129,15 @@ void icemig_text_generic(struct json_object *doc, FILE *out)
 	icemig_text_render(doc, out, 0);
 }
 
-int icemig_out_print(struct json_object *doc, bool json, icemig_text_fn text, FILE *out)
+int icemig_out_print(struct json_object *doc, bool json, bool pretty, icemig_text_fn text,
+		     FILE *out)
 {
+	int flags = JSON_C_TO_STRING_NOSLASHESCAPE;
+
+	if (pretty)
+		flags |= JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED;
 	if (json)
-		fprintf(out, "%s\n",
-			json_object_to_json_string_ext(
-				doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+		fprintf(out, "%s\n", json_object_to_json_string_ext(doc, flags));
 	else if (text)
 		text(doc, out);
 	else

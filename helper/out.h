@@ -16,11 +16,13 @@
 typedef void (*icemig_text_fn)(struct json_object *doc, FILE *out);
 
 /**
- * icemig_out_print() - print @doc as JSON (@json true: pretty, no escaped
- * slashes, one trailing newline) or as text (@text, or icemig_text_generic()).
+ * icemig_out_print() - print @doc as JSON (@json true: one line, or indented
+ * when @pretty; slashes not escaped; one trailing newline) or as text
+ * (@text, or icemig_text_generic()).
  * Return: 0, or -EIO when writing failed.
  */
-int icemig_out_print(struct json_object *doc, bool json, icemig_text_fn text, FILE *out);
+int icemig_out_print(struct json_object *doc, bool json, bool pretty, icemig_text_fn text,
+		     FILE *out);
 
 /**
  * icemig_text_generic() - indented "key: value" text of a JSON value:

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fnmatch.h>
+#include <sys/utsname.h>
 
 #include "sysfs.h"
 
@@ -323,4 +325,58 @@ int icemig_pci_list(struct icemig_bdf **out, size_t *n, struct icemig_err *err)
 	*out = v;
 	*n = cnt;
 	return 0;
+}
+
+const char *icemig_modules_alias_path(void)
+{
+	static char path[512];
+	const char *e = getenv("ICEMIG_MODULES_ALIAS");
+	struct utsname u;
+
+	if (e && *e)
+		return e;
+	if (uname(&u))
+		return "/lib/modules/modules.alias";
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.alias", u.release);
+	return path;
+}
+
+int icemig_pci_vfio_variant(const struct icemig_bdf *bdf, char *module, size_t size)
+{
+	static const char prefix[] = "alias vfio_pci:";
+	char path[ICEMIG_PATH_MAX], modalias[256], pattern[300], *line = NULL, *sp;
+	size_t cap = 0, stars, best_stars = (size_t)-1, i;
+	bool found = false;
+	FILE *f;
+
+	if (icemig_pci_path(path, sizeof(path), bdf, "modalias", NULL) ||
+	    icemig_sysfs_read(path, modalias, sizeof(modalias), NULL) < 0)
+		return -ENOENT;
+	f = fopen(icemig_modules_alias_path(), "re");
+	if (!f)
+		return -ENOENT;
+	while (getline(&line, &cap, f) > 0) {
+		if (strncmp(line, prefix, sizeof(prefix) - 1))
+			continue;
+		sp = strchr(line + sizeof(prefix) - 1, ' ');
+		if (!sp)
+			continue;
+		*sp++ = '\0';
+		icemig_chomp(sp);
+		/* the alias "vfio_pci:v...d..." stands for the modalias "pci:v...d..." */
+		if (!icemig_driver_name_valid(sp) ||
+		    (size_t)snprintf(pattern, sizeof(pattern), "pci:%s",
+				     line + sizeof(prefix) - 1) >= sizeof(pattern) ||
+		    fnmatch(pattern, modalias, 0))
+			continue;
+		for (i = 0, stars = 0; pattern[i]; i++)
+			stars += pattern[i] == '*';
+		if (stars < best_stars) {
+			best_stars = stars;
+			found = icemig_strlcpy(module, sp, size) < size;
+		}
+	}
+	free(line);
+	fclose(f);
+	return found ? 0 : -ENOENT;
 }

@@ -130,6 +130,25 @@ int icemig_pci_physfn(const struct icemig_bdf *vf, struct icemig_bdf *pf, struct
 int icemig_netdev_pci(const char *ifname, struct icemig_bdf *out, struct icemig_err *err);
 
 /**
+ * icemig_modules_alias_path() - $ICEMIG_MODULES_ALIAS, else
+ * /lib/modules/<uname -r>/modules.alias (written by depmod).
+ */
+const char *icemig_modules_alias_path(void);
+
+/**
+ * icemig_pci_vfio_variant() - the VFIO driver libvirt (>= 10.0) binds @bdf to
+ * for a managed hostdev without <driver model=>: among the "alias
+ * vfio_pci:<pattern> <module>" lines of modules.alias (a VFIO variant
+ * driver's PCI_DRIVER_OVERRIDE_DEVICE_VFIO ID table entries), the one whose
+ * pattern matches the device's modalias attribute ("pci:v00008086d00001889
+ * sv...") most specifically (fewest '*'); the first of equals wins.
+ * @module: receives its module name, e.g. "ice_vfio_pci"
+ * Return: 0; -ENOENT when no such alias matches (libvirt then uses
+ * vfio-pci), or when the device or the file has none.
+ */
+int icemig_pci_vfio_variant(const struct icemig_bdf *bdf, char *module, size_t size);
+
+/**
  * icemig_pci_list() - all devices under bus/pci/devices, sorted by address.
  * @out: malloc'ed array (caller frees), @n: its length. Entries whose name is
  * not a BDF are skipped.

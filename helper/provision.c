@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "out.h"
 #include "vf.h"
@@ -14,8 +15,34 @@ static void tri_json(struct json_object *o, const char *k, enum icemig_tristate 
 	json_object_object_add(o, k, t == ICEMIG_UNSET ? NULL : json_object_new_boolean(t));
 }
 
+/*
+ * The PF named @c->name, waiting up to @wait_s seconds for it to appear
+ * (its driver probes it, its network interface is named) when it is not
+ * there yet: at boot icemig-provision.service may run before that.
+ */
+static int resolve_waiting(const struct icemig_conf_pf *c, unsigned long wait_s,
+			   struct icemig_bdf *pf, struct icemig_err *err)
+{
+	const struct timespec pause = { 0, 100 * 1000000L };
+	struct timespec t0, now;
+	int r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		r = icemig_pf_resolve(c->name, pf, err);
+		if (r != -ENODEV || !wait_s)
+			return r;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if ((unsigned long)(now.tv_sec - t0.tv_sec) >= wait_s) {
+			icemig_err_append(err, " (after waiting %lu s for it)", wait_s);
+			return r;
+		}
+		nanosleep(&pause, NULL);
+	}
+}
+
 static int provision_pf(const struct icemig_conf *conf, const struct icemig_conf_pf *c,
-			struct json_object *o, struct icemig_err *err)
+			unsigned long wait_s, struct json_object *o, struct icemig_err *err)
 {
 	const char *driver = icemig_conf_pf_driver(conf, c);
 	enum icemig_bind_status *st = NULL;
@@ -28,7 +55,7 @@ static int provision_pf(const struct icemig_conf *conf, const struct icemig_conf
 	int r;
 
 	icemig_json_str(o, "name", c->name);
-	r = icemig_pf_resolve(c->name, &pf, err);
+	r = resolve_waiting(c, wait_s, &pf, err);
 	if (r)
 		return r;
 	icemig_json_str(o, "pf", icemig_bdf_format(&pf, name));
@@ -51,7 +78,7 @@ static int provision_pf(const struct icemig_conf *conf, const struct icemig_conf
 		r = icemig_err_set(err, ENOMEM, "out of memory");
 		goto out;
 	}
-	r = icemig_vf_bind(vfs, nvfs, driver, st, err);
+	r = icemig_vf_bind(vfs, nvfs, driver, NULL, st, err);
 	if (r)
 		goto out;
 	for (i = 0; i < nvfs; i++)
@@ -71,8 +98,8 @@ out:
 	return r;
 }
 
-int icemig_provision(const struct icemig_conf *conf, struct json_object **report,
-		     struct icemig_err *err)
+int icemig_provision(const struct icemig_conf *conf, unsigned long wait_s,
+		     struct json_object **report, struct icemig_err *err)
 {
 	struct json_object *doc = json_object_new_object(), *pfs = json_object_new_array();
 	size_t i;
@@ -91,7 +118,7 @@ int icemig_provision(const struct icemig_conf *conf, struct json_object **report
 		struct json_object *o = json_object_new_object();
 
 		json_object_array_add(pfs, o);
-		r = provision_pf(conf, &conf->pfs[i], o, err);
+		r = provision_pf(conf, &conf->pfs[i], wait_s, o, err);
 		if (r)
 			icemig_err_prefix(err, "%s: [pf %s]", conf->path, conf->pfs[i].name);
 	}

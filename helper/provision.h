@@ -20,6 +20,10 @@
 /**
  * icemig_provision() - provision every configured PF.
  * @conf:   the configuration
+ * @wait_s: seconds to wait for a configured PF that is not there yet (its
+ *	driver has not probed it, its interface is not named yet; 0: none):
+ *	at boot this replaces waiting for all of udev (systemd-udev-settle is
+ *	deprecated) with waiting for exactly the PFs named
  * @report: new document {"config": path, "pfs": [{"name", "pf", "vfs": [BDF...],
  *	"created": bool, "driver", "bound": N, "already_bound": N,
  *	"trust": bool|null, "spoofchk": bool|null}]}, also on failure (the PFs
@@ -28,7 +32,7 @@
  * Stops at the first PF that fails. Return: 0, or the -errno of the step
  * that failed, with "[pf NAME]: <cause>".
  */
-int icemig_provision(const struct icemig_conf *conf, struct json_object **report,
-		     struct icemig_err *err);
+int icemig_provision(const struct icemig_conf *conf, unsigned long wait_s,
+		     struct json_object **report, struct icemig_err *err);
 
 #endif /* ICEMIG_PROVISION_H */

@@ -63,12 +63,35 @@ static int rundir_path(char *buf, size_t size, struct icemig_err *err, const cha
 	return 0;
 }
 
+/*
+ * The lock is taken once per process: a nested icemig_pool_lock() (the hook
+ * holds it and calls icemig_vf_bind(), which takes it too) only counts,
+ * since flock(2) on a second descriptor of the file would wait for the
+ * first one forever. A child process after fork() starts afresh.
+ */
+static struct {
+	int fd;
+	unsigned int depth;
+	pid_t pid;
+} held = { -1, 0, 0 };
+
 int icemig_pool_lock(struct icemig_pool *p, struct icemig_err *err)
 {
 	char path[ICEMIG_PATH_MAX];
 	int r, fd;
 
 	p->lockfd = -1;
+	if (held.depth && held.pid == getpid()) {
+		held.depth++;
+		p->lockfd = held.fd;
+		icemig_strlcpy(p->rundir, icemig_rundir(), sizeof(p->rundir));
+		return 0;
+	}
+	if (held.depth) { /* inherited across fork(): not ours */
+		close(held.fd);
+		held.depth = 0;
+		held.fd = -1;
+	}
 	r = rundir_path(path, sizeof(path), err, "%s", "reserved");
 	if (r)
 		return r;
@@ -90,17 +113,23 @@ int icemig_pool_lock(struct icemig_pool *p, struct icemig_err *err)
 		close(fd);
 		return icemig_err_set(err, r, "%s: cannot lock: %s", path, strerror(r));
 	}
+	held.fd = fd;
+	held.depth = 1;
+	held.pid = getpid();
 	p->lockfd = fd;
 	return 0;
 }
 
 void icemig_pool_unlock(struct icemig_pool *p)
 {
-	if (p->lockfd >= 0) {
-		flock(p->lockfd, LOCK_UN);
-		close(p->lockfd);
-		p->lockfd = -1;
-	}
+	if (p->lockfd < 0)
+		return;
+	p->lockfd = -1;
+	if (!held.depth || held.pid != getpid() || --held.depth)
+		return;
+	flock(held.fd, LOCK_UN);
+	close(held.fd);
+	held.fd = -1;
 }
 
 /* Read a reservation: its domain (first line) and whether it is pending. */
@@ -206,10 +235,12 @@ static int pool_reserve(struct icemig_pool *p, const struct icemig_bdf *vf, cons
 		if (strcmp(owner, domain))
 			return icemig_err_set(err, EBUSY, "%s: already reserved for domain '%s'",
 					      name, owner[0] ? owner : "?");
-		/* ours already; a held reservation confirms a pending one */
-		if (was_pending && !pending)
-			return pool_write(vf, domain, false, err);
-		return 0;
+		/*
+		 * ours already: rewritten, so that its age starts again (a domain
+		 * that claims its VF is alive); a held reservation confirms a
+		 * pending one, a pending one never downgrades a held one
+		 */
+		return pool_write(vf, domain, was_pending && pending, err);
 	}
 	if (r != -ENOENT)
 		return r;
@@ -306,6 +337,17 @@ int icemig_pool_release_domain(struct icemig_pool *p, const char *domain, unsign
 	return r;
 }
 
+static unsigned long lapse_pending = ICEMIG_PENDING_SECONDS_DEFAULT;
+static unsigned long lapse_stale = ICEMIG_STALE_SECONDS_DEFAULT;
+
+void icemig_pool_set_lapses(unsigned long pending_s, unsigned long stale_s)
+{
+	if (pending_s)
+		lapse_pending = pending_s;
+	if (stale_s)
+		lapse_stale = stale_s;
+}
+
 /* Seconds from the environment variable @var, or @def when unset or invalid. */
 static unsigned long env_seconds(const char *var, unsigned long def)
 {
@@ -317,6 +359,84 @@ static unsigned long env_seconds(const char *var, unsigned long def)
 	return def;
 }
 
+unsigned long icemig_pool_pending_lapse(void)
+{
+	return env_seconds("ICEMIG_PENDING_SECONDS", lapse_pending);
+}
+
+unsigned long icemig_pool_stale_lapse(void)
+{
+	return env_seconds("ICEMIG_STALE_SECONDS", lapse_stale);
+}
+
+int icemig_pool_reclaim(struct icemig_pool *p, const struct icemig_bdf *vf, const char *owner,
+			const char *by, struct icemig_err *err)
+{
+	char path[ICEMIG_PATH_MAX], tmp[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN], text[2200];
+	FILE *f;
+	int r;
+
+	if (p->lockfd < 0)
+		return icemig_err_set(err, EINVAL, "reservation pool used without its lock");
+	icemig_bdf_format(vf, name);
+	if (owner[0] && icemig_pool_pending(vf) && icemig_domain_name_valid(by) &&
+	    !rundir_path(path, sizeof(path), NULL, "%s", "lapsed") &&
+	    !icemig_mkdir_p(path, 0755, NULL) &&
+	    !rundir_path(path, sizeof(path), NULL, "lapsed/%s", name) &&
+	    !rundir_path(tmp, sizeof(tmp), NULL, "lapsed/.%s.tmp", name)) {
+		/* best effort: the note only improves a later message */
+		snprintf(text, sizeof(text), "%s\n%lu\n%s\n", owner, icemig_pool_pending_lapse(),
+			 by);
+		f = fopen(tmp, "we");
+		if (f && fputs(text, f) != EOF && fclose(f) == 0) {
+			if (rename(tmp, path))
+				unlink(tmp);
+		} else {
+			if (f)
+				fclose(f);
+			unlink(tmp);
+		}
+	}
+	r = icemig_pool_release(p, vf, err);
+	return r;
+}
+
+int icemig_pool_lapsed(const struct icemig_bdf *vf, const char *domain, unsigned long *after,
+		       char *by, size_t size)
+{
+	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN], buf[2200], *l2, *l3, *e;
+	int r;
+
+	if (rundir_path(path, sizeof(path), NULL, "lapsed/%s", icemig_bdf_format(vf, name)))
+		return -ENOENT;
+	r = icemig_sysfs_read(path, buf, sizeof(buf), NULL);
+	if (r < 0)
+		return -ENOENT;
+	l2 = strchr(buf, '\n');
+	if (!l2)
+		return -ENOENT;
+	*l2++ = '\0';
+	l3 = strchr(l2, '\n');
+	if (!l3 || strcmp(buf, domain))
+		return -ENOENT;
+	*l3++ = '\0';
+	e = strchr(l3, '\n');
+	if (e)
+		*e = '\0';
+	if (icemig_parse_ulong(l2, 10, ICEMIG_LAPSE_MAX * 365, after))
+		return -ENOENT;
+	icemig_strlcpy(by, icemig_domain_name_valid(l3) ? l3 : "?", size);
+	return 0;
+}
+
+void icemig_pool_lapsed_forget(const struct icemig_bdf *vf)
+{
+	char path[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN];
+
+	if (!rundir_path(path, sizeof(path), NULL, "lapsed/%s", icemig_bdf_format(vf, name)))
+		unlink(path);
+}
+
 bool icemig_pool_stale(const struct icemig_bdf *vf, const char *owner, time_t now)
 {
 	const char *sd = icemig_libvirt_statedir();
@@ -325,9 +445,7 @@ bool icemig_pool_stale(const struct icemig_bdf *vf, const char *owner, time_t no
 	struct stat st;
 	int n;
 
-	grace = icemig_pool_pending(vf) ?
-			env_seconds("ICEMIG_PENDING_SECONDS", ICEMIG_PENDING_SECONDS_DEFAULT) :
-			env_seconds("ICEMIG_STALE_SECONDS", ICEMIG_STALE_SECONDS_DEFAULT);
+	grace = icemig_pool_pending(vf) ? icemig_pool_pending_lapse() : icemig_pool_stale_lapse();
 	if (rundir_path(path, sizeof(path), NULL, "reserved/%s", icemig_bdf_format(vf, name)))
 		return false;
 	if (stat(path, &st) || st.st_mtime > now || (unsigned long)(now - st.st_mtime) < grace)
@@ -348,13 +466,15 @@ bool icemig_pool_stale(const struct icemig_bdf *vf, const char *owner, time_t no
 /* ---- remembered drivers --------------------------------------------------- */
 
 int icemig_memo_save(const struct icemig_bdf *vf, const char *driver, const char *override,
-		     bool replace, struct icemig_err *err)
+		     bool replace, bool *created, struct icemig_err *err)
 {
 	char path[ICEMIG_PATH_MAX], tmp[ICEMIG_PATH_MAX], name[ICEMIG_BDF_LEN], text[256];
 	struct stat st;
 	int r, fd, e, len;
 	ssize_t n;
 
+	if (created)
+		*created = false;
 	icemig_bdf_format(vf, name);
 	if ((driver[0] && !icemig_driver_name_valid(driver)) ||
 	    (override[0] && !icemig_driver_name_valid(override)))
@@ -386,6 +506,8 @@ int icemig_memo_save(const struct icemig_bdf *vf, const char *driver, const char
 		unlink(tmp);
 		return icemig_err_set(err, e, "%s: cannot write: %s", path, strerror(e));
 	}
+	if (created)
+		*created = true;
 	return 0;
 }
 

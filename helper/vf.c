@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include <json-c/json.h>
+#include <libsmartcols.h>
 #include <libxml/tree.h>
 
 #include "desc.h"
 #include "domxml.h"
+#include "inuse.h"
+#include "out.h"
 #include "sysfs.h"
 
 int icemig_pf_resolve(const char *arg, struct icemig_bdf *pf, struct icemig_err *err)
@@ -146,10 +149,35 @@ out:
 	return r;
 }
 
+/* -EBUSY when a running domain or a reservation holds one of the @cur VFs of @pf. */
+static int check_vfs_free(const struct icemig_bdf *pf, const char *name, unsigned long cur,
+			  const char *hint, struct icemig_err *err)
+{
+	struct icemig_users users;
+	struct icemig_bdf *vfs = NULL;
+	unsigned long i;
+	int r;
+
+	r = collect_vfs(pf, cur, &vfs, err);
+	if (r)
+		return r;
+	icemig_users_load(&users);
+	for (i = 0; i < cur && !r; i++)
+		r = icemig_vf_check_free(&users, &vfs[i], NULL, err);
+	if (r == -EBUSY) {
+		icemig_err_prefix(err, "%s: not removing its %lu VFs", name, cur);
+		icemig_err_append(err, "%s", hint);
+	}
+	icemig_users_free(&users);
+	free(vfs);
+	return r;
+}
+
 int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
 		     enum icemig_autoprobe autoprobe, struct icemig_bdf **vfs, size_t *nvfs,
 		     bool *changed, struct icemig_err *err)
 {
+	struct icemig_pool pool = { .lockfd = -1 };
 	unsigned long total, cur;
 	char name[ICEMIG_BDF_LEN];
 	int r;
@@ -170,9 +198,20 @@ int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
 				      "%s: %lu VFs requested, but sriov_totalvfs is %lu", name, n,
 				      total);
 	if (cur != n) {
-		r = write_numvfs(pf, name, cur, n, force, autoprobe, err);
+		/* under the pool lock: no hook gives one of these VFs away meanwhile */
+		r = icemig_pool_lock(&pool, err);
+		if (r)
+			return r;
+		if (cur != 0 && force)
+			r = check_vfs_free(
+				pf, name, cur,
+				" (--force writes 0 to sriov_numvfs first, which would remove it)",
+				err);
+		if (!r)
+			r = write_numvfs(pf, name, cur, n, force, autoprobe, err);
 		if (changed && (r == 0 || r != -EBUSY))
 			*changed = true;
+		icemig_pool_unlock(&pool);
 		if (r)
 			return r;
 		r = icemig_pci_sriov(pf, NULL, &cur, err);
@@ -193,7 +232,7 @@ int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
 int icemig_vf_destroy(const struct icemig_bdf *pf, bool force, unsigned long *removed,
 		      struct icemig_err *err)
 {
-	char name[ICEMIG_BDF_LEN], vfname[ICEMIG_BDF_LEN], owner[ICEMIG_DOMAIN_MAX];
+	char name[ICEMIG_BDF_LEN];
 	struct icemig_pool pool = { .lockfd = -1 };
 	struct icemig_bdf *vfs = NULL;
 	unsigned long total, cur, i;
@@ -216,18 +255,10 @@ int icemig_vf_destroy(const struct icemig_bdf *pf, bool force, unsigned long *re
 	r = icemig_pool_lock(&pool, err);
 	if (r)
 		goto out;
-	for (i = 0; i < cur; i++) {
-		r = icemig_pool_owner(&vfs[i], owner, sizeof(owner), NULL);
-		if (r == -ENOENT)
-			continue;
-		if (!force) {
-			r = icemig_err_set(
-				err, EBUSY,
-				"%s: VF %lu (%s) is reserved for domain '%s' (in use or being migrated in); not removing its VFs without --force",
-				name, i, icemig_bdf_format(&vfs[i], vfname),
-				owner[0] ? owner : "?");
+	if (!force) {
+		r = check_vfs_free(pf, name, cur, "; vf destroy --force removes them anyway", err);
+		if (r)
 			goto out;
-		}
 	}
 	r = icemig_pci_set_numvfs(pf, 0, err);
 	if (r) {
@@ -254,6 +285,7 @@ struct bind_state {
 	char old_driver[ICEMIG_DRIVER_MAX]; /* "" unbound */
 	char old_override[ICEMIG_DRIVER_MAX]; /* "" unset */
 	bool touched;
+	bool memo_made; /* this call wrote its memory of the previous driver */
 };
 
 static int bind_preflight(struct bind_state *s, const char *driver, struct icemig_err *err)
@@ -386,28 +418,34 @@ static int bind_restore(struct bind_state *s, struct icemig_err *err)
 	return 0;
 }
 
-static void bind_rollback(struct bind_state *st, size_t n, struct icemig_err *err)
+/* Put back every touched device; returns how many could not be put back. */
+static size_t bind_rollback(struct bind_state *st, size_t n, struct icemig_err *err)
 {
 	struct icemig_err e2;
-	size_t i;
+	size_t i, failed = 0;
 
 	for (i = n; i-- > 0;) {
 		if (!st[i].touched)
 			continue;
 		icemig_err_clear(&e2);
-		if (bind_restore(&st[i], &e2))
+		if (bind_restore(&st[i], &e2)) {
+			failed++;
 			icemig_err_append(err, "; ROLLBACK FAILED for %s (previous driver %s): %s",
 					  st[i].name,
 					  st[i].old_driver[0] ? st[i].old_driver : "none", e2.msg);
-		else
+		} else {
 			icemig_err_append(err, "; restored %s to %s", st[i].name,
 					  st[i].old_driver[0] ? st[i].old_driver : "no driver");
+		}
 	}
+	return failed;
 }
 
-int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver,
+int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver, const char *owner,
 		   enum icemig_bind_status *status, struct icemig_err *err)
 {
+	struct icemig_pool pool = { .lockfd = -1 };
+	struct icemig_users users = { 0 };
 	char path[ICEMIG_PATH_MAX];
 	struct bind_state *st;
 	size_t i;
@@ -428,6 +466,33 @@ int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver,
 		if (r)
 			goto out;
 	}
+	/* Under the pool lock, nothing another domain uses is rebound (inuse.h). */
+	r = icemig_pool_lock(&pool, err);
+	if (r)
+		goto out;
+	icemig_users_load(&users);
+	for (i = 0; i < n; i++) {
+		if (strcmp(st[i].old_driver, driver)) {
+			r = icemig_vf_check_free(&users, &st[i].bdf, owner, err);
+			if (r)
+				goto out;
+		}
+	}
+	/*
+	 * Remember where each device comes from before the first write (for
+	 * unbind --restore): a process killed at any later step leaves a state
+	 * that unbind --restore repairs. The oldest memory is kept.
+	 */
+	for (i = 0; i < n; i++) {
+		if (!strcmp(st[i].old_driver, driver))
+			continue;
+		r = icemig_memo_save(&st[i].bdf, st[i].old_driver, st[i].old_override, false,
+				     &st[i].memo_made, err);
+		if (r) {
+			icemig_err_prefix(err, "%s: before binding it to %s", st[i].name, driver);
+			goto forget;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		char now[ICEMIG_DRIVER_MAX];
 
@@ -435,8 +500,9 @@ int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver,
 		r = icemig_pci_get_driver(&st[i].bdf, now, sizeof(now), err);
 		if (r) {
 			icemig_err_prefix(err, "%s", st[i].name);
-			bind_rollback(st, i, err);
-			goto out;
+			if (bind_rollback(st, i, err))
+				goto out;
+			goto forget;
 		}
 		if (!strcmp(now, driver)) {
 			if (status)
@@ -445,23 +511,23 @@ int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver,
 		}
 		r = bind_one(&st[i], driver, err);
 		if (r) {
-			bind_rollback(st, i + 1, err);
-			goto out;
+			/* a device not put back keeps its memory, for unbind --restore */
+			if (bind_rollback(st, i + 1, err))
+				goto out;
+			goto forget;
 		}
 		if (status)
 			status[i] = ICEMIG_BIND_DONE;
 	}
-	/* Remember where each rebound device came from (for unbind --restore). */
-	for (i = 0; i < n; i++) {
-		if (!st[i].touched)
-			continue;
-		r = icemig_memo_save(&st[i].bdf, st[i].old_driver, st[i].old_override, false, err);
-		if (r) {
-			icemig_err_prefix(err, "%s: bound to %s, but", st[i].name, driver);
-			goto out;
-		}
-	}
+	goto out;
+forget:
+	/* everything is where it was: no memory made by this call stays behind */
+	for (i = 0; i < n; i++)
+		if (st[i].memo_made)
+			icemig_memo_forget(&st[i].bdf, NULL);
 out:
+	icemig_users_free(&users);
+	icemig_pool_unlock(&pool);
 	free(st);
 	return r;
 }
@@ -554,10 +620,12 @@ static int unbind_one(struct unbind_state *u, struct icemig_err *err)
 	return r;
 }
 
-int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore,
+int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore, const char *owner,
 		     enum icemig_unbind_status *status, char (*now)[ICEMIG_DRIVER_MAX],
 		     struct icemig_err *err)
 {
+	struct icemig_pool pool = { .lockfd = -1 };
+	struct icemig_users users = { 0 };
 	struct unbind_state *u;
 	struct bind_state *before;
 	size_t i, j;
@@ -576,6 +644,18 @@ int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore,
 	}
 	if (r)
 		goto out;
+	/* Under the pool lock, nothing another domain uses is touched (inuse.h). */
+	r = icemig_pool_lock(&pool, err);
+	if (r)
+		goto out;
+	icemig_users_load(&users);
+	for (i = 0; i < n; i++) {
+		if (!unbind_done(&u[i])) {
+			r = icemig_vf_check_free(&users, &bdfs[i], owner, err);
+			if (r)
+				goto out;
+		}
+	}
 	for (i = 0; i < n; i++) {
 		/* A device listed twice is handled by its first occurrence. */
 		for (j = 0; j < i; j++)
@@ -603,6 +683,8 @@ int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore,
 			if (icemig_pci_get_driver(&bdfs[i], now[i], ICEMIG_DRIVER_MAX, NULL))
 				now[i][0] = '\0';
 out:
+	icemig_users_free(&users);
+	icemig_pool_unlock(&pool);
 	free(u);
 	free(before);
 	return r;
@@ -622,100 +704,9 @@ static int table_add(struct icemig_vf_table *t, const struct icemig_vf_row *row,
 	return 0;
 }
 
-/* BDF -> domain, from libvirt's status files of running domains. */
-struct users {
-	struct icemig_bdf *bdf;
-	char (*domain)[ICEMIG_DOMAIN_MAX];
-	size_t n;
-};
-
-static void users_add_file(struct users *u, const char *path)
-{
-	struct icemig_hostdev *hd = NULL;
-	char name[ICEMIG_DOMAIN_MAX];
-	char *xml = NULL;
-	xmlDocPtr doc = NULL;
-	xmlNodePtr dom;
-	size_t len = 0, nhd = 0, i;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-
-	if (fd < 0)
-		return;
-	if (icemig_read_fd_capped(fd, ICEMIG_XML_MAX, path, &xml, &len, NULL)) {
-		close(fd);
-		return;
-	}
-	close(fd);
-	if (icemig_xml_parse(xml, len, path, "domstatus", &doc, NULL))
-		goto out;
-	dom = icemig_xml_child(xmlDocGetRootElement(doc), "domain");
-	if (!dom || icemig_xml_hostdevs(dom, false, &hd, &nhd, NULL))
-		goto out;
-	icemig_xml_domain_name(dom, name, sizeof(name));
-	for (i = 0; i < nhd && name[0]; i++) {
-		void *nb = realloc(u->bdf, (u->n + 1) * sizeof(*u->bdf));
-		void *nd;
-
-		if (!nb)
-			break;
-		u->bdf = nb;
-		nd = realloc(u->domain, (u->n + 1) * sizeof(*u->domain));
-		if (!nd)
-			break;
-		u->domain = nd;
-		u->bdf[u->n] = hd[i].src;
-		icemig_strlcpy(u->domain[u->n], name, ICEMIG_DOMAIN_MAX);
-		u->n++;
-	}
-out:
-	free(hd);
-	xmlFreeDoc(doc);
-	free(xml);
-}
-
-/* Best effort: an unreadable or absent status directory means no users. */
-static void users_load(struct users *u)
-{
-	const char *sd = icemig_libvirt_statedir();
-	char path[ICEMIG_PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(sd);
-	size_t l;
-
-	memset(u, 0, sizeof(*u));
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		l = strlen(de->d_name);
-		if (de->d_name[0] == '.' || l < 5 || strcmp(de->d_name + l - 4, ".xml"))
-			continue;
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", sd, de->d_name) >= sizeof(path))
-			continue;
-		users_add_file(u, path);
-	}
-	closedir(d);
-}
-
-static const char *users_find(const struct users *u, const struct icemig_bdf *vf)
-{
-	size_t i;
-
-	for (i = 0; i < u->n; i++)
-		if (!icemig_bdf_cmp(&u->bdf[i], vf))
-			return u->domain[i];
-	return NULL;
-}
-
-static void users_free(struct users *u)
-{
-	free(u->bdf);
-	free(u->domain);
-	memset(u, 0, sizeof(*u));
-}
-
 static int collect_pf(struct icemig_vf_table *t, const struct icemig_providers *prov,
-		      const struct users *users, const struct icemig_bdf *pf, unsigned long num,
-		      struct icemig_err *err)
+		      const struct icemig_users *users, const struct icemig_bdf *pf,
+		      unsigned long num, struct icemig_err *err)
 {
 	struct icemig_vf_row *row;
 	struct icemig_compat desc;
@@ -754,7 +745,7 @@ static int collect_pf(struct icemig_vf_table *t, const struct icemig_providers *
 			if (!row->domain[0])
 				icemig_strlcpy(row->domain, "?", sizeof(row->domain));
 		} else {
-			user = users_find(users, &row->vf);
+			user = icemig_users_find(users, &row->vf, NULL);
 			icemig_strlcpy(row->domain, user ? user : "", sizeof(row->domain));
 		}
 		row->has_stream = false;
@@ -782,13 +773,13 @@ int icemig_vf_collect(struct icemig_vf_table *t, struct icemig_err *err)
 {
 	struct icemig_providers prov;
 	struct icemig_bdf *devs = NULL;
-	struct users users;
+	struct icemig_users users;
 	unsigned long total, num;
 	size_t ndev = 0, i;
 	int r;
 
 	memset(t, 0, sizeof(*t));
-	users_load(&users);
+	icemig_users_load(&users);
 	r = icemig_providers_load(&prov, err);
 	if (r)
 		goto out;
@@ -807,7 +798,7 @@ int icemig_vf_collect(struct icemig_vf_table *t, struct icemig_err *err)
 	r = 0;
 out:
 	free(devs);
-	users_free(&users);
+	icemig_users_free(&users);
 	icemig_providers_free(&prov);
 	if (r)
 		icemig_vf_table_free(t);
@@ -905,86 +896,87 @@ static const struct column columns[] = {
 #define NCOLS (sizeof(columns) / sizeof(columns[0]))
 #define CELL_MAX ICEMIG_DOMAIN_MAX
 
-static void print_cell(FILE *out, size_t c, size_t width, const char *text)
+/*
+ * The one model of the table, in libsmartcols (the library of lsblk and
+ * findmnt): the text form, or its JSON form {"vfs": [{column: value}]}
+ * with the keys the headers in lower case and the numeric columns as
+ * numbers. A value that is absent is "-" in text and null in JSON.
+ */
+static struct libscols_table *build_table(const struct icemig_vf_table *t, bool json)
 {
-	if (c + 1 < NCOLS)
-		fprintf(out, "%-*s  ", (int)width, text);
-	else
-		fprintf(out, "%s\n", text);
-}
-
-static int render_text(const struct icemig_vf_table *t, FILE *out)
-{
-	size_t width[NCOLS], i, c;
-	char cell[CELL_MAX];
-
-	for (c = 0; c < NCOLS; c++)
-		width[c] = strlen(columns[c].header);
-	for (i = 0; i < t->n; i++)
-		for (c = 0; c < NCOLS; c++) {
-			size_t l =
-				columns[c].get(&t->rows[i], cell, sizeof(cell)) ? strlen(cell) : 1;
-
-			if (l > width[c])
-				width[c] = l;
-		}
-	for (c = 0; c < NCOLS; c++)
-		print_cell(out, c, width[c], columns[c].header);
-	for (i = 0; i < t->n; i++)
-		for (c = 0; c < NCOLS; c++)
-			print_cell(out, c, width[c],
-				   columns[c].get(&t->rows[i], cell, sizeof(cell)) ? cell : "-");
-	return 0;
-}
-
-static int render_json(const struct icemig_vf_table *t, FILE *out)
-{
-	struct json_object *root, *arr, *obj, *val;
+	struct libscols_table *tb = scols_new_table();
+	struct libscols_column *cl;
+	struct libscols_line *ln;
 	char cell[CELL_MAX];
 	size_t i, c;
-	int r = 0;
 
-	root = json_object_new_object();
-	arr = json_object_new_array();
-	if (!root || !arr) {
-		json_object_put(root);
-		json_object_put(arr);
-		return -ENOMEM;
+	if (!tb)
+		return NULL;
+	if (json && (scols_table_enable_json(tb, 1) || scols_table_set_name(tb, "vfs")))
+		goto fail;
+	for (c = 0; c < NCOLS; c++) {
+		cl = scols_table_new_column(tb, columns[c].header, 0, 0);
+		if (!cl || scols_column_set_json_type(cl, columns[c].numeric ? SCOLS_JSON_NUMBER :
+									       SCOLS_JSON_STRING))
+			goto fail;
 	}
+	for (i = 0; i < t->n; i++) {
+		ln = scols_table_new_line(tb, NULL);
+		if (!ln)
+			goto fail;
+		for (c = 0; c < NCOLS; c++) {
+			bool has = columns[c].get(&t->rows[i], cell, sizeof(cell));
+
+			if (scols_line_set_data(ln, c, has ? cell : (json ? NULL : "-")))
+				goto fail;
+		}
+	}
+	return tb;
+fail:
+	scols_unref_table(tb);
+	return NULL;
+}
+
+static int render_json(const struct icemig_vf_table *t, struct libscols_table *tb, bool pretty,
+		       FILE *out)
+{
+	struct json_object *doc = NULL, *root, *vfs;
+	char *text = NULL;
+	int r = -ENOMEM;
+
+	if (scols_print_table_to_string(tb, &text) || !text)
+		goto out;
+	doc = json_tokener_parse(text);
+	if (!doc || !json_object_object_get_ex(doc, "vfs", &vfs))
+		goto out;
+	root = json_object_new_object();
+	if (!root)
+		goto out;
 	json_object_object_add(root, "ice_vfio_pci_loaded",
 			       json_object_new_boolean(t->providers_present));
-	json_object_object_add(root, "vfs", arr);
-	for (i = 0; i < t->n; i++) {
-		obj = json_object_new_object();
-		if (!obj) {
-			r = -ENOMEM;
-			goto out;
-		}
-		json_object_array_add(arr, obj);
-		for (c = 0; c < NCOLS; c++) {
-			val = NULL;
-			if (columns[c].get(&t->rows[i], cell, sizeof(cell)))
-				val = columns[c].numeric ?
-					      json_object_new_int64(strtoll(cell, NULL, 10)) :
-					      json_object_new_string(cell);
-			json_object_object_add(obj, columns[c].key, val);
-		}
-	}
-	fprintf(out, "%s\n",
-		json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
-out:
+	json_object_object_add(root, "vfs", json_object_get(vfs));
+	r = icemig_out_print(root, true, pretty, NULL, out);
 	json_object_put(root);
+out:
+	json_object_put(doc);
+	free(text);
 	return r;
 }
 
-int icemig_vf_render(const struct icemig_vf_table *t, bool json, FILE *out)
+int icemig_vf_render(const struct icemig_vf_table *t, bool json, bool pretty, FILE *out)
 {
-	int r = json ? render_json(t, out) : render_text(t, out);
+	struct libscols_table *tb = build_table(t, json);
+	int r;
 
-	if (r)
-		return r;
-	if (fflush(out) == EOF || ferror(out))
-		return -EIO;
-	return 0;
+	if (!tb)
+		return -ENOMEM;
+	if (json) {
+		r = render_json(t, tb, pretty, out);
+	} else {
+		r = scols_table_set_stream(tb, out) || scols_print_table(tb) ? -EIO : 0;
+		if (!r && (fflush(out) == EOF || ferror(out)))
+			r = -EIO;
+	}
+	scols_unref_table(tb);
+	return r;
 }

@@ -52,8 +52,10 @@ enum icemig_autoprobe {
  *	caller frees; @nvfs its length
  * @changed: whether sriov_numvfs was written (false if it already was @n); may be NULL
  *
+ * The change is made under the pool lock (reserve.h). With @force, existing
+ * VFs are removed only when none is in use (inuse.h).
  * Return: 0; -EINVAL if @n is 0; -ERANGE if @n > sriov_totalvfs; -EBUSY if the
- * PF has other VFs and @force is false; -EOPNOTSUPP if @autoprobe is asked
+ * PF has other VFs and @force is false, or one of them is in use; -EOPNOTSUPP if @autoprobe is asked
  * for and the PF has no sriov_drivers_autoprobe; -errno from the kernel's
  * refusal of a write; -EIO if the VFs did not appear.
  */
@@ -63,13 +65,14 @@ int icemig_vf_create(const struct icemig_bdf *pf, unsigned long n, bool force,
 
 /**
  * icemig_vf_destroy() - remove every VF of @pf (sriov_numvfs = 0).
- * @force:   also when a VF is reserved for a domain (in use); those
- *	reservations are removed
+ * @force:   also when a VF is in use (inuse.h: reserved, or a running
+ *	domain has it); its reservations are removed
  * @removed: number of VFs the PF had (may be NULL)
  *
  * Remembered drivers (reserve.h) of the removed VFs are forgotten.
  * Return: 0 (also when the PF has no VFs: nothing written); -EBUSY
- * "<VF>: reserved for domain 'D' ..." without @force; -errno from the kernel.
+ * "<PF>: not removing its N VFs: VF <BDF> is in use by domain 'D' (...)"
+ * without @force; -errno from the kernel.
  */
 int icemig_vf_destroy(const struct icemig_bdf *pf, bool force, unsigned long *removed,
 		      struct icemig_err *err);
@@ -87,14 +90,23 @@ enum icemig_bind_status {
  * names @driver.
  * @bdfs, @n: devices, in the order they are handled
  * @driver:   driver name (icemig_driver_name_valid()), e.g. "ice_vfio_pci"
+ * @owner:    the domain on whose behalf the VFs are bound (the prepare begin
+ *	hook), whose own use is no conflict; NULL (the command line): any user is
  * @status:   array of @n entries, filled on success (may be NULL)
  *
  * Nothing is touched unless every device exists, is a VF (has a physfn
- * link: a PF is never rebound), has driver_override, and @driver is loaded.
+ * link: a PF is never rebound), has driver_override, @driver is loaded,
+ * and no device that would be rebound is used by a domain other than
+ * @owner (inuse.h: a running domain has it, or it is reserved): -EBUSY
+ * "VF <BDF> is in use by domain 'A' (...)". The pool lock (reserve.h) is
+ * held from that check to the end.
  * A device already bound to @driver is left alone. For every device that
  * is rebound, the driver and driver_override it had are remembered in the
  * run directory (icemig_memo_save(), the oldest memory is kept) for
- * icemig_vf_unbind(restore). When a
+ * icemig_vf_unbind(restore), before the first sysfs write: a process killed
+ * at any step leaves a state that icemig_vf_unbind(restore) repairs. A
+ * memory this call made is removed again when the call fails and every
+ * device was put back. When a
  * step fails for any device, every device touched so far (the failing one
  * included) is put back: driver_override restored, unbound from whatever it
  * is bound to now, and re-probed (then, if needed, bound with the old
@@ -103,7 +115,7 @@ enum icemig_bind_status {
  * Return: 0, or -errno with a message "<BDF>: <cause>" followed by what the
  * rollback did ("; restored ..." / "; ROLLBACK FAILED ...").
  */
-int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver,
+int icemig_vf_bind(const struct icemig_bdf *bdfs, size_t n, const char *driver, const char *owner,
 		   enum icemig_bind_status *status, struct icemig_err *err);
 
 enum icemig_unbind_status {
@@ -119,15 +131,17 @@ enum icemig_unbind_status {
  *	driver_override) it had before icemig bound it, as remembered in the run
  *	directory; without a memory, clear driver_override and let the kernel
  *	probe its native driver (drivers_probe). A memory is removed once restored.
+ * @owner:    as for icemig_vf_bind()
  * @status:   array of @n entries, filled on success (may be NULL)
  * @now:      array of @n driver names after the call ("" unbound; may be NULL)
  *
- * Same preflight as icemig_vf_bind() (exists, is a VF, has driver_override).
+ * Same preflight as icemig_vf_bind() (exists, is a VF, has driver_override,
+ * not used by a domain other than @owner unless already where it should go).
  * On failure every device touched is returned to the state it had before
  * the call (driver and driver_override). Idempotent.
  * Return: 0, or -errno with "<BDF>: <cause>" and the rollback report.
  */
-int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore,
+int icemig_vf_unbind(const struct icemig_bdf *bdfs, size_t n, bool restore, const char *owner,
 		     enum icemig_unbind_status *status, char (*now)[ICEMIG_DRIVER_MAX],
 		     struct icemig_err *err);
 
@@ -173,15 +187,17 @@ int icemig_vf_collect(struct icemig_vf_table *t, struct icemig_err *err);
 void icemig_vf_table_free(struct icemig_vf_table *t);
 
 /**
- * icemig_vf_render() - print @t to @out, as aligned text columns with a
- * header (@json false; absent values shown as "-") or as a JSON document
- * (@json true): {"ice_vfio_pci_loaded": bool, "vfs": [{"pf": "0000:01:00.0",
- * "provider": str|null, "index": int|null, "vf": str|null, "driver":
- * str|null, "iommu_group": int|null, "domain": str|null, "migration":
+ * icemig_vf_render() - print @t to @out: a text table through libsmartcols,
+ * one line per row with a header, absent values shown as "-" (@json
+ * false), or a JSON document (@json true; one line, indented when @pretty):
+ * {"ice_vfio_pci_loaded": bool, "vfs": [{"pf": "0000:01:00.0", "provider":
+ * str|null, "index": int|null, "vf": str|null, "driver": str|null,
+ * "iommu_group": int|null, "domain": str|null, "migration":
  * "yes"|"needs-bind"|"no"|null, "stream": "MAJOR.MINOR"|null}, ...]}.
- * Both forms come from the same column table.
- * Return: 0, or -EIO if writing failed.
+ * Both forms come from the same libsmartcols table (keys are its headers in
+ * lower case).
+ * Return: 0, -ENOMEM, or -EIO if writing failed.
  */
-int icemig_vf_render(const struct icemig_vf_table *t, bool json, FILE *out);
+int icemig_vf_render(const struct icemig_vf_table *t, bool json, bool pretty, FILE *out);
 
 #endif /* ICEMIG_VF_H */

@@ -9,8 +9,9 @@
 #      qemu.d; libvirt then aborts without any further hook call): icemig's
 #      hook had already reserved h2's VF for A. That reservation is
 #      *pending* (not confirmed by a prepare begin), and once its lease
-#      (ICEMIG_PENDING_SECONDS, 30 s) is over the next migrate begin
-#      reclaims it: B then migrates to h2 onto that VF;
+#      (pending_seconds, set to 30 s in h2's icemig.conf here; 300 s by
+#      default) is over the next migrate begin reclaims it: B then migrates
+#      to h2 onto that VF;
 #   3. no free VF on h2 (B holds the only one): A is refused, naming it;
 #   4. no compatible VF on h2 (B gone, h2's PF offers 4 queue pairs per VF,
 #      A's VF uses 16): `icemig migrate` of A is refused, naming max_qps.
@@ -60,7 +61,8 @@ frx h2 'rm -f /etc/icemig/icemig.conf'
 fault_check "$A@h1" "$B@h1"
 [ -z "$(frx h2 res_list)" ] || fail "h2 holds reservations after its hook failed"
 
-step "2. a hook after icemig's fails on h2"
+step "2. a hook after icemig's fails on h2 (pending_seconds = 30 in h2's icemig.conf)"
+frx h2 'mkdir -p /etc/icemig && echo "pending_seconds = 30" >/etc/icemig/icemig.conf'
 frx h2 "printf '#!/bin/sh\n[ \"\$2 \$3\" = \"migrate begin\" ] && { echo \"test hook refuses\" >&2; exit 1; }\nexit 0\n' \
 	>${TEST_HOOK_PREFIX}zz-fail && chmod +x ${TEST_HOOK_PREFIX}zz-fail"
 t0=$(date +%s)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <time.h>
@@ -359,12 +360,35 @@ static int k_probe(struct fakesys *fs, const char *bdf)
 	return 0;
 }
 
+/* Whether the pool lock is held (by this process or another): it cannot be taken now. */
+static void check_locked(struct fakesys *fs, const char *rel, const char *value)
+{
+	char p[1024];
+	int fd;
+
+	pathf(p, sizeof(p), "%s/lock", fs->rundir);
+	fd = open(p, O_RDWR | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		close(fd);
+		return;
+	}
+	if (fd >= 0) {
+		flock(fd, LOCK_UN);
+		close(fd);
+	}
+	if (!fs->unlocked_writes++)
+		snprintf(fs->unlocked_first, sizeof(fs->unlocked_first), "%.100s=%.50s", rel,
+			 value);
+}
+
+static int kernel_write(struct fakesys *fs, const char *path, const char *rel, char *value);
+
 static int fake_write(void *opaque, const char *path, const char *data, size_t len)
 {
 	struct fakesys *fs = opaque;
 	size_t rl = strlen(fs->root);
-	char rel[512], value[256], a[64], b[64], c[64];
-	size_t i;
+	char rel[512], value[256];
+	int r;
 
 	if (strncmp(path, fs->root, rl) || path[rl] != '/')
 		return icemig_sysfs_plain_write(NULL, path, data, len);
@@ -373,7 +397,23 @@ static int fake_write(void *opaque, const char *path, const char *data, size_t l
 		return -EINVAL;
 	memcpy(value, data, len);
 	value[len] = '\0';
+	if (fs->kill_at >= 0 && (size_t)fs->kill_at == fs->nlog && !fs->kill_after)
+		_exit(137);
 	log_write(fs, rel, value);
+	if (fs->check_lock)
+		check_locked(fs, rel, value);
+	r = kernel_write(fs, path, rel, value);
+	if (fs->kill_at >= 0 && (size_t)fs->kill_at + 1 == fs->nlog && fs->kill_after)
+		_exit(137);
+	return r;
+}
+
+/* What the kernel does with a write of @value to <root>/@rel. */
+static int kernel_write(struct fakesys *fs, const char *path, const char *rel, char *value)
+{
+	char a[64], b[64], c[64], buf[512];
+	size_t i;
+
 	for (i = 0; i < fs->nfail; i++)
 		if (!strcmp(fs->fail[i].rel, rel) &&
 		    (!fs->fail[i].value[0] || !strcmp(fs->fail[i].value, value)))
@@ -389,8 +429,8 @@ static int fake_write(void *opaque, const char *path, const char *data, size_t l
 
 			if (icemig_parse_ulong(icemig_chomp(value), 10, 1, &v))
 				return -EINVAL;
-			dev_path(fs, rel, sizeof(rel), a, "sriov_drivers_autoprobe");
-			put_file(rel, v ? "1\n" : "0\n");
+			dev_path(fs, buf, sizeof(buf), a, "sriov_drivers_autoprobe");
+			put_file(buf, v ? "1\n" : "0\n");
 			return 0;
 		}
 		if (!strcmp(b, "driver_override")) {
@@ -441,11 +481,15 @@ void fakesys_setup(struct fakesys *fs)
 	pathf(p, sizeof(p), "%s/kernel/iommu_groups", fs->root);
 	mkdirs(p);
 	fs->next_group = 10;
+	fs->kill_at = -1;
 	setenv("ICEMIG_SYSFS_ROOT", fs->root, 1);
 	setenv("ICEMIG_RUNDIR", fs->rundir, 1);
 	setenv("ICEMIG_LIBVIRT_STATEDIR", fs->statedir, 1);
 	unsetenv("ICEMIG_STALE_SECONDS");
 	unsetenv("ICEMIG_PENDING_SECONDS");
+	/* no modules.alias: a test that needs one writes it */
+	pathf(p, sizeof(p), "%s/no-modules.alias", fs->base);
+	setenv("ICEMIG_MODULES_ALIAS", p, 1);
 	/* an empty configuration, never the machine's /etc/icemig/icemig.conf */
 	pathf(p, sizeof(p), "%s/icemig.conf", fs->base);
 	put_file(p, "");
@@ -464,6 +508,7 @@ void fakesys_teardown(struct fakesys *fs)
 	unsetenv("ICEMIG_RUNDIR");
 	unsetenv("ICEMIG_LIBVIRT_STATEDIR");
 	unsetenv("ICEMIG_CONF");
+	unsetenv("ICEMIG_MODULES_ALIAS");
 }
 
 void fakesys_add_driver(struct fakesys *fs, const char *driver)
@@ -573,6 +618,24 @@ const char *fakesys_compat_text(const char *provider, unsigned int max_qps, unsi
 	if (icemig_compat_format(&c, buf, sizeof(buf)) < 0)
 		die("icemig_compat_format");
 	return buf;
+}
+
+void fakesys_set_modalias(struct fakesys *fs, const char *bdf, const char *modalias)
+{
+	char p[1024], v[256];
+
+	dev_path(fs, p, sizeof(p), bdf, "modalias");
+	pathf(v, sizeof(v), "%s\n", modalias);
+	put_file(p, v);
+}
+
+void fakesys_set_modules_alias(struct fakesys *fs, const char *lines)
+{
+	char p[1024];
+
+	pathf(p, sizeof(p), "%s/modules.alias", fs->base);
+	put_file(p, lines);
+	setenv("ICEMIG_MODULES_ALIAS", p, 1);
 }
 
 bool fakesys_exists(struct fakesys *fs, const char *rel)

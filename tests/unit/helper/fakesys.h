@@ -23,6 +23,9 @@
  *                               native driver; a refusing driver leaves the
  *                               device unbound and the write still succeeds
  * Every write is logged ("<path below the root>=<value>") for assertions.
+ * With check_lock set, every write also checks that the writer holds the
+ * pool lock (<rundir>/lock, reserve.h): a flock(LOCK_EX|LOCK_NB) on a new
+ * descriptor of it must fail; a write made without it is counted.
  * Test-only state lives in files named .fake_* that icemig never reads.
  */
 #ifndef ICEMIG_FAKESYS_H
@@ -48,6 +51,17 @@ struct fakesys {
 		char driver[64];
 		char bdf[16]; /* "*" for every device */
 	} refuse[FAKESYS_RULES_MAX];
+	/*
+	 * Crash simulation: the write number kill_at (0 = the first after
+	 * fakesys_clear_log()) ends the process with _exit(137), as SIGKILL
+	 * would, before it reaches the kernel, or right after it when kill_after
+	 * is set. -1: never.
+	 */
+	int kill_at;
+	bool kill_after;
+	bool check_lock; /* record writes made without the pool lock (below) */
+	unsigned int unlocked_writes;
+	char unlocked_first[160]; /* "<path below the root>=<value>" of the first */
 	size_t nfail;
 	struct {
 		char rel[160];
@@ -83,6 +97,13 @@ void fakesys_set_compat(struct fakesys *fs, const char *bdf, const char *text);
  * @provider offering @max_qps queue pairs and using @used_qps; static buffer.
  */
 const char *fakesys_compat_text(const char *provider, unsigned int max_qps, unsigned int used_qps);
+/* The device's modalias attribute, e.g. "pci:v00008086d00001889sv...". */
+void fakesys_set_modalias(struct fakesys *fs, const char *bdf, const char *modalias);
+/*
+ * A modules.alias file (<base>/modules.alias) with @lines, and
+ * ICEMIG_MODULES_ALIAS pointing at it.
+ */
+void fakesys_set_modules_alias(struct fakesys *fs, const char *lines);
 /* Whether <root>/@rel exists (lstat). */
 bool fakesys_exists(struct fakesys *fs, const char *rel);
 /* Content of <root>/@rel without the trailing newline, NULL if absent; static buffer. */

@@ -125,9 +125,9 @@ ok "vf bind"
 # ---- vf list -------------------------------------------------------------------
 expect 0 "$ICEMIG" vf list
 cat >"$T/want" <<'EOT'
-PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  DOMAIN  MIGRATION  STREAM
-0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           -       yes        1.0
-0000:01:00.0  ice_mig_sim  1      0000:01:10.1  ice_vfio_pci  12           -       no         -
+PF           PROVIDER    INDEX VF           DRIVER       IOMMU_GROUP DOMAIN MIGRATION STREAM
+0000:01:00.0 ice_mig_sim 0     0000:01:10.0 ice_vfio_pci 11          -      yes       1.0
+0000:01:00.0 ice_mig_sim 1     0000:01:10.1 ice_vfio_pci 12          -      no        -
 EOT
 cmp -s "$T/want" "$T/out" || fail "vf list: $(cat "$T/out")"
 expect 0 "$ICEMIG" vf list --json
@@ -142,6 +142,62 @@ assert d["vfs"][1]["migration"] == "no" and d["vfs"][1]["stream"] is None
 assert d["vfs"][1]["iommu_group"] == 12 and d["vfs"][1]["index"] == 1
 EOT
 ok "vf list text and JSON"
+
+# ---- JSON: compact by default, indented with --pretty (iproute2's -j / -p) ------
+for c in "vf list" "compat show 0000:01:10.0" "config show" "state decode $GOLDEN/state-sample.bin"; do
+	# shellcheck disable=SC2086
+	expect 0 "$ICEMIG" $c --json
+	[ "$(wc -l <"$T/out")" = 1 ] || fail "$c --json: not one compact line: $(head -c 200 "$T/out")"
+	cp "$T/out" "$T/compact.json"
+	# shellcheck disable=SC2086
+	expect 0 "$ICEMIG" $c --json --pretty
+	[ "$(wc -l <"$T/out")" -gt 1 ] || fail "$c --json --pretty: not indented"
+	python3 -c 'import json,sys; a,b=(json.load(open(f)) for f in sys.argv[1:]); assert a == b' \
+		"$T/compact.json" "$T/out" || fail "$c: --pretty changes the document"
+	# shellcheck disable=SC2086
+	expect 0 "$ICEMIG" $c -j -p
+done
+expect 0 "$ICEMIG" vf list -jp
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$T/out" || fail "vf list -jp"
+# vf list: the text table and the JSON document come from one model: same
+# rows, same cells ("-" in text is null in JSON), keys are the headers
+expect 0 "$ICEMIG" vf list
+cp "$T/out" "$T/list.txt"
+expect 0 "$ICEMIG" vf list --json
+python3 - "$T/list.txt" "$T/out" <<'EOP' || fail "vf list: text and JSON disagree"
+import json, sys
+rows = [l.split() for l in open(sys.argv[1]).read().splitlines()]
+head, body = rows[0], rows[1:]
+doc = json.load(open(sys.argv[2]))["vfs"]
+assert len(doc) == len(body), (len(doc), len(body))
+for cells, obj in zip(body, doc):
+    assert list(obj) == [h.lower() for h in head], (list(obj), head)
+    for h, c in zip(head, cells):
+        v = obj[h.lower()]
+        assert (c == "-" and v is None) or c == str(v), (h, c, v)
+EOP
+ok "JSON compact by default, --pretty; vf list text and JSON agree"
+
+# ---- the command table: icemig help --json -------------------------------------
+expect 0 "$ICEMIG" help --json
+python3 - "$T/out" <<'EOP' || fail "icemig help --json: $(head -c 300 "$T/out")"
+import json, sys
+d = json.load(open(sys.argv[1]))
+cmds = {c["path"]: c for c in d["commands"]}
+c = cmds["vf create"]
+assert [a["name"] for a in c["arguments"]] == ["PF", "N"], c
+names = [o["name"] for o in c["options"]]
+assert names[:3] == ["--force", "--no-autoprobe", "--autoprobe"] and "--json" in names, names
+assert c["usage"].startswith("vf create PF N [--force] [--no-autoprobe|--autoprobe]"), c["usage"]
+assert cmds["hook"]["options"] == [] or all(o["name"] == "--help" for o in cmds["hook"]["options"])
+EOP
+expect 0 "$ICEMIG" help vf create
+grep -q '^Usage: icemig vf create PF N' "$T/out" || fail "icemig help vf create"
+expect 2 "$ICEMIG" vf create 0000:01:00.0 2 --autoprobe --no-autoprobe
+grep -q "at most one of --no-autoprobe and --autoprobe" "$T/err" || fail "exclusive options: $(cat "$T/err")"
+expect 2 "$ICEMIG" vf bind 0000:01:10.0 --driver a --driver b
+grep -q -- "--driver given twice" "$T/err" || fail "option twice: $(cat "$T/err")"
+ok "icemig help; options from the table"
 
 # ---- compat show / check -------------------------------------------------------
 expect 0 "$ICEMIG" compat show 0000:01:10.0
@@ -176,6 +232,12 @@ expect 3 "$ICEMIG" compat check "$T/short.desc" 0000:01:10.0
 grep -q "short.desc: invalid descriptor: key 'stream_major' missing" "$T/err" || fail "bad descriptor message"
 expect 3 "$ICEMIG" compat check "$T/none.desc" 0000:01:10.0
 expect 3 "$ICEMIG" compat check "$GOLDEN/descriptor-16qp.txt" 0000:01:10.1
+# the result cannot be written: exit 4, never 1 (incompatible) nor 0 (issue 11 item 7)
+if [ -w /dev/full ]; then
+	expect 4 sh -c "\"$ICEMIG\" compat check \"$GOLDEN/descriptor-16qp.txt\" 0000:01:10.0 >/dev/full"
+	grep -q "writing the output failed" "$T/err" || fail "compat check >/dev/full: $(cat "$T/err")"
+	expect 4 sh -c "\"$ICEMIG\" compat check \"$T/big.desc\" 0000:01:10.0 >/dev/full"
+fi
 ok "compat show and check"
 
 # ---- state decode ----------------------------------------------------------------
@@ -198,7 +260,7 @@ ok "state decode"
 
 # ---- config ------------------------------------------------------------------------
 ICEMIG_CONF=$HERE/../../../helper/icemig.conf expect 0 "$ICEMIG" config show --json
-python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["present"] and d["on_release"] == "rebind" and d["pfs"] == [], d' "$T/out" ||
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["present"] and d["on_release"] == "keep" and d["pfs"] == [], d' "$T/out" ||
 	fail "config show: $(cat "$T/out")"
 # the sample's commented-out example, uncommented, is valid too
 sed -e 's/^# \(\[pf .*\]\)$/\1/' -e 's/^# \(vfs\|trust\|spoofchk\) = /\1 = /' \
@@ -214,6 +276,12 @@ ICEMIG_CONF=$T/bad.conf expect 1 "$ICEMIG" config show
 grep -q "bad.conf: line 3: unknown key 'mtu' in \[pf 0000:01:00.0\]" "$T/err" || fail "config error message"
 ICEMIG_CONF=$T/bad.conf expect 1 "$ICEMIG" provision
 ICEMIG_CONF=$T/none.conf expect 1 "$ICEMIG" config show
+# provision --wait: a configured PF that never appears fails, naming it
+printf '[pf 0000:7f:00.0]\nvfs = 2\n' >"$T/wait.conf"
+ICEMIG_CONF=$T/wait.conf expect 1 "$ICEMIG" provision --wait 1
+grep -q "0000:7f:00.0: no such PCI device" "$T/err" || fail "provision --wait: $(cat "$T/err")"
+grep -q "after waiting 1 s" "$T/err" || fail "provision --wait does not say it waited: $(cat "$T/err")"
+expect 2 "$ICEMIG" provision --wait forever
 ok "config show"
 
 # ---- migrate, through libvirt's test driver (no daemon) -------------------------------
@@ -244,7 +312,7 @@ pending" ] || fail "reservation of 0000:01:10.0"
 [ "$(cat "$ICEMIG_RUNDIR/reserved/0000:01:10.1")" = "icemig-vf
 pending" ] || fail "reservation of 0000:01:10.1"
 expect 0 "$ICEMIG" vf list
-grep -q '0000:01:10.0  ice_vfio_pci  11           icemig-vf  yes' "$T/out" || fail "vf list shows reservation"
+grep -Eq '0000:01:10.0 +ice_vfio_pci +11 +icemig-vf +yes' "$T/out" || fail "vf list shows reservation"
 ok "hook: migrate begin rewrites and reserves"
 
 # every VF is now taken: a second domain fails, stdout empty, no new reservation
@@ -266,7 +334,7 @@ ICEMIG=$ICEMIG expect 0 "$HOOK" vm-local prepare begin - <"$T/prepare.xml"
 [ ! -s "$T/out" ] || fail "prepare begin printed something"
 [ "$(cat "$ICEMIG_RUNDIR/reserved/0000:01:10.1")" = vm-local ] || fail "prepare begin reservation"
 ICEMIG=$ICEMIG expect 1 "$HOOK" other prepare begin - <"$T/prepare.xml"
-grep -q "0000:01:10.1: already reserved for domain 'vm-local'" "$T/err" || fail "prepare begin conflict"
+grep -q "VF 0000:01:10.1 is in use by domain 'vm-local' (reserved for it)" "$T/err" || fail "prepare begin conflict"
 ICEMIG=$ICEMIG expect 0 "$HOOK" vm-local release end - </dev/null
 [ -z "$(ls "$ICEMIG_RUNDIR/reserved")" ] || fail "release end after prepare"
 ok "hook: prepare begin reserves, release end frees"
@@ -290,10 +358,70 @@ if [ -x "$(dirname "$HOOK")/../helper/icemig" ]; then
 	ok "hook script: binary found through readlink -f"
 fi
 
+# ---- the hook script runs no binary a user could have written (issue 11 item 6) --
+# The hook symlinked into a checkout: its ../helper/icemig is a fallback. It
+# must run only when it and its directory are owned by root and not writable
+# by group or others; libvirtd runs hooks as root.
+if [ "$(id -u)" = 0 ]; then
+	U=$T/checkout
+	mkdir -p "$U/libvirt-hooks" "$U/helper" "$T/qemu.d2"
+	cp "$HOOK" "$U/libvirt-hooks/icemig"
+	printf '#!/bin/sh\ntouch "%s"\n' "$T/user-binary-ran" >"$U/helper/icemig"
+	chmod 0755 "$U/helper/icemig" "$U/helper"
+	ln -s "$U/libvirt-hooks/icemig" "$T/qemu.d2/icemig"
+	hook_env() { env -u ICEMIG PATH=/usr/bin:/bin "$T/qemu.d2/icemig" "$@"; }
+	for how in "chown nobody $U/helper/icemig" "chmod 0775 $U/helper/icemig" \
+		"chmod 0757 $U/helper/icemig" "chown nobody $U/helper" "chmod 0777 $U/helper"; do
+		chown root "$U/helper" "$U/helper/icemig"
+		chmod 0755 "$U/helper" "$U/helper/icemig"
+		$how
+		rm -f "$T/user-binary-ran"
+		expect 0 hook_env vm prepare begin - </dev/null
+		[ ! -e "$T/user-binary-ran" ] || fail "hook ran $U/helper/icemig after: $how"
+		expect 1 hook_env vm migrate begin - <"$GOLDEN/migrate-begin.in.xml"
+		[ ! -e "$T/user-binary-ran" ] || fail "hook ran $U/helper/icemig after: $how"
+		grep -q "refusing $U/helper/icemig: .*not owned by root or writable by group or others" "$T/err" ||
+			fail "no refusal message after $how: $(cat "$T/err")"
+	done
+	# owned by root, 0755 in a 0755 directory: it runs
+	chown root "$U/helper" "$U/helper/icemig"
+	chmod 0755 "$U/helper" "$U/helper/icemig"
+	expect 0 hook_env vm prepare begin - </dev/null
+	[ -e "$T/user-binary-ran" ] || fail "hook did not run a root-owned $U/helper/icemig"
+	ok "hook script: a fallback binary runs only if root-owned and not group/other-writable"
+else
+	echo "skip - hook script ownership checks need root"
+fi
+
 # no binary at all: migrate begin fails, other ops pass
 ICEMIG=$T/none expect 1 "$HOOK" icemig-vf migrate begin - <"$GOLDEN/migrate-begin.in.xml"
 grep -q 'icemig binary not found' "$T/err" || fail "missing binary message"
 ICEMIG=$T/none expect 0 "$HOOK" icemig-vf prepare begin - </dev/null
 ok "hook script: missing binary"
+
+# ---- sources and shipped files (issue 11 item 7) --------------------------------
+SRC=$HERE/../../..
+# icemig-provision.service does not use the deprecated systemd-udev-settle
+! grep -v '^#' "$SRC/helper/icemig-provision.service.in" | grep -n 'udev-settle' ||
+	fail "icemig-provision.service.in uses systemd-udev-settle (deprecated)"
+grep -q '^ExecStart=@SBINDIR@/icemig provision --wait ' "$SRC/helper/icemig-provision.service.in" ||
+	fail "icemig-provision.service.in: provision does not wait for its PFs"
+# the driver's name comes from one constant (provider.h ICEMIG_VARIANT_DRIVER)
+python3 - "$SRC/helper" <<'EOP' || fail "the driver name is written out in the sources"
+import glob, re, sys
+bad = []
+for f in sorted(glob.glob(sys.argv[1] + "/*.[ch]")):
+    for n, line in enumerate(open(f), 1):
+        code = line.split("//")[0]
+        if code.lstrip().startswith(("*", "/*")):
+            continue
+        for lit in re.findall(r'"(?:[^"\\]|\\.)*"', code):
+            if re.search(r"ice_vfio_pci(?!_loaded)", lit) and "#define ICEMIG_VARIANT_DRIVER" not in line:
+                bad.append("%s:%d: %s" % (f.split("/")[-1], n, line.strip()))
+for b in bad:
+    print(b)
+sys.exit(1 if bad else 0)
+EOP
+ok "provision unit without udev-settle; one constant for the driver name"
 
 echo "test_cli.sh: $n checks passed"

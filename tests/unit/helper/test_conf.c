@@ -34,6 +34,8 @@ static void test_defaults(void **state)
 	assert_false(c.autoprobe);
 	assert_false(c.force);
 	assert_int_equal(c.on_release, ICEMIG_RELEASE_KEEP);
+	assert_int_equal(c.pending_seconds, 300);
+	assert_int_equal(c.stale_seconds, 600);
 	assert_int_equal(c.npfs, 0);
 	icemig_conf_free(&c);
 }
@@ -48,6 +50,8 @@ static void test_full(void **state)
 				   "  on_release=rebind  \n"
 				   "autoprobe = yes\n"
 				   "force = on\n"
+				   "pending_seconds = 900\n"
+				   "stale_seconds=1200\n"
 				   "[pf 0000:3b:00.0]\n"
 				   "vfs = 8\n"
 				   "driver = ice_vfio_pci\n"
@@ -66,6 +70,8 @@ static void test_full(void **state)
 	assert_true(c.autoprobe);
 	assert_true(c.force);
 	assert_int_equal(c.on_release, ICEMIG_RELEASE_REBIND);
+	assert_int_equal(c.pending_seconds, 900);
+	assert_int_equal(c.stale_seconds, 1200);
 	assert_int_equal(c.npfs, 2);
 	assert_string_equal(c.pfs[0].name, "0000:3b:00.0");
 	assert_int_equal(c.pfs[0].vfs, 8);
@@ -116,6 +122,10 @@ static void test_errors(void **state)
 	expect_error("on_release = maybe\n", -EINVAL, "expected keep, restore or rebind");
 	expect_error("autoprobe = perhaps\n", -EINVAL, "autoprobe = 'perhaps': expected yes or no");
 	expect_error("driver = ../../x\n", -EINVAL, "driver = '../../x': not a valid driver name");
+	expect_error("pending_seconds = 0\n", -EINVAL, "pending_seconds = '0': expected seconds");
+	expect_error("stale_seconds = 86401\n", -EINVAL, "stale_seconds = '86401'");
+	expect_error("[pf eth0]\nvfs=1\npending_seconds = 9\n", -EINVAL,
+		     "unknown key 'pending_seconds' in [pf eth0]");
 	memset(big, '#', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	expect_error(big, -EFBIG, "larger than the limit of 65536 bytes");
@@ -170,7 +180,24 @@ static void test_sample(void **state)
 	assert_true(c.present);
 	/* as shipped it configures no PF (the pool would then be empty) */
 	assert_int_equal(c.npfs, 0);
-	assert_int_equal(c.on_release, ICEMIG_RELEASE_REBIND);
+	/*
+	 * Issue 11 item 7: every setting it shows is the built-in default, so
+	 * that the file and an absent file mean the same thing
+	 */
+	{
+		struct icemig_conf d;
+
+		icemig_conf_defaults(&d);
+		assert_string_equal(c.driver, d.driver);
+		assert_int_equal(c.autoprobe, d.autoprobe);
+		assert_int_equal(c.force, d.force);
+		if (c.on_release != d.on_release)
+			fail_msg("%s: on_release = %s, the built-in default is %s", dir,
+				 icemig_on_release_name(c.on_release),
+				 icemig_on_release_name(d.on_release));
+		assert_int_equal(c.pending_seconds, d.pending_seconds);
+		assert_int_equal(c.stale_seconds, d.stale_seconds);
+	}
 	icemig_conf_free(&c);
 	unsetenv("ICEMIG_CONF");
 }

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
+#include "domxml.h"
 #include "fakesys.h"
 #include "hook.h"
 #include "pci.h"
@@ -296,7 +297,7 @@ static void test_all_reserved(void **state)
 	fakesys_reserve(fs, VF2, "vm-c");
 	expect_failure(
 		fs, one_hostdev, -ENOSPC, "hostdev with source address 0000:3b:02.0",
-		"all 3 VFs of the 1 PF(s) with a migration provider are taken (3 reserved by other domains",
+		"all 3 VFs of the 1 PF(s) with a migration provider are taken (0 in use by running domains, 3 reserved by other domains",
 		3);
 	assert_string_equal(fakesys_reserved_by(fs, VF0), "vm-a");
 }
@@ -390,7 +391,7 @@ static void test_pending_reservations(void **state)
 
 	/* other domains' pending reservations: lapsed and gone, lapsed but running */
 	fakesys_reserve_pending(fs, VF1, "gone");
-	fakesys_age_reservation(fs, VF1, 31);
+	fakesys_age_reservation(fs, VF1, ICEMIG_PENDING_SECONDS_DEFAULT + 1);
 	fakesys_reserve_pending(fs, VF2, "alive");
 	fakesys_age_reservation(fs, VF2, 3600);
 	fakesys_domain_running(fs, "alive");
@@ -420,6 +421,114 @@ static void test_pending_reservations(void **state)
 	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
 	icemig_hook_result_free(&res);
 	assert_string_equal(fakesys_reserved_by(fs, VF1), "old-held");
+}
+
+/*
+ * Issue 11 item 4: a pending reservation survives a slow prepare (later
+ * qemu.d hooks, copy-storage pre-creation: minutes between migrate begin and
+ * prepare begin); when it did lapse and another domain took the VF, the
+ * domain's prepare begin names the lapse.
+ */
+static void test_pending_survives_slow_prepare(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char name[ICEMIG_BDF_LEN];
+
+	assert_int_equal(begin(one_hostdev, &res, &err), 0);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
+	icemig_hook_result_free(&res);
+	/* two minutes later another migration wants a VF; VF1 and VF2 are taken */
+	fakesys_age_reservation(fs, VF0, 120);
+	fakesys_reserve(fs, VF1, "vm-b");
+	fakesys_reserve(fs, VF2, "vm-c");
+	assert_int_equal(icemig_hook_migrate_begin("other", one_hostdev, strlen(one_hostdev), NULL,
+						   &res, &err),
+			 -ENOSPC);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), DOM);
+	/* the domain's own prepare begin then confirms it */
+	if (icemig_hook_prepare_begin(DOM, vf0_hostdev, strlen(vf0_hostdev), NULL, NULL, &err))
+		fail_msg("%s", err.msg);
+	assert_false(fakesys_reservation_pending(fs, VF0));
+
+	/* past the lapse (300 s): another domain takes it; prepare begin says why */
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
+	assert_int_equal(begin(one_hostdev, &res, &err), 0);
+	icemig_hook_result_free(&res);
+	fakesys_age_reservation(fs, VF0, ICEMIG_PENDING_SECONDS_DEFAULT + 1);
+	assert_int_equal(icemig_hook_migrate_begin("other", one_hostdev, strlen(one_hostdev), NULL,
+						   &res, &err),
+			 0);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), "other");
+	assert_int_equal(
+		icemig_hook_prepare_begin(DOM, vf0_hostdev, strlen(vf0_hostdev), NULL, NULL, &err),
+		-EBUSY);
+	if (!strstr(err.msg, "lapsed") || !strstr(err.msg, "300 s"))
+		fail_msg("the lapse is not named: %s", err.msg);
+}
+
+/*
+ * Issue 11 item 4: a reservation is refreshed when its domain claims it. A
+ * domain starting on a VF reserved for it long ago (no status file yet: libvirt
+ * writes it after the prepare begin hook) must not lose it to the 600 s stale
+ * reclaim of another domain's migrate begin.
+ */
+static void test_claim_refreshes(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+
+	fakesys_reserve(fs, VF0, DOM);
+	fakesys_age_reservation(fs, VF0, 3600);
+	if (icemig_hook_prepare_begin(DOM, vf0_hostdev, strlen(vf0_hostdev), NULL, NULL, &err))
+		fail_msg("%s", err.msg);
+	fakesys_reserve(fs, VF1, "vm-b");
+	fakesys_reserve(fs, VF2, "vm-c");
+	assert_int_equal(icemig_hook_migrate_begin("other", one_hostdev, strlen(one_hostdev), NULL,
+						   &res, &err),
+			 -ENOSPC);
+	icemig_hook_result_free(&res);
+	assert_string_equal(fakesys_reserved_by(fs, VF0), DOM);
+}
+
+/*
+ * Issue 11 item 4: provisioning and binding run under the pool lock: every
+ * sysfs write of prepare begin (sriov_drivers_autoprobe, sriov_numvfs,
+ * driver_override, unbind, drivers_probe) and of release end's on_release
+ * is made while the lock is held.
+ */
+static void test_writes_under_lock(void **state)
+{
+	static const char text[] = "on_release = restore\n[pf " PF "]\nvfs = 4\n";
+	static const char xml[] = DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x3"));
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_conf conf;
+	struct icemig_bdf pf;
+
+	assert_int_equal(icemig_bdf_parse(PF, &pf), 0);
+	assert_int_equal(icemig_pci_set_numvfs(&pf, 0, &err), 0);
+	fakesys_add_pf(fs, PF, 32, "ice", "iavf");
+	fakesys_clear_log(fs);
+	fs->check_lock = true;
+	assert_int_equal(icemig_conf_parse(&conf, text, strlen(text), "test.conf", &err), 0);
+	if (icemig_hook_prepare_begin(DOM, xml, strlen(xml), &conf, NULL, &err))
+		fail_msg("%s", err.msg);
+	assert_non_null(strstr(fakesys_log(fs), "sriov_numvfs=4"));
+	assert_non_null(strstr(fakesys_log(fs), "drivers_probe=0000:01:10.3"));
+	if (fs->unlocked_writes)
+		fail_msg("%u sysfs write(s) without the pool lock, the first: %s",
+			 fs->unlocked_writes, fs->unlocked_first);
+	if (icemig_hook_release(DOM, &conf, NULL, &err))
+		fail_msg("%s", err.msg);
+	icemig_conf_free(&conf);
+	if (fs->unlocked_writes)
+		fail_msg("release end: %u sysfs write(s) without the pool lock, the first: %s",
+			 fs->unlocked_writes, fs->unlocked_first);
 }
 
 /* ---- untrusted input ------------------------------------------------------ */
@@ -694,6 +803,8 @@ static void test_golden_hostdev(void **state)
 	assert_int_equal(res.nhostdevs, 1);
 	assert_int_equal(res.nchecked, 1);
 	check_golden("migrate-begin-hostdev.out.xml", res.xml, res.len);
+	/* the descriptors are for this hop only: not in the output (issue 11 item 3) */
+	assert_null(strstr(res.xml, ICEMIG_XMLNS));
 	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
 	assert_string_equal(fakesys_reserved_by(fs, VF0), DOM);
 	assert_string_equal(fakesys_log(fs), "");
@@ -717,6 +828,7 @@ static void test_golden_interface(void **state)
 	assert_int_equal(res.nhostdevs, 1);
 	assert_int_equal(res.nchecked, 1);
 	check_golden("migrate-begin-interface.out.xml", res.xml, res.len);
+	assert_null(strstr(res.xml, ICEMIG_XMLNS));
 	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF1);
 	assert_null(fakesys_reserved_by(fs, VF0));
 	assert_string_equal(fakesys_reserved_by(fs, VF1), DOM);
@@ -885,6 +997,55 @@ static void test_pool_from_config(void **state)
 	icemig_conf_free(&conf);
 }
 
+/*
+ * Issue 11 item 3: the hook's output drops the icemig metadata. It
+ * describes the source host's VF; left in the destination's live XML, a
+ * later plain `virsh migrate` to a third host would carry a descriptor one
+ * hop old, matched there by source address (a spurious refusal, or a pick
+ * the kernel rejects after memory moved).
+ */
+static void test_metadata_dropped(void **state)
+{
+	static const char meta_only[] =
+		"<domain><name>" DOM "</name><metadata>"
+		"<m:vfs xmlns:m='https://icemig.invalid/xmlns/1'><m:vf source='0000:3b:02.0'>%s"
+		"</m:vf></m:vfs><other xmlns='urn:x'/></metadata><devices/></domain>";
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res, res2;
+	struct icemig_err err = { 0 };
+	char xml[4096];
+	size_t len;
+	char *in = golden("migrate-begin-hostdev.in.xml", &len);
+
+	/* hop 1: checked against the descriptor, which is gone from the output */
+	if (icemig_hook_migrate_begin(DOM, in, len, NULL, &res, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.nchecked, 1);
+	assert_null(strstr(res.xml, ICEMIG_XMLNS));
+	assert_null(strstr(res.xml, "<metadata"));
+	assert_non_null(strstr(res.xml, "bus=\"0x01\" slot=\"0x10\" function=\"0x0\""));
+
+	/* hop 2, a plain migration to a host whose VFs offer 1 queue pair: the
+	 * hop-1 descriptor (2 in use) would refuse them; none travels now */
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
+	fakesys_set_compat(fs, PF, fakesys_compat_text("ice_mig_sim", 1, 0));
+	if (icemig_hook_migrate_begin(DOM, res.xml, res.len, NULL, &res2, &err))
+		fail_msg("second hop: %s", err.msg);
+	assert_int_equal(res2.nhostdevs, 1);
+	assert_int_equal(res2.nchecked, 0);
+	icemig_hook_result_free(&res2);
+	icemig_hook_result_free(&res);
+	free(in);
+
+	/* metadata without a VF of icemig's: printed without it, the rest kept */
+	snprintf(xml, sizeof(xml), meta_only, fakesys_compat_text("ice_mig_sim", 16, 2));
+	assert_int_equal(begin(xml, &res, &err), 0);
+	assert_non_null(res.xml);
+	assert_null(strstr(res.xml, ICEMIG_XMLNS));
+	assert_non_null(strstr(res.xml, "<metadata><other xmlns=\"urn:x\"/></metadata>"));
+	icemig_hook_result_free(&res);
+}
+
 /* ---- prepare begin ------------------------------------------------------------------ */
 
 static int prepare(const char *xml, const struct icemig_conf *conf, unsigned int *nbound,
@@ -955,9 +1116,8 @@ static void test_prepare_provisions_on_demand(void **state)
 
 	/* without a [pf] section: a clear error, nothing written */
 	assert_int_equal(prepare(xml, NULL, NULL, &err), -ENODEV);
-	assert_non_null(strstr(
-		err.msg,
-		"hostdev with source address 0000:01:10.3: 0000:01:10.3: no such PCI device"));
+	assert_non_null(
+		strstr(err.msg, "hostdev with source address 0000:01:10.3: no such PCI device"));
 	assert_non_null(strstr(err.msg, "no [pf] section"));
 	assert_string_equal(fakesys_log(fs), "");
 
@@ -988,8 +1148,8 @@ static void test_prepare_refusals(void **state)
 	fakesys_reserve(fs, VF1, "vm-a");
 	fakesys_clear_log(fs);
 	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), -EBUSY);
-	assert_non_null(strstr(err.msg, "hostdev with source address " VF1 ": " VF1
-					": already reserved for domain 'vm-a'"));
+	/* the message names the VF once */
+	assert_string_equal(err.msg, "VF " VF1 " is in use by domain 'vm-a' (reserved for it)");
 	assert_string_equal(fakesys_reserved_by(fs, VF1), "vm-a");
 	/* a PF is not a VF */
 	assert_int_equal(prepare(pf_xml, NULL, NULL, &err), -EINVAL);
@@ -1015,6 +1175,277 @@ static void test_prepare_refusals(void **state)
 	assert_non_null(strstr(err.msg, "function out of range"));
 	assert_string_equal(fakesys_log(fs), "");
 	assert_int_equal(fakesys_nreserved(fs), 1);
+}
+
+/*
+ * Issue 11 item 1: domain vm-a runs with VF1 on plain vfio-pci (libvirt
+ * assigned it; icemig holds no reservation). Starting this domain, whose XML
+ * names VF1 with model='ice_vfio_pci', must fail with "in use by domain
+ * 'vm-a'" and write nothing: an unbind would take vm-a's NIC away.
+ */
+static void test_prepare_in_use(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	char path[600];
+	int fd;
+
+	fakesys_put_override(fs, VF1, "vfio-pci");
+	fakesys_put_driver(fs, VF1, "vfio-pci");
+	fakesys_domain_status(fs, "vm-a",
+			      "<hostdev mode='subsystem' type='pci' managed='yes'>"
+			      "<driver name='vfio'/><source><address domain='0x0000' bus='0x01' "
+			      "slot='0x10' function='0x1'/></source></hostdev>");
+	fakesys_clear_log(fs);
+	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), -EBUSY);
+	if (!strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"))
+		fail_msg("message: %s", err.msg);
+	assert_string_equal(fakesys_log(fs), "");
+	assert_null(fakesys_reserved_by(fs, VF1));
+	assert_string_equal(fakesys_driver(fs, VF1), "vfio-pci");
+	assert_string_equal(fakesys_override(fs, VF1), "vfio-pci");
+
+	/* the same through the hook's entry point */
+	snprintf(path, sizeof(path), "%s/b.xml", fs->base);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, vf1_hostdev, strlen(vf1_hostdev)), (ssize_t)strlen(vf1_hostdev));
+	close(fd);
+	fd = open(path, O_RDONLY);
+	assert_int_equal(icemig_hook_run(DOM, "prepare", "begin", "-", fd, stdout, &err), -EBUSY);
+	close(fd);
+	assert_non_null(strstr(err.msg, "prepare begin for domain '" DOM "'"));
+	assert_non_null(strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"));
+	assert_string_equal(fakesys_log(fs), "");
+	assert_int_equal(fakesys_nreserved(fs), 0);
+}
+
+/* A VF of a running domain that holds no reservation is never picked. */
+static void test_pool_skips_running_domains(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char name[ICEMIG_BDF_LEN];
+
+	/* vm-b runs with VF0 (hot-plugged, or assigned before icemig was installed) */
+	fakesys_domain_status(fs, "vm-b",
+			      "<hostdev mode='subsystem' type='pci' managed='yes'>"
+			      "<driver name='vfio' model='ice_vfio_pci'/><source><address "
+			      "domain='0x0000' bus='0x01' slot='0x10' function='0x0'/></source>"
+			      "</hostdev>");
+	assert_int_equal(begin(one_hostdev, &res, &err), 0);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF1);
+	icemig_hook_result_free(&res);
+	assert_null(fakesys_reserved_by(fs, VF0));
+	/* with VF1 and VF2 taken too, nothing is left */
+	fakesys_reserve(fs, VF2, "vm-c");
+	expect_failure(fs, two_hostdevs, -ENOSPC, "hostdev with source address 0000:3b:02.1",
+		       "1 in use by running domains", 2);
+}
+
+/* Run the hook's entry point with @xml on stdin; its stdout into *@out (may be NULL). */
+static int hook_run(struct fakesys *fs, const char *domain, const char *op, const char *subop,
+		    const char *xml, char **out, size_t *outlen, struct icemig_err *err)
+{
+	char path[600], *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int fd, r;
+
+	snprintf(path, sizeof(path), "%s/stdin.xml", fs->base);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, xml, strlen(xml)), (ssize_t)strlen(xml));
+	close(fd);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	f = open_memstream(&buf, &len);
+	r = icemig_hook_run(domain, op, subop, "-", fd, f, err);
+	fclose(f);
+	close(fd);
+	if (out) {
+		*out = buf;
+		*outlen = len;
+	} else {
+		free(buf);
+	}
+	return r;
+}
+
+/*
+ * Issue 11 item 2: a broken /etc/icemig/icemig.conf never stops a domain the
+ * hook has nothing to do with; for a domain with an ice_vfio_pci VF the
+ * error names the file and the line.
+ */
+static void test_broken_config(void **state)
+{
+	static const char novf[] =
+		"<domain type='kvm'><name>plain</name><devices>"
+		"<interface type='network'><source network='default'/></interface>"
+		"</devices></domain>";
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	char path[600], *out = NULL;
+	size_t outlen = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/broken.conf", fs->base);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("[global]\non_release = sometimes\n", f);
+	fclose(f);
+	setenv("ICEMIG_CONF", path, 1);
+
+	/* no VF of icemig's: every op passes, nothing printed */
+	if (hook_run(fs, "plain", "prepare", "begin", novf, NULL, NULL, &err))
+		fail_msg("prepare begin: %s", err.msg);
+	assert_int_equal(hook_run(fs, "plain", "migrate", "begin", novf, &out, &outlen, &err), 0);
+	assert_int_equal(outlen, 0);
+	free(out);
+	assert_int_equal(hook_run(fs, "plain", "release", "end", "", NULL, NULL, &err), 0);
+
+	/* an ice_vfio_pci VF: refused, naming file and line; nothing written */
+	assert_int_equal(hook_run(fs, DOM, "prepare", "begin", vf1_hostdev, NULL, NULL, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "broken.conf: line 2: on_release = 'sometimes'"));
+	assert_int_equal(hook_run(fs, DOM, "migrate", "begin", one_hostdev, &out, &outlen, &err),
+			 -EINVAL);
+	assert_non_null(strstr(err.msg, "broken.conf: line 2:"));
+	assert_int_equal(outlen, 0);
+	free(out);
+	assert_string_equal(fakesys_log(fs), "");
+	assert_int_equal(fakesys_nreserved(fs), 0);
+}
+
+/*
+ * Issue 11 item 7: an error names the VF that failed (not the first of the
+ * list) and does not repeat its address.
+ */
+static void test_messages_name_the_vf(void **state)
+{
+	static const char xml[] = DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x1")
+						     HOSTDEV("0x0000", "0x01", "0x10", "0x2"));
+	static const char gone[] = DOMAIN_XML(HOSTDEV("0x0000", "0x01", "0x10", "0x7"));
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+
+	fakesys_put_driver(fs, VF1, "iavf");
+	fakesys_put_driver(fs, VF2, "iavf");
+	fakesys_refuse(fs, "ice_vfio_pci", VF2);
+	assert_int_equal(prepare(xml, NULL, NULL, &err), -ENODEV);
+	if (!strstr(err.msg, "hostdev with source address " VF2
+			     ": not bound to any driver after drivers_probe"))
+		fail_msg("the failing VF is not named: %s", err.msg);
+	assert_null(strstr(err.msg, "binding " VF1));
+	assert_null(strstr(err.msg, VF2 ": " VF2));
+	/* the others that were touched are named in the rollback note */
+	assert_non_null(strstr(err.msg, "restored " VF1 " to iavf"));
+
+	/* no such VF: the address once */
+	assert_int_equal(prepare(gone, NULL, NULL, &err), -ENODEV);
+	assert_non_null(
+		strstr(err.msg, "hostdev with source address 0000:01:10.7: no such PCI device"));
+	assert_null(strstr(err.msg, "0000:01:10.7: 0000:01:10.7"));
+
+	/* in use: "VF <BDF> is in use ..." names it once */
+	fakesys_reserve(fs, VF1, "vm-a");
+	assert_int_equal(prepare(vf1_hostdev, NULL, NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"));
+	assert_null(strstr(err.msg, VF1 ": VF " VF1));
+}
+
+/* A VF hostdev without model= (libvirt >= 10.0 picks the variant driver itself). */
+#define HOSTDEV_NOMODEL(d, b, s, f)                                                            \
+	"<hostdev mode='subsystem' type='pci' managed='yes'><driver name='vfio'/>"             \
+	"<source><address domain='" d "' bus='" b "' slot='" s "' function='" f "'/></source>" \
+	"</hostdev>"
+#define E810_VF_MODALIAS "pci:v00008086d00001889sv00008086sd00000000bc02sc00i00"
+
+/*
+ * Issue 11 item 9: prepare begin handles a VF hostdev without model= whose
+ * VF is bound to ice_vfio_pci, or will be (modules.alias: libvirt >= 10.0
+ * binds a managed hostdev to the vfio_pci alias that matches the device);
+ * a hostdev whose VF is neither is left to libvirt.
+ */
+static void test_prepare_no_model(void **state)
+{
+	static const char on_variant[] =
+		DOMAIN_XML(HOSTDEV_NOMODEL("0x0000", "0x01", "0x10", "0x1"));
+	static const char by_alias[] = DOMAIN_XML(HOSTDEV_NOMODEL("0x0000", "0x01", "0x10", "0x2"));
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	unsigned int n = 9;
+
+	/* VF1 on ice_vfio_pci: reserved for the domain, nothing to bind */
+	if (prepare(on_variant, NULL, &n, &err))
+		fail_msg("%s", err.msg);
+	assert_string_equal(fakesys_reserved_by(fs, VF1), DOM);
+	assert_int_equal(n, 0);
+
+	/* VF2 on iavf, no alias for it: libvirt's (stock vfio-pci), untouched */
+	fakesys_put_driver(fs, VF2, "iavf");
+	fakesys_set_modalias(fs, VF2, E810_VF_MODALIAS);
+	fakesys_clear_log(fs);
+	assert_int_equal(prepare(by_alias, NULL, &n, &err), 0);
+	assert_int_equal(n, 0);
+	assert_null(fakesys_reserved_by(fs, VF2));
+	assert_string_equal(fakesys_log(fs), "");
+
+	/* ice_vfio_pci's alias matches it (a generic one too: the specific wins) */
+	fakesys_set_modules_alias(fs,
+				  "alias pci:v00008086d00001889sv*sd*bc*sc*i* iavf\n"
+				  "alias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci_generic_test\n"
+				  "alias vfio_pci:v00008086d00001889sv*sd*bc*sc*i* ice_vfio_pci\n");
+	if (prepare(by_alias, NULL, &n, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(n, 1);
+	assert_string_equal(fakesys_driver(fs, VF2), "ice_vfio_pci");
+	assert_string_equal(fakesys_reserved_by(fs, VF2), DOM);
+}
+
+/*
+ * Issue 11 item 9, destination side: a hostdev without model= is icemig's
+ * when the icemig metadata describes it, or when the VF at its address here
+ * is on ice_vfio_pci; it gets a VF on ice_vfio_pci.
+ */
+static void test_migrate_no_model(void **state)
+{
+	struct fakesys *fs = *state;
+	struct icemig_hook_result res;
+	struct icemig_err err = { 0 };
+	char name[ICEMIG_BDF_LEN], *in, *p;
+	size_t len;
+
+	/* with the metadata: checked and rewritten */
+	in = golden("migrate-begin-hostdev.in.xml", &len);
+	p = strstr(in, " model='ice_vfio_pci'");
+	assert_non_null(p);
+	memmove(p, p + 21, strlen(p + 21) + 1);
+	len = strlen(in);
+	if (icemig_hook_migrate_begin(DOM, in, len, NULL, &res, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(res.nhostdevs, 1);
+	assert_int_equal(res.nchecked, 1);
+	assert_string_equal(icemig_bdf_format(&res.assigned[0], name), VF0);
+	icemig_hook_result_free(&res);
+	free(in);
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
+
+	/* without metadata: the VF at its address here is on ice_vfio_pci */
+	assert_int_equal(
+		begin(DOMAIN_XML(HOSTDEV_NOMODEL("0x0000", "0x01", "0x10", "0x2")), &res, &err), 0);
+	assert_int_equal(res.nhostdevs, 1);
+	icemig_hook_result_free(&res);
+	assert_int_equal(icemig_hook_release(DOM, NULL, NULL, &err), 0);
+
+	/* nothing says it is icemig's: printed as it came (nothing) */
+	assert_int_equal(
+		begin(DOMAIN_XML(HOSTDEV_NOMODEL("0x0000", "0x3b", "0x02", "0x0")), &res, &err), 0);
+	assert_int_equal(res.nhostdevs, 0);
+	assert_null(res.xml);
+	icemig_hook_result_free(&res);
+	assert_int_equal(fakesys_nreserved(fs), 0);
 }
 
 /* ---- release end ------------------------------------------------------------------------ */
@@ -1096,6 +1527,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_prepare_provisions_on_demand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release_actions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_in_use, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pool_skips_running_domains, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_broken_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metadata_dropped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pending_survives_slow_prepare, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_claim_refreshes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_writes_under_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_messages_name_the_vf, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_no_model, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_no_model, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <json-c/json.h>
@@ -200,7 +202,7 @@ static int bind(const char *const *names, size_t n, const char *driver, enum ice
 
 	for (i = 0; i < n; i++)
 		b[i] = bdf(names[i]);
-	return icemig_vf_bind(b, n, driver, st, err);
+	return icemig_vf_bind(b, n, driver, NULL, st, err);
 }
 
 static void test_bind_sequence(void **state)
@@ -277,6 +279,15 @@ static void test_bind_rollback_refused(void **state)
 	assert_string_equal(fakesys_override(fs, VF0), "");
 	assert_string_equal(fakesys_override(fs, VF1), "");
 	assert_string_equal(fakesys_override(fs, VF2), "");
+	/* and no memory of a previous driver stays behind (written before the bind) */
+	{
+		char drv[ICEMIG_DRIVER_MAX], ovr[ICEMIG_DRIVER_MAX];
+		struct icemig_bdf b = bdf(VF0);
+
+		assert_int_equal(icemig_memo_load(&b, drv, ovr, &err), -ENOENT);
+		b = bdf(VF2);
+		assert_int_equal(icemig_memo_load(&b, drv, ovr, &err), -ENOENT);
+	}
 }
 
 static void test_bind_rollback_unbind_fails(void **state)
@@ -367,7 +378,7 @@ static char *render(const struct icemig_vf_table *t, bool json)
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(icemig_vf_render(t, json, f), 0);
+	assert_int_equal(icemig_vf_render(t, json, false, f), 0);
 	fclose(f);
 	return buf;
 }
@@ -400,11 +411,11 @@ static void test_list(void **state)
 	text = render(&t, false);
 	assert_string_equal(
 		text,
-		"PF            PROVIDER     INDEX  VF            DRIVER        IOMMU_GROUP  DOMAIN  MIGRATION   STREAM\n"
-		"0000:01:00.0  ice_mig_sim  0      0000:01:10.0  ice_vfio_pci  11           vm-one  yes         1.0\n"
-		"0000:01:00.0  ice_mig_sim  1      0000:01:10.1  -             12           -       needs-bind  -\n"
-		"0000:01:00.0  ice_mig_sim  2      0000:01:10.2  iavf          13           vm-two  needs-bind  -\n"
-		"0000:02:00.0  -            -      -             -             -            -       -           -\n");
+		"PF           PROVIDER    INDEX VF           DRIVER       IOMMU_GROUP DOMAIN MIGRATION  STREAM\n"
+		"0000:01:00.0 ice_mig_sim 0     0000:01:10.0 ice_vfio_pci 11          vm-one yes        1.0\n"
+		"0000:01:00.0 ice_mig_sim 1     0000:01:10.1 -            12          -      needs-bind -\n"
+		"0000:01:00.0 ice_mig_sim 2     0000:01:10.2 iavf         13          vm-two needs-bind -\n"
+		"0000:02:00.0 -           -     -            -            -           -      -          -\n");
 	free(text);
 
 	text = render(&t, true);
@@ -539,7 +550,8 @@ static void test_destroy(void **state)
 	fakesys_reserve(fs, VF1, "vm-busy");
 	fakesys_clear_log(fs);
 	assert_int_equal(icemig_vf_destroy(&pf, false, &removed, &err), -EBUSY);
-	assert_non_null(strstr(err.msg, PF ": VF 1 (" VF1 ") is reserved for domain 'vm-busy'"));
+	assert_non_null(strstr(err.msg, PF ": not removing its 3 VFs: VF " VF1
+					   " is in use by domain 'vm-busy' (reserved for it)"));
 	assert_non_null(strstr(err.msg, "--force"));
 	assert_string_equal(fakesys_log(fs), "");
 	assert_int_equal(fakesys_numvfs(fs, PF), 3);
@@ -567,7 +579,134 @@ static int unbind(const char *const *names, size_t n, bool restore, enum icemig_
 
 	for (i = 0; i < n; i++)
 		b[i] = bdf(names[i]);
-	return icemig_vf_unbind(b, n, restore, st, NULL, err);
+	return icemig_vf_unbind(b, n, restore, NULL, st, NULL, err);
+}
+
+/*
+ * Issue 11 item 1: a VF that a running domain holds (libvirt's status file,
+ * as a <hostdev> or as the actual device of an <interface type='network'>)
+ * or that is reserved for a domain is never rebound, unbound, or removed by
+ * vf create --force; nothing is written to sysfs.
+ */
+#define STATUS_HOSTDEV(fn)                                                            \
+	"<hostdev mode='subsystem' type='pci' managed='yes'><driver name='vfio'/>"    \
+	"<source><address domain='0x0000' bus='0x01' slot='0x10' function='" fn "'/>" \
+	"</source></hostdev>"
+
+static void test_in_use_refused(void **state)
+{
+	static const char *const vf0[] = { VF0 };
+	static const char *const vf1[] = { VF1 };
+	static const char *const vf01[] = { VF0, VF1 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	struct icemig_bdf pf = bdf(PF), *vfs = NULL;
+	char path[700];
+	size_t nvfs = 0;
+	bool changed;
+
+	create(fs, 2);
+	/* domain vm-a runs with VF1 on plain vfio-pci; icemig never reserved it */
+	fakesys_put_override(fs, VF1, "vfio-pci");
+	fakesys_put_driver(fs, VF1, "vfio-pci");
+	fakesys_domain_status(fs, "vm-a", STATUS_HOSTDEV("0x1"));
+	fakesys_clear_log(fs);
+	assert_int_equal(bind(vf01, 2, "ice_vfio_pci", NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"));
+	assert_int_equal(unbind(vf1, 1, false, NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"));
+	assert_int_equal(unbind(vf1, 1, true, NULL, &err), -EBUSY);
+	assert_int_equal(
+		icemig_vf_create(&pf, 3, true, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, &changed, &err),
+		-EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF1 " is in use by domain 'vm-a'"));
+	assert_string_equal(fakesys_log(fs), "");
+	assert_int_equal(fakesys_numvfs(fs, PF), 2);
+	assert_string_equal(fakesys_driver(fs, VF1), "vfio-pci");
+	assert_string_equal(fakesys_override(fs, VF1), "vfio-pci");
+
+	/* VF0: the actual device of a hostdev network interface of vm-b */
+	fakesys_domain_status(
+		fs, "vm-b",
+		"<interface type='network'><source network='pool'/>"
+		"<actual type='hostdev' managed='yes'><driver name='vfio'/><source>"
+		"<address type='pci' domain='0x0000' bus='0x01' slot='0x10' function='0x0'/>"
+		"</source></actual></interface>");
+	assert_int_equal(bind(vf0, 1, "ice_vfio_pci", NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF0 " is in use by domain 'vm-b'"));
+	assert_string_equal(fakesys_log(fs), "");
+
+	/* both domains gone; VF0 reserved (pending) for a domain migrating in */
+	snprintf(path, sizeof(path), "%s/vm-a.xml", fs->statedir);
+	assert_int_equal(unlink(path), 0);
+	snprintf(path, sizeof(path), "%s/vm-b.xml", fs->statedir);
+	assert_int_equal(unlink(path), 0);
+	fakesys_reserve_pending(fs, VF0, "vm-in");
+	assert_int_equal(bind(vf0, 1, "ice_vfio_pci", NULL, &err), -EBUSY);
+	assert_non_null(strstr(err.msg, "VF " VF0 " is in use by domain 'vm-in'"));
+	assert_int_equal(
+		icemig_vf_create(&pf, 3, true, ICEMIG_AUTOPROBE_KEEP, &vfs, &nvfs, &changed, &err),
+		-EBUSY);
+	assert_string_equal(fakesys_log(fs), "");
+	/* VF1 is free now */
+	assert_int_equal(bind(vf1, 1, "ice_vfio_pci", NULL, &err), 0);
+	assert_string_equal(fakesys_driver(fs, VF1), "ice_vfio_pci");
+}
+
+/*
+ * Issue 11 item 5: bind is crash-safe. A process killed at any step of the
+ * bind sequence (before or after each sysfs write) leaves a state that
+ * `vf unbind --restore` fully repairs: the VF back on the driver and
+ * driver_override it had. The VF starts where libvirt leaves a managed
+ * hostdev, on vfio-pci with driver_override vfio-pci, which is not its
+ * native driver (iavf), so only a remembered driver can bring it back.
+ */
+static void test_bind_killed_at_each_step(void **state)
+{
+	static const char *const vf0[] = { VF0 };
+	struct fakesys *fs = *state;
+	struct icemig_err err = { 0 };
+	unsigned int step, writes = 0;
+	int after, status;
+	pid_t pid;
+
+	create(fs, 1);
+	fakesys_put_override(fs, VF0, "vfio-pci");
+	fakesys_put_driver(fs, VF0, "vfio-pci");
+	/* the number of writes of a whole bind, counted on a dry run */
+	fakesys_clear_log(fs);
+	assert_int_equal(bind(vf0, 1, "ice_vfio_pci", NULL, &err), 0);
+	writes = (unsigned int)fs->nlog;
+	assert_true(writes >= 3);
+	assert_int_equal(unbind(vf0, 1, true, NULL, &err), 0);
+	assert_string_equal(fakesys_driver(fs, VF0), "vfio-pci");
+
+	for (step = 0; step < writes; step++) {
+		for (after = 0; after < 2; after++) {
+			fakesys_clear_log(fs);
+			pid = fork();
+			assert_true(pid >= 0);
+			if (pid == 0) {
+				fs->kill_at = (int)step;
+				fs->kill_after = after;
+				bind(vf0, 1, "ice_vfio_pci", NULL, &err);
+				_exit(0); /* not reached: killed */
+			}
+			assert_int_equal(waitpid(pid, &status, 0), pid);
+			assert_true(WIFEXITED(status));
+			assert_int_equal(WEXITSTATUS(status), 137);
+			if (unbind(vf0, 1, true, NULL, &err))
+				fail_msg("killed %s write %u: unbind --restore: %s",
+					 after ? "after" : "before", step, err.msg);
+			if (strcmp(fakesys_driver(fs, VF0), "vfio-pci") ||
+			    strcmp(fakesys_override(fs, VF0), "vfio-pci"))
+				fail_msg(
+					"killed %s write %u: after unbind --restore the VF is on '%s' "
+					"with driver_override '%s', expected vfio-pci / vfio-pci",
+					after ? "after" : "before", step, fakesys_driver(fs, VF0),
+					fakesys_override(fs, VF0));
+		}
+	}
 }
 
 static void test_bind_remembers_previous_driver(void **state)
@@ -636,7 +775,7 @@ static void test_unbind_restore(void **state)
 	/* VF1 had no driver before icemig bound it */
 	fakesys_put_driver(fs, VF1, NULL);
 	assert_int_equal(bind(vfs, 2, "ice_vfio_pci", NULL, &err), 0);
-	r = icemig_vf_unbind(b, 2, true, st, now, &err);
+	r = icemig_vf_unbind(b, 2, true, NULL, st, now, &err);
 	if (r)
 		fail_msg("%s", err.msg);
 	assert_string_equal(fakesys_driver(fs, VF0), "iavf");
@@ -650,7 +789,7 @@ static void test_unbind_restore(void **state)
 	assert_int_equal(icemig_memo_load(&b[1], drv, ovr, &err), -ENOENT);
 	/* again: without a memory, the kernel's choice; VF0 already has it */
 	fakesys_clear_log(fs);
-	assert_int_equal(icemig_vf_unbind(b, 1, true, st, now, &err), 0);
+	assert_int_equal(icemig_vf_unbind(b, 1, true, NULL, st, now, &err), 0);
 	assert_int_equal(st[0], ICEMIG_UNBIND_ALREADY);
 	assert_string_equal(fakesys_log(fs), "");
 }
@@ -666,7 +805,7 @@ static void test_unbind_restore_without_memory(void **state)
 	/* bound by something else through driver_override; icemig never saw it */
 	fakesys_put_override(fs, VF0, "ice_vfio_pci");
 	fakesys_put_driver(fs, VF0, "ice_vfio_pci");
-	assert_int_equal(icemig_vf_unbind(&b, 1, true, NULL, now, &err), 0);
+	assert_int_equal(icemig_vf_unbind(&b, 1, true, NULL, NULL, now, &err), 0);
 	assert_string_equal(fakesys_override(fs, VF0), "");
 	assert_string_equal(fakesys_driver(fs, VF0), "iavf"); /* the native driver */
 	assert_string_equal(now[0], "iavf");
@@ -719,7 +858,7 @@ static void test_provision(void **state)
 	struct icemig_conf conf;
 
 	assert_int_equal(icemig_conf_parse(&conf, text, strlen(text), "t.conf", &err), 0);
-	if (icemig_provision(&conf, &doc, &err))
+	if (icemig_provision(&conf, 0, &doc, &err))
 		fail_msg("%s", err.msg);
 	/* created without autoprobe, then bound straight to ice_vfio_pci: iavf never saw them */
 	assert_string_equal(fakesys_log(fs),
@@ -740,19 +879,19 @@ static void test_provision(void **state)
 	json_object_put(doc);
 	/* idempotent: a second run writes nothing */
 	fakesys_clear_log(fs);
-	assert_int_equal(icemig_provision(&conf, NULL, &err), 0);
+	assert_int_equal(icemig_provision(&conf, 0, NULL, &err), 0);
 	assert_string_equal(fakesys_log(fs), "");
 	icemig_conf_free(&conf);
 	/* another count needs force = yes */
 	assert_int_equal(icemig_conf_parse(&conf, "[pf eth0]\nvfs = 3\n", 18, "t.conf", &err), 0);
-	assert_int_equal(icemig_provision(&conf, NULL, &err), -EBUSY);
+	assert_int_equal(icemig_provision(&conf, 0, NULL, &err), -EBUSY);
 	assert_non_null(strstr(err.msg, "t.conf: [pf eth0]: " PF ": already has 2 VFs"));
 	assert_non_null(strstr(err.msg, "or force = yes in t.conf"));
 	assert_int_equal(fakesys_numvfs(fs, PF), 2);
 	icemig_conf_free(&conf);
 	/* a PF that is not there */
 	assert_int_equal(icemig_conf_parse(&conf, "[pf eth7]\nvfs = 1\n", 18, "t.conf", &err), 0);
-	assert_int_equal(icemig_provision(&conf, NULL, &err), -ENODEV);
+	assert_int_equal(icemig_provision(&conf, 0, NULL, &err), -ENODEV);
 	assert_non_null(strstr(err.msg, "t.conf: [pf eth7]: eth7: no such network interface"));
 	icemig_conf_free(&conf);
 }
@@ -777,6 +916,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_create_autoprobe_restored_on_failure, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_destroy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_in_use_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bind_killed_at_each_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bind_remembers_previous_driver, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_unbind, setup, teardown),
