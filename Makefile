@@ -22,7 +22,8 @@
 # Every target that needs packages first runs scripts/install-deps, which
 # does nothing when everything is installed.
 
-SCENARIOS ?= uapi driver-faults vf-migrate icemig-migrate hook-interface hook-inuse incompatible-dest
+SCENARIOS ?= uapi driver-faults vf-migrate icemig-migrate hook-interface hook-inuse incompatible-dest \
+	save-restore managedsave paused-migrate
 FAULT_SCENARIOS ?= fault-cancel fault-destkill fault-hook fault-corrupt fault-flr \
 	fault-4vf fault-crossing soak
 # The debug rig run: the uAPI test and the fault scenarios (not the soak).

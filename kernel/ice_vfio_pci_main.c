@@ -77,6 +77,39 @@ static void ice_vfio_pci_release_dev(struct vfio_device *core_vdev)
 }
 
 /*
+ * Keep the MSI-X BAR of a migratable VF trapped, every other BAR mmap'd.
+ *
+ * QEMU maps the mmap'd parts of a VF's BARs into the VFIO container (for
+ * peer-to-peer DMA) and, during a migration on a type1 IOMMU, asks the
+ * container for their dirty bitmap at every sync. In the MSI-X BAR QEMU
+ * splits the mapping around the MSI-X table and PBA at its own granularity,
+ * so the piece beside the table is not a whole number of pages (measured on
+ * the rig: iova 0xfea05000 size 0x3fd0) and VFIO_IOMMU_DIRTY_PAGES rejects it
+ * with -EINVAL: the migration fails at its first sync. Users worked around it
+ * with x-no-mmap=true, which traps every BAR, the Tx/Rx doorbells included.
+ *
+ * Only the MSI-X BAR is trapped here: region info stops offering
+ * VFIO_REGION_INFO_FLAG_MMAP for it, so QEMU never maps it (the table and PBA
+ * are emulated by QEMU anyway), and the BAR of the PBA if it is another one.
+ * An E810 VF's doorbells (QTX_TAIL, QRX_TAIL)
+ * are in BAR0 and its MSI-X table and PBA in BAR3, so the data path stays
+ * mmap'd. A VF without migration is left as vfio-pci would leave it.
+ */
+static void ice_vfio_pci_trap_msix_bar(struct vfio_pci_core_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	u32 pba;
+
+	if (!pdev->msix_cap || vdev->msix_bar >= PCI_STD_NUM_BARS)
+		return;
+	vdev->bar_mmap_supported[vdev->msix_bar] = false;
+	/* QEMU splits around the PBA too; it may live in another BAR */
+	pci_read_config_dword(pdev, pdev->msix_cap + PCI_MSIX_PBA, &pba);
+	if ((pba & PCI_MSIX_PBA_BIR) < PCI_STD_NUM_BARS)
+		vdev->bar_mmap_supported[pba & PCI_MSIX_PBA_BIR] = false;
+}
+
+/*
  * Attach to the PF's provider as it is now (it may have gone and come back
  * since the VF was bound) and open the VF there. Without a provider the
  * device still opens, as a plain VFIO device whose migration state is ERROR
@@ -118,7 +151,10 @@ static int ice_vfio_pci_open_device(struct vfio_device *core_vdev)
 		}
 	}
 
+	/* after finish_enable: it probes which BARs can be mmap'd */
 	vfio_pci_core_finish_enable(vdev);
+	if (ivdev->migratable)
+		ice_vfio_pci_trap_msix_bar(vdev);
 	return 0;
 }
 

@@ -90,6 +90,10 @@ EOF
 	done
 	echo "    <memballoon model='none'/>"
 	echo "  </devices>"
+	echo "  <qemu:commandline>"
+	echo "    <qemu:arg value='-global'/>"
+	echo "    <qemu:arg value='migration.x-downtime-limit=2000000'/>"
+	echo "  </qemu:commandline>"
 	echo "  <qemu:override>"
 	for ((i = 0; i < $#; i++)); do
 		cat <<EOF
@@ -97,7 +101,6 @@ EOF
       <qemu:frontend>
         <qemu:property name='enable-migration' type='string' value='on'/>
         <qemu:property name='x-pre-copy-dirty-page-tracking' type='string' value='off'/>
-        <qemu:property name='x-no-mmap' type='bool' value='true'/>
       </qemu:frontend>
     </qemu:device>
 EOF

@@ -43,6 +43,23 @@ step "start $VM on h1 with VF $src_vf (managed hostdev, model ice_vfio_pci)"
 rx h1 "vm_xml \$RIG_PROJECT/tests/rig/vm.xml.in $VM $src_vf > /tmp/$VM.xml &&
 	virsh define /tmp/$VM.xml >/dev/null && virsh start $VM"
 
+# Issue 12 item 1: QEMU keeps the VF's BARs mmap'd (ram_device regions,
+# "ramd" in info mtree), all but the MSI-X BAR that ice_vfio_pci traps.
+# check_mmaps HOST VM VF WHEN
+check_mmaps() {
+	local mtree msix
+	mtree=$(rx "$1" "virsh qemu-monitor-command $2 --hmp 'info mtree'")
+	msix=$(rx "$1" "lspci -vv -s $3" | sed -n 's/.*Vector table: BAR=\([0-9]\).*/\1/p')
+	[ -n "$msix" ] || fail "$3: no MSI-X vector table BAR in lspci -vv"
+	grep -q "(prio [0-9]*, ramd): .*BAR 0 mmaps" <<<"$mtree" ||
+		fail "$4: BAR 0 of VF $3 is not mmap'd in QEMU (info mtree has no ramd region for it)"
+	grep -q "BAR $msix mmaps" <<<"$mtree" &&
+		fail "$4: the MSI-X BAR $msix of VF $3 is mmap'd in QEMU"
+	MMAP_LINES=$(grep -c "ramd): .*mmaps" <<<"$mtree" || true)
+	note "$4: VF $3: BAR 0 mmap'd (ram_device), MSI-X BAR $msix trapped; $MMAP_LINES mmap regions"
+}
+check_mmaps h1 $VM "$src_vf" "h1 before migration"
+
 step "write a distinctive VF state through ice_mig_sim's debugfs on h1"
 STATE='defaults mac=52:54:00:ab:cd:ef trust=1 spoofchk=0 port_vlan=100 link_state=1
 num_msix=2 vc_api=1.1 vc_caps=0x00b0f0a1
@@ -69,6 +86,7 @@ rx h1 "virsh domstate $VM 2>/dev/null" | grep -q running && fail "$VM still runn
 
 dst_vf=$(rx h2 "hostdev_bdf $VM")
 dst_dbg=$(rx h2 "vf_dbg $dst_vf")
+check_mmaps h2 $VM "$dst_vf" "h2 after migration"
 src_saved=$(rx h1 "cat $src_dbg/saved")
 dst_loaded=$(rx h2 "cat $dst_dbg/loaded")
 dst_after=$(rx h2 "cat $dst_dbg/state")
@@ -127,5 +145,6 @@ down_novf=$(rx h2 "jobinfo_ms $VM0 'Total downtime'")
 	printf '  %-34s %12s %12s\n' "VF device-state bytes" "$bytes" "0"
 	echo "  VF: h1 $src_vf -> h2 $dst_vf; configuration identical;"
 	echo "  rx_packets: source stopped at $saved_rx, destination loaded $loaded_rx, now $dst_rx"
+	echo "  VF BARs mmap'd in QEMU on both hosts (MSI-X BAR trapped)"
 	echo "  destination state verified"
 } | tee "$REPORT"

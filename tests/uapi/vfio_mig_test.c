@@ -1311,6 +1311,60 @@ static int run_bench(int cycles, struct vf *a, struct vf *b)
 	return 0;
 }
 
+/*
+ * Issue 12 item 1: a migratable VF keeps its BARs mmap'd except the BAR(s) of
+ * the MSI-X table and PBA, whose mapping QEMU would split into pieces that are
+ * not whole pages (type1's dirty bitmap then fails the migration). Reads the
+ * MSI-X capability from the VF's sysfs config and checks every BAR's region
+ * info, and that mmap of the trapped BAR fails while BAR0's works.
+ */
+static void test_bar_mmap(struct vf *a)
+{
+	char path[PATH_MAX];
+	uint8_t cfg[256];
+	unsigned int pos, guard = 0, msix_bar = 8, pba_bar = 8, bar;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/config", a->bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		die("%s: %s", path, strerror(errno));
+	n = pread(fd, cfg, sizeof(cfg), 0);
+	close(fd);
+	if (n != (ssize_t)sizeof(cfg))
+		die("%s: short read of config space", a->bdf);
+	for (pos = cfg[0x34] & ~3u; pos && guard++ < 48; pos = cfg[pos + 1] & ~3u) {
+		if (pos > sizeof(cfg) - 12)
+			break;
+		if (cfg[pos] == 0x11) {
+			msix_bar = cfg[pos + 4] & 7;
+			pba_bar = cfg[pos + 8] & 7;
+		}
+	}
+	if (msix_bar > 5) {
+		printf("SKIP: %s has no MSI-X capability\n", a->bdf);
+		return;
+	}
+	for (bar = 0; bar < 6; bar++) {
+		struct vfio_region_info ri = { .argsz = sizeof(ri), .index = bar };
+		bool trapped = bar == msix_bar || bar == pba_bar;
+		void *m;
+
+		if (ioctl(a->dev, VFIO_DEVICE_GET_REGION_INFO, &ri) || !ri.size)
+			continue;
+		check(!!(ri.flags & VFIO_REGION_INFO_FLAG_MMAP) == !trapped,
+		      "%s: BAR%u (%llu bytes%s) %s mmap", a->bdf, bar, (unsigned long long)ri.size,
+		      bar == msix_bar ? ", MSI-X table" : bar == pba_bar ? ", MSI-X PBA" : "",
+		      trapped ? "does not offer" : "offers");
+		m = mmap(NULL, ri.size, PROT_READ, MAP_SHARED, a->dev, ri.offset);
+		check((m == MAP_FAILED) == trapped, "%s: mmap of BAR%u %s", a->bdf, bar,
+		      trapped ? "refused" : "works");
+		if (m != MAP_FAILED)
+			munmap(m, ri.size);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct vf a = { 0 }, b = { 0 };
@@ -1375,6 +1429,7 @@ int main(int argc, char **argv)
 	check(flags == want, "%s: migration flags 0x%llx (STOP_COPY|P2P|PRE_COPY)", a.bdf,
 	      (unsigned long long)flags);
 
+	test_bar_mmap(&a);
 	test_fsm(&a);
 	test_save_resume(&a, &b);
 	test_data_file_semantics(&a);
