@@ -935,11 +935,11 @@ static void text_prediction(FILE *out, const char *label, struct json_object *do
 	if (e)
 		snprintf(err, sizeof(err), "%+lld %%", (long long)json_object_get_int64(e));
 	if (precopy)
-		fprintf(out,
-			"  %-18s %lld ms (%.0f MiB/s, %lld %% zero pages measured), error %s\n",
+		fprintf(out, "  %-18s %lld ms (%.0f MiB/s %s, %lld %% zero pages %s), error %s\n",
 			label, jint(p, "stop_copy_ms"),
 			(double)jint(p, "bandwidth_bytes_per_s") / 1048576.0,
-			jint(p, "zero_pages_percent"), err);
+			jstr(p, "bandwidth_source"), jint(p, "zero_pages_percent"),
+			jstr(p, "zero_source"), err);
 	else
 		fprintf(out, "  %-18s %lld ms before the start, error %s\n", label,
 			jint(p, "stop_copy_ms"), err);

@@ -619,7 +619,7 @@ static void test_downtime_summary(void **state)
 	     "  total time:        1200 ms\n"
 	     "  downtime:          500 ms\n"
 	     "  predicted:         635 ms before the start, error +27 %\n"
-	     "  re-predicted:      260 ms (128 MiB/s, 75 % zero pages measured), error -48 %\n"
+	     "  re-predicted:      260 ms (128 MiB/s pre-copy, 75 % zero pages pre-copy), error -48 %\n"
 	     "  data transferred:  70.0 MiB (73400320 bytes)\n"
 	     "  device state:      -\n"
 	     "  wall time:         ";
