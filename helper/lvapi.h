@@ -28,6 +28,7 @@
 	X(virDomainLookupByUUIDString)      \
 	X(virDomainLookupByUUID)            \
 	X(virDomainIsActive)                \
+	X(virDomainGetInfo)                 \
 	X(virDomainGetXMLDesc)              \
 	X(virDomainGetUUID)                 \
 	X(virDomainSetMetadata)             \
@@ -37,6 +38,10 @@
 	X(virDomainAbortJob)                \
 	X(virDomainFree)                    \
 	X(virTypedParamsGetULLong)          \
+	X(virTypedParamsGetInt)             \
+	X(virTypedParamsAddInt)             \
+	X(virTypedParamsAddULLong)          \
+	X(virTypedParamsAddString)          \
 	X(virTypedParamsFree)               \
 	X(virGetLastErrorMessage)           \
 	X(virSetErrorFunc)                  \

@@ -40,6 +40,7 @@
 #define EXIT_INCOMPATIBLE 1
 #define EXIT_CANNOT_CHECK 3
 #define EXIT_NO_OUTPUT 4 /* compat check: the result could not be written */
+#define EXIT_DOWNTIME 3 /* migrate: refused, predicted stop-copy over --max-downtime */
 
 #ifndef ICEMIG_VERSION
 #define ICEMIG_VERSION "0.2"
@@ -538,46 +539,16 @@ static void on_signal(int sig)
 	icemig_migrate_interrupt();
 }
 
-static void text_bytes(FILE *out, const char *label, struct json_object *doc, const char *key)
-{
-	long long v = jint(doc, key);
-
-	if (v < 0)
-		fprintf(out, "  %-18s -\n", label);
-	else if (v >= 1024 * 1024)
-		fprintf(out, "  %-18s %.1f MiB (%lld bytes)\n", label, (double)v / 1048576.0, v);
-	else
-		fprintf(out, "  %-18s %lld bytes\n", label, v);
-}
-
-static void text_ms(FILE *out, const char *label, struct json_object *doc, const char *key)
-{
-	long long v = jint(doc, key);
-
-	if (v < 0)
-		fprintf(out, "  %-18s -\n", label);
-	else
-		fprintf(out, "  %-18s %lld ms\n", label, v);
-}
-
-static void text_migrate(struct json_object *doc, FILE *out)
-{
-	fprintf(out, "migrated %s to %s\n", jstr(doc, "domain"), jstr(doc, "destination"));
-	fprintf(out, "  %-18s %lld\n", "VFs:", jint(doc, "vfs"));
-	text_ms(out, "total time:", doc, "total_time_ms");
-	text_ms(out, "downtime:", doc, "downtime_ms");
-	text_bytes(out, "data transferred:", doc, "data_bytes");
-	text_bytes(out, "device state:", doc, "device_state_bytes");
-	text_ms(out, "wall time:", doc, "wall_time_ms");
-	fprintf(out, "  %-18s %s\n",
-		"statistics from:", jstr(doc, "stats_from") ? jstr(doc, "stats_from") : "-");
-}
-
 static int cmd_migrate(struct icemig_call *c)
 {
 	const char *timeout = icemig_call_str(c, "timeout");
 	const char *downtime = icemig_call_str(c, "max-downtime");
 	const char *uri = icemig_call_str(c, "connect");
+	const char *bw = icemig_call_str(c, "assume-bandwidth");
+	const char *fixed = icemig_call_str(c, "fixed-cost");
+	const char *par = icemig_call_str(c, "parallel-connections");
+	const char *comp = icemig_call_str(c, "compression");
+	const char *cache = icemig_call_str(c, "xbzrle-cache");
 	struct icemig_mig_opts mo = { 0 };
 	struct icemig_mig_result res;
 	struct icemig_err err = { 0 };
@@ -602,7 +573,56 @@ static int cmd_migrate(struct icemig_call *c)
 		mo.has_max_downtime = true;
 		mo.max_downtime_ms = v;
 	}
+	mo.accept_downtime = icemig_call_flag(c, "accept-downtime");
+	if (mo.accept_downtime && !downtime)
+		return icemig_call_usage(c, "--accept-downtime needs --max-downtime");
+	if (bw) {
+		if (icemig_parse_ulong(bw, 10, 1024UL * 1024, &v) || !v)
+			return icemig_call_usage(
+				c,
+				"--assume-bandwidth: '%.32s' is not a number of MiB/s (1..1048576)",
+				bw);
+		mo.assume_bps = (uint64_t)v << 20;
+	}
+	if (fixed) {
+		if (icemig_parse_ulong(fixed, 10, 3600UL * 1000, &v))
+			return icemig_call_usage(
+				c,
+				"--fixed-cost: '%.32s' is not a number of milliseconds (0..3600000)",
+				fixed);
+		mo.has_fixed_ms = true;
+		mo.fixed_ms = v;
+	}
+	if (par) {
+		/* QEMU's multifd-channels: 1..255 */
+		if (icemig_parse_ulong(par, 10, 255, &v) || !v)
+			return icemig_call_usage(
+				c, "--parallel-connections: '%.32s' is not a number (1..255)", par);
+		mo.parallel_connections = (unsigned int)v;
+	}
+	if (comp) {
+		if (strcmp(comp, "xbzrle") && strcmp(comp, "zlib") && strcmp(comp, "zstd"))
+			return icemig_call_usage(
+				c, "--compression: '%.32s' is not one of xbzrle, zlib, zstd", comp);
+		/* libvirt: parallel migration takes zlib or zstd only, and they need it */
+		if (strcmp(comp, "xbzrle") ? !par : !!par)
+			return icemig_call_usage(
+				c, "--compression %s %s --parallel-connections", comp,
+				strcmp(comp, "xbzrle") ? "needs" : "does not go with");
+		mo.compression = comp;
+	}
+	if (cache) {
+		if (!comp || strcmp(comp, "xbzrle"))
+			return icemig_call_usage(c, "--xbzrle-cache needs --compression xbzrle");
+		if (icemig_parse_ulong(cache, 10, 1024UL * 1024, &v) || !v)
+			return icemig_call_usage(
+				c, "--xbzrle-cache: '%.32s' is not a number of MiB (1..1048576)",
+				cache);
+		mo.xbzrle_cache_bytes = (uint64_t)v << 20;
+	}
 	mo.dest_uri = c->argv[1];
+	mo.notes = c->json ? NULL : stdout;
+	mo.warnings = stderr;
 	mo.progress = (!icemig_call_flag(c, "no-progress") && !c->json && isatty(STDERR_FILENO)) ?
 			      stderr :
 			      NULL;
@@ -624,9 +644,13 @@ static int cmd_migrate(struct icemig_call *c)
 	sigaction(SIGTERM, &sa, NULL);
 	r = icemig_migrate_run(conn, c->argv[0], &mo, &res, &err);
 	icemig_lv.virConnectClose(conn);
+	if (r == -ERANGE) {
+		fail(&err);
+		return EXIT_DOWNTIME;
+	}
 	if (r)
 		return fail(&err);
-	return emit(c, icemig_migrate_json(c->argv[0], mo.dest_uri, &res), text_migrate);
+	return emit(c, icemig_migrate_json(c->argv[0], mo.dest_uri, &res), icemig_migrate_text);
 }
 
 /* ---- state decode --------------------------------------------------------------- */
@@ -1025,7 +1049,31 @@ static const struct icemig_opt opts_migrate[] = {
 	  "abort the migration after S seconds (the domain keeps running\n"
 	  "here), exit 1",
 	  0 },
-	{ "max-downtime", "MS", "maximum tolerable downtime (virDomainMigrateSetMaxDowntime)", 0 },
+	{ "max-downtime", "MS",
+	  "maximum tolerable downtime (virDomainMigrateSetMaxDowntime); refuse\n"
+	  "(exit 3, nothing changed) when the predicted stop-copy exceeds it",
+	  0 },
+	{ "accept-downtime", NULL,
+	  "migrate even when the predicted stop-copy exceeds --max-downtime\n"
+	  "(a warning instead of the refusal)",
+	  0 },
+	{ "assume-bandwidth", "MIBPS",
+	  "bandwidth in MiB/s the prediction assumes (default: the previous\n"
+	  "migration's measured rate, else 512)",
+	  0 },
+	{ "fixed-cost", "MS",
+	  "fixed part of the stop-copy in the prediction: device state and\n"
+	  "switch-over (default 135)",
+	  0 },
+	{ "parallel-connections", "N",
+	  "multifd: VIR_MIGRATE_PARALLEL with N connections (1..255; default:\n"
+	  "one connection)",
+	  0 },
+	{ "compression", "METHOD",
+	  "VIR_MIGRATE_COMPRESSED with METHOD: xbzrle, or zlib or zstd with\n"
+	  "--parallel-connections (default: none)",
+	  0 },
+	{ "xbzrle-cache", "MIB", "xbzrle page cache size in MiB (default: QEMU's)", 0 },
 	{ "connect", "URI", "the source libvirt (default: libvirt's default URI)", 0 },
 	{ "no-progress", NULL, "no progress bar", 0 },
 	{ NULL, NULL, NULL, 0 },
@@ -1119,19 +1167,36 @@ static const struct icemig_cmd top_commands[] = {
 			"     " ICEMIG_VARIANT_DRIVER " with a readable descriptor, declared with\n"
 			"     model='" ICEMIG_VARIANT_DRIVER "' or without model=; otherwise the\n"
 			"     command refuses, naming each device and why, and changes nothing;\n"
-			"  2. the VFs' descriptors go into the live XML's <metadata> (icemig\n"
+			"  2. the stop-copy prediction, printed before the start: without dirty\n"
+			"     tracking (a VF on a type1 IOMMU host) QEMU sends all guest RAM that\n"
+			"     is not zero pages while the VM is stopped, so\n"
+			"       stop-copy ms = fixed cost + RAM bytes x (1 - zero share) / bandwidth\n"
+			"     (zero share and bandwidth from the previous migration's statistics,\n"
+			"     else 0 and --assume-bandwidth or 512 MiB/s); over --max-downtime the\n"
+			"     command refuses (exit 3) unless --accept-downtime;\n"
+			"  3. the VFs' descriptors go into the live XML's <metadata> (icemig\n"
 			"     namespace https://icemig.invalid/xmlns/1), for the destination's\n"
 			"     hook to check;\n"
-			"  3. virDomainMigrateToURI3 with VIR_MIGRATE_LIVE|VIR_MIGRATE_PEER2PEER,\n"
+			"  4. virDomainMigrateToURI3 with VIR_MIGRATE_LIVE|VIR_MIGRATE_PEER2PEER,\n"
 			"     with a progress bar on a terminal (percent, remaining, rate);\n"
-			"  4. a summary: total time, downtime, bytes, device-state bytes.\n"
+			"  5. a summary: total time, downtime, predicted vs actual downtime and\n"
+			"     the error in %, bytes, device-state bytes.\n"
 			"\n"
 			"SIGINT or SIGTERM abort the migration job.\n",
 		.args = args_migrate,
 		.opts = opts_migrate,
 		.json = "{\"domain\", \"destination\", \"migrated\", \"vfs\", \"wall_time_ms\",\n"
 			"\"stats_from\", \"total_time_ms\", \"downtime_ms\", \"data_bytes\",\n"
-			"\"device_state_bytes\", \"memory_rate_bytes_per_s\"}",
+			"\"device_state_bytes\", \"memory_rate_bytes_per_s\", \"prediction\": {\"text\",\n"
+			"\"tracked\", \"stop_copy_ms\", \"ram_bytes\", \"zero_pages_percent\",\n"
+			"\"zero_source\", \"bandwidth_bytes_per_s\", \"bandwidth_source\", \"fixed_ms\",\n"
+			"\"fixed_source\", \"max_downtime_ms\", \"over_limit\", \"accepted\"},\n"
+			"\"prediction_error_percent\", \"precopy_prediction\": {...},\n"
+			"\"precopy_prediction_error_percent\"}",
+		.notes =
+			"Exit status: 0 migrated, 1 failed (the domain keeps running here), 2 usage\n"
+			"error, 3 refused: the predicted stop-copy exceeds --max-downtime (nothing\n"
+			"changed).\n",
 		.flags = ICEMIG_CMD_JSON,
 		.run = cmd_migrate,
 	},

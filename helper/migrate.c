@@ -223,6 +223,68 @@ void icemig_mig_stats_from_params(int type, virTypedParameterPtr params, int n,
 	s->has_vfio =
 		icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_VFIO_DATA_TRANSFERRED,
 						  (unsigned long long *)&s->vfio_bytes) == 1;
+	s->has_mem_total =
+		icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_MEMORY_TOTAL,
+						  (unsigned long long *)&s->mem_total_bytes) == 1;
+	s->has_pages =
+		icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_MEMORY_CONSTANT,
+						  (unsigned long long *)&s->constant_pages) == 1 &&
+		icemig_lv.virTypedParamsGetULLong(params, n, VIR_DOMAIN_JOB_MEMORY_NORMAL,
+						  (unsigned long long *)&s->normal_pages) == 1;
+	s->has_operation = icemig_lv.virTypedParamsGetInt(params, n, VIR_DOMAIN_JOB_OPERATION,
+							  &s->operation) == 1;
+}
+
+/* ---- prediction ------------------------------------------------------------------ */
+
+void icemig_migrate_predict_in(bool tracked, uint64_t ram_bytes,
+			       const struct icemig_mig_stats *prev, const struct icemig_mig_opts *o,
+			       struct icemig_predict_in *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->tracked = tracked;
+	in->ram_bytes = ram_bytes;
+	in->zero_src = ICEMIG_PREDICT_DEFAULT;
+	if (prev && prev->has_pages && prev->constant_pages + prev->normal_pages) {
+		in->zero_pages = prev->constant_pages;
+		in->normal_pages = prev->normal_pages;
+		in->zero_src = ICEMIG_PREDICT_PREVIOUS;
+	}
+	if (o->assume_bps) {
+		in->bps = o->assume_bps;
+		in->bw_src = ICEMIG_PREDICT_CONFIGURED;
+	} else if (prev && prev->has_bps && prev->bps) {
+		in->bps = prev->bps;
+		in->bw_src = ICEMIG_PREDICT_PREVIOUS;
+	} else {
+		in->bps = ICEMIG_PREDICT_BPS;
+		in->bw_src = ICEMIG_PREDICT_DEFAULT;
+	}
+	in->fixed_ms = o->has_fixed_ms ? o->fixed_ms : ICEMIG_PREDICT_FIXED_MS;
+	in->fixed_src = o->has_fixed_ms ? ICEMIG_PREDICT_CONFIGURED : ICEMIG_PREDICT_DEFAULT;
+}
+
+bool icemig_migrate_precopy_in(const struct icemig_predict_in *before,
+			       const struct icemig_mig_stats *s, struct icemig_predict_in *in)
+{
+	bool pages = s->has_pages && s->constant_pages + s->normal_pages;
+	bool bw = s->has_bps && s->bps;
+
+	if (!pages && !bw)
+		return false;
+	*in = *before;
+	if (s->has_mem_total && s->mem_total_bytes)
+		in->ram_bytes = s->mem_total_bytes;
+	if (pages) {
+		in->zero_pages = s->constant_pages;
+		in->normal_pages = s->normal_pages;
+		in->zero_src = ICEMIG_PREDICT_PRECOPY;
+	}
+	if (bw) {
+		in->bps = s->bps;
+		in->bw_src = ICEMIG_PREDICT_PRECOPY;
+	}
+	return true;
 }
 
 static void human_bytes(uint64_t v, char *buf, size_t size)
@@ -280,6 +342,9 @@ void icemig_progress_line(const struct icemig_mig_stats *s, int width, char *buf
 struct mig_thread {
 	virDomainPtr dom;
 	const char *dest;
+	virTypedParameterPtr params;
+	int nparams;
+	unsigned int flags;
 	int rc;
 	char msg[1024];
 	bool done;
@@ -290,10 +355,9 @@ struct mig_thread {
 static void *mig_main(void *arg)
 {
 	struct mig_thread *t = arg;
-	unsigned int flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER;
 	int rc;
 
-	rc = icemig_lv.virDomainMigrateToURI3(t->dom, t->dest, NULL, 0, flags);
+	rc = icemig_lv.virDomainMigrateToURI3(t->dom, t->dest, t->params, t->nparams, t->flags);
 	pthread_mutex_lock(&t->lock);
 	t->rc = rc;
 	if (rc < 0)
@@ -489,7 +553,14 @@ static int wait_migration(struct mig_thread *t, virDomainPtr dom, const struct i
 			icemig_lv.virDomainAbortJob(dom);
 		}
 		if (job_stats(dom, 0, &s) && s.type != VIR_DOMAIN_JOB_NONE) {
+			struct icemig_predict_in in;
+
 			res->stats = s;
+			if (res->has_prediction &&
+			    icemig_migrate_precopy_in(&res->prediction.in, &s, &in)) {
+				icemig_predict(&in, &res->precopy);
+				res->has_precopy = true;
+			}
 			if (o->progress) {
 				icemig_progress_line(&s, 30, line, sizeof(line));
 				shown = fprintf(o->progress, "\r%s\033[K", line);
@@ -504,6 +575,90 @@ static int wait_migration(struct mig_thread *t, virDomainPtr dom, const struct i
 		fflush(o->progress);
 	}
 	return 0;
+}
+
+/*
+ * Step 2a: predict the stop-copy time and apply the bound of --max-downtime.
+ * A domain without VFs keeps QEMU's dirty tracking ("tracked"); one with VFs
+ * has none on type1 hosts (predict.h).
+ */
+static int predict_before(virDomainPtr dom, const char *domain, const struct icemig_mig_plan *plan,
+			  const struct icemig_mig_opts *o, struct icemig_mig_result *res,
+			  struct icemig_err *err)
+{
+	struct icemig_mig_stats prev;
+	struct icemig_predict_in in;
+	bool have_prev;
+	virDomainInfo info;
+	char line[512];
+
+	if (icemig_lv.virDomainGetInfo(dom, &info) < 0)
+		return icemig_err_set(err, EIO, "domain '%s': reading its memory size: %s", domain,
+				      icemig_libvirt_error());
+	/* kept for a later query; only a migration's counters describe what migrates */
+	have_prev =
+		job_stats(dom, VIR_DOMAIN_JOB_STATS_COMPLETED | VIR_DOMAIN_JOB_STATS_KEEP_COMPLETED,
+			  &prev) &&
+		prev.type == VIR_DOMAIN_JOB_COMPLETED && prev.has_operation &&
+		(prev.operation == VIR_DOMAIN_JOB_OPERATION_MIGRATION_IN ||
+		 prev.operation == VIR_DOMAIN_JOB_OPERATION_MIGRATION_OUT);
+	icemig_migrate_predict_in(plan->n == 0, (uint64_t)info.maxMem * 1024,
+				  have_prev ? &prev : NULL, o, &in);
+	icemig_predict(&in, &res->prediction);
+	res->has_prediction = true;
+	res->has_max_downtime = o->has_max_downtime;
+	res->max_downtime_ms = o->max_downtime_ms;
+	res->verdict = icemig_predict_check(&res->prediction, o->has_max_downtime,
+					    o->max_downtime_ms, o->accept_downtime);
+	icemig_predict_line(&res->prediction, line, sizeof(line));
+	if (o->notes) {
+		fprintf(o->notes, "%s\n", line);
+		fflush(o->notes);
+	}
+	if (res->verdict == ICEMIG_PREDICT_REFUSE)
+		return icemig_err_set(
+			err, ERANGE,
+			"domain '%s': predicted stop-copy %llu ms exceeds --max-downtime %llu ms: without dirty tracking for its VFs, all guest RAM that is not zero pages is sent while the VM is stopped; not migrated (--accept-downtime migrates anyway)",
+			domain, (unsigned long long)res->prediction.stop_copy_ms,
+			o->max_downtime_ms);
+	if (res->verdict == ICEMIG_PREDICT_OVER_ACCEPTED && o->warnings) {
+		fprintf(o->warnings,
+			"icemig: warning: domain '%s': predicted stop-copy %llu ms exceeds --max-downtime %llu ms; migrating anyway (--accept-downtime)\n",
+			domain, (unsigned long long)res->prediction.stop_copy_ms,
+			o->max_downtime_ms);
+		fflush(o->warnings);
+	}
+	return 0;
+}
+
+/* Step 3's flags and parameters: multifd and compression only when asked. */
+static int mig_params(const struct icemig_mig_opts *o, struct mig_thread *t, struct icemig_err *err)
+{
+	int max = 0;
+
+	t->flags = VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER;
+	if (o->parallel_connections) {
+		t->flags |= VIR_MIGRATE_PARALLEL;
+		if (icemig_lv.virTypedParamsAddInt(&t->params, &t->nparams, &max,
+						   VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS,
+						   (int)o->parallel_connections) < 0)
+			goto fail;
+	}
+	if (o->compression) {
+		t->flags |= VIR_MIGRATE_COMPRESSED;
+		if (icemig_lv.virTypedParamsAddString(&t->params, &t->nparams, &max,
+						      VIR_MIGRATE_PARAM_COMPRESSION,
+						      o->compression) < 0)
+			goto fail;
+	}
+	if (o->xbzrle_cache_bytes &&
+	    icemig_lv.virTypedParamsAddULLong(&t->params, &t->nparams, &max,
+					      VIR_MIGRATE_PARAM_COMPRESSION_XBZRLE_CACHE,
+					      o->xbzrle_cache_bytes) < 0)
+		goto fail;
+	return 0;
+fail:
+	return icemig_err_set(err, ENOMEM, "migration parameters: %s", icemig_libvirt_error());
 }
 
 int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icemig_mig_opts *o,
@@ -544,6 +699,12 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 	if (r)
 		goto out;
 	res->nvfs = plan.n;
+	r = predict_before(dom, domain, &plan, o, res, err);
+	if (r)
+		goto out;
+	r = mig_params(o, &t, err);
+	if (r)
+		goto out;
 	r = icemig_migrate_set_metadata(dom, &plan, err);
 	if (r)
 		goto out;
@@ -627,6 +788,8 @@ out:
 		icemig_migrate_set_metadata(dom, &none, NULL);
 	}
 	icemig_mig_plan_free(&plan);
+	if (t.params)
+		icemig_lv.virTypedParamsFree(t.params, t.nparams);
 	free(xml);
 	icemig_lv.virDomainFree(dom);
 	return r;
@@ -637,11 +800,54 @@ static void put_u64(struct json_object *o, const char *k, bool has, uint64_t v)
 	json_object_object_add(o, k, has ? json_object_new_int64((int64_t)v) : NULL);
 }
 
+static struct json_object *prediction_json(const struct icemig_prediction *p,
+					   const struct icemig_mig_result *res, bool before)
+{
+	struct json_object *o = json_object_new_object();
+	const struct icemig_predict_in *in = &p->in;
+	char line[512];
+
+	icemig_predict_line(p, line, sizeof(line));
+	icemig_json_str(o, "text", line);
+	icemig_json_bool(o, "tracked", p->tracked);
+	put_u64(o, "stop_copy_ms", !p->tracked, p->stop_copy_ms);
+	put_u64(o, "ram_bytes", true, in->ram_bytes);
+	icemig_json_int(o, "zero_pages_percent", p->zero_pct);
+	icemig_json_str(o, "zero_source",
+			in->zero_src == ICEMIG_PREDICT_DEFAULT ?
+				"assumed" :
+				icemig_predict_src_name(in->zero_src));
+	put_u64(o, "bandwidth_bytes_per_s", true, in->bps);
+	icemig_json_str(o, "bandwidth_source", icemig_predict_src_name(in->bw_src));
+	put_u64(o, "fixed_ms", true, in->fixed_ms);
+	icemig_json_str(o, "fixed_source", icemig_predict_src_name(in->fixed_src));
+	put_u64(o, "max_downtime_ms", res->has_max_downtime, res->max_downtime_ms);
+	icemig_json_bool(o, "over_limit",
+			 icemig_predict_check(p, res->has_max_downtime, res->max_downtime_ms,
+					      false) != ICEMIG_PREDICT_GO);
+	icemig_json_bool(o, "accepted", before && res->verdict == ICEMIG_PREDICT_OVER_ACCEPTED);
+	return o;
+}
+
+static void put_error(struct json_object *o, const char *key, const struct icemig_prediction *p,
+		      const struct icemig_mig_stats *s)
+{
+	long long pct;
+
+	if (p && !p->tracked && s->has_downtime &&
+	    icemig_predict_error_pct(p->stop_copy_ms, s->downtime_ms, &pct))
+		icemig_json_int(o, key, pct);
+	else
+		json_object_object_add(o, key, NULL);
+}
+
 struct json_object *icemig_migrate_json(const char *domain, const char *dest,
 					const struct icemig_mig_result *res)
 {
 	const struct icemig_mig_stats *s = &res->stats;
 	struct json_object *o = json_object_new_object();
+	const struct icemig_prediction *before = res->has_prediction ? &res->prediction : NULL;
+	const struct icemig_prediction *pre = res->has_precopy ? &res->precopy : NULL;
 
 	icemig_json_str(o, "domain", domain);
 	icemig_json_str(o, "destination", dest);
@@ -654,5 +860,103 @@ struct json_object *icemig_migrate_json(const char *domain, const char *dest,
 	put_u64(o, "data_bytes", s->has_processed, s->processed_bytes);
 	put_u64(o, "device_state_bytes", s->has_vfio, s->vfio_bytes);
 	put_u64(o, "memory_rate_bytes_per_s", s->has_bps, s->bps);
+	json_object_object_add(o, "prediction", before ? prediction_json(before, res, true) : NULL);
+	put_error(o, "prediction_error_percent", before, s);
+	json_object_object_add(o, "precopy_prediction",
+			       pre ? prediction_json(pre, res, false) : NULL);
+	put_error(o, "precopy_prediction_error_percent", pre, s);
 	return o;
+}
+
+/* ---- text summary --------------------------------------------------------------- */
+
+static struct json_object *jget(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v))
+		return NULL;
+	return v;
+}
+
+/* a string member, "-" when absent or null */
+static const char *jstr(struct json_object *o, const char *key)
+{
+	struct json_object *v = jget(o, key);
+	const char *str = v ? json_object_get_string(v) : NULL;
+
+	return str ? str : "-";
+}
+
+static long long jint(struct json_object *o, const char *key)
+{
+	struct json_object *v = jget(o, key);
+
+	return v ? json_object_get_int64(v) : -1;
+}
+
+static void text_bytes(FILE *out, const char *label, struct json_object *doc, const char *key)
+{
+	long long v = jint(doc, key);
+
+	if (v < 0)
+		fprintf(out, "  %-18s -\n", label);
+	else if (v >= 1024 * 1024)
+		fprintf(out, "  %-18s %.1f MiB (%lld bytes)\n", label, (double)v / 1048576.0, v);
+	else
+		fprintf(out, "  %-18s %lld bytes\n", label, v);
+}
+
+static void text_ms(FILE *out, const char *label, struct json_object *doc, const char *key)
+{
+	long long v = jint(doc, key);
+
+	if (v < 0)
+		fprintf(out, "  %-18s -\n", label);
+	else
+		fprintf(out, "  %-18s %lld ms\n", label, v);
+}
+
+/* "260 ms before the start, error +44 %" */
+static void text_prediction(FILE *out, const char *label, struct json_object *doc, const char *key,
+			    const char *errkey, bool precopy)
+{
+	struct json_object *p = jget(doc, key), *e = jget(doc, errkey);
+	char err[32] = "-";
+
+	if (!p) {
+		fprintf(out, "  %-18s -\n", label);
+		return;
+	}
+	if (jget(p, "tracked") && json_object_get_boolean(jget(p, "tracked"))) {
+		fprintf(out, "  %-18s tracked: QEMU honours downtime-limit\n", label);
+		return;
+	}
+	if (e)
+		snprintf(err, sizeof(err), "%+lld %%", (long long)json_object_get_int64(e));
+	if (precopy)
+		fprintf(out, "  %-18s %lld ms (%.0f MiB/s %s, %lld %% zero pages %s), error %s\n",
+			label, jint(p, "stop_copy_ms"),
+			(double)jint(p, "bandwidth_bytes_per_s") / 1048576.0,
+			jstr(p, "bandwidth_source"), jint(p, "zero_pages_percent"),
+			jstr(p, "zero_source"), err);
+	else
+		fprintf(out, "  %-18s %lld ms before the start, error %s\n", label,
+			jint(p, "stop_copy_ms"), err);
+}
+
+void icemig_migrate_text(struct json_object *doc, FILE *out)
+{
+	fprintf(out, "migrated %s to %s\n", jstr(doc, "domain"), jstr(doc, "destination"));
+	fprintf(out, "  %-18s %lld\n", "VFs:", jint(doc, "vfs"));
+	text_ms(out, "total time:", doc, "total_time_ms");
+	text_ms(out, "downtime:", doc, "downtime_ms");
+	text_prediction(out, "predicted:", doc, "prediction", "prediction_error_percent", false);
+	if (jget(doc, "precopy_prediction"))
+		text_prediction(out, "re-predicted:", doc, "precopy_prediction",
+				"precopy_prediction_error_percent", true);
+	text_bytes(out, "data transferred:", doc, "data_bytes");
+	text_bytes(out, "device state:", doc, "device_state_bytes");
+	text_ms(out, "wall time:", doc, "wall_time_ms");
+	fprintf(out, "  %-18s %s\n", "statistics from:", jstr(doc, "stats_from"));
 }

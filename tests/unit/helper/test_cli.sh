@@ -96,6 +96,16 @@ expect 2 "$ICEMIG" compat check only-one
 expect 2 "$ICEMIG" migrate vm
 expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --timeout soon
 expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --bogus
+expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --accept-downtime
+grep -q "accept-downtime needs --max-downtime" "$T/err" || fail "--accept-downtime alone: $(cat "$T/err")"
+expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --assume-bandwidth 0
+expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --fixed-cost -1
+expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --parallel-connections 256
+expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --compression lz4
+expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --compression zstd
+grep -q "compression zstd needs --parallel-connections" "$T/err" || fail "zstd alone: $(cat "$T/err")"
+expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --compression xbzrle --parallel-connections 2
+expect 2 "$ICEMIG" migrate vm qemu+tcp://h2/system --xbzrle-cache 64
 expect 2 "$ICEMIG" state decode
 expect 2 "$ICEMIG" provision extra
 ok "usage errors exit 2"
@@ -290,6 +300,9 @@ ok "config show"
 expect 1 "$ICEMIG" migrate --connect test:///default test qemu+tcp://h2.invalid/system --no-progress
 grep -q "^icemig: domain 'test': migration to qemu+tcp://h2.invalid/system failed: " "$T/err" ||
 	fail "migrate failure message: $(cat "$T/err")"
+# no VF: QEMU's dirty tracking applies; the prediction comes first, on stdout
+[ "$(cat "$T/out")" = "predicted stop-copy: tracked: QEMU honours downtime-limit" ] ||
+	fail "migrate prediction line: $(cat "$T/out")"
 expect 1 "$ICEMIG" migrate --connect test:///default nosuch qemu+tcp://h2.invalid/system
 grep -q "^icemig: domain 'nosuch': " "$T/err" || fail "migrate unknown domain"
 ok "migrate: libvirt errors reported"
