@@ -533,12 +533,12 @@ static void check_modules(struct hv *h)
 
 	module_state(ICEMIG_VARIANT_DRIVER, st, sizeof(st));
 	if (!st[0])
-		add(h, "ice_vfio_pci module", ICEMIG_HV_FAIL,
+		add(h, ICEMIG_VARIANT_DRIVER " module", ICEMIG_HV_FAIL,
 		    "not loaded: modprobe " ICEMIG_VARIANT_DRIVER);
 	else if (strcmp(st, "live"))
-		add(h, "ice_vfio_pci module", ICEMIG_HV_WARN, "module state '%s'", st);
+		add(h, ICEMIG_VARIANT_DRIVER " module", ICEMIG_HV_WARN, "module state '%s'", st);
 	else
-		add(h, "ice_vfio_pci module", ICEMIG_HV_PASS, "loaded");
+		add(h, ICEMIG_VARIANT_DRIVER " module", ICEMIG_HV_PASS, "loaded");
 
 	module_state(SIM_PROVIDER, st, sizeof(st));
 	sim = !strcmp(st, "live");
