@@ -23,7 +23,11 @@
 
 #define ICEMIG_LV_FUNCS(X)                  \
 	X(virConnectOpen)                   \
+	X(virConnectOpenReadOnly)           \
 	X(virConnectClose)                  \
+	X(virConnectGetLibVersion)          \
+	X(virConnectGetVersion)             \
+	X(virGetVersion)                    \
 	X(virDomainLookupByName)            \
 	X(virDomainLookupByUUIDString)      \
 	X(virDomainLookupByUUID)            \

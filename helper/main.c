@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "desc.h"
 #include "hook.h"
+#include "hostval.h"
 #include "lvapi.h"
 #include "migrate.h"
 #include "out.h"
@@ -814,7 +815,36 @@ static int cmd_hook(struct icemig_call *c)
 	return ICEMIG_EXIT_OK;
 }
 
-/* ---- help ------------------------------------------------------------------------ */
+/* ---- host-validate ------------------------------------------------------------------ */
+
+static void text_host_validate(struct json_object *doc, FILE *out)
+{
+	struct json_object *a, *e;
+	size_t i;
+
+	if (!json_object_object_get_ex(doc, "checks", &a))
+		return;
+	for (i = 0; i < json_object_array_length(a); i++) {
+		e = json_object_array_get_idx(a, i);
+		fprintf(out, "icemig: %-30s : %s (%s)\n", jstr(e, "check"), jstr(e, "result"),
+			jstr(e, "detail"));
+	}
+}
+
+static int cmd_host_validate(struct icemig_call *c)
+{
+	struct icemig_hostval_opts opts = { .uri = icemig_call_str(c, "connect") };
+	struct json_object *doc = icemig_hostval(&opts);
+	long long nfail = doc ? jint(doc, "fail") : 0;
+	int r;
+
+	r = emit(c, doc, text_host_validate);
+	if (r == ICEMIG_EXIT_OK && nfail > 0)
+		return ICEMIG_EXIT_FAIL;
+	return r;
+}
+
+/* ---- help --------------------------------------------------------------------------- */
 
 static int cmd_help(struct icemig_call *c)
 {
@@ -1129,6 +1159,14 @@ static const struct icemig_opt opts_provision[] = {
 	{ NULL, NULL, NULL, 0 },
 };
 
+static const struct icemig_opt opts_host_validate[] = {
+	{ "connect", "URI",
+	  "the libvirt daemon to ask for its versions (read-only, 5 s at\n"
+	  "most; default qemu:///system)",
+	  0 },
+	{ NULL, NULL, NULL, 0 },
+};
+
 static const struct icemig_arg args_hook[] = {
 	{ "DOMAIN", "the domain's name", 0 },
 	{ "OP", "libvirt's operation: prepare, migrate, release, ...", 0 },
@@ -1228,6 +1266,33 @@ static const struct icemig_cmd top_commands[] = {
 		.sub = config_commands,
 	},
 	{
+		.name = "host-validate",
+		.summary = "check that this host can migrate VMs holding VFs, and how fast",
+		.description =
+			"Check this host, one line per check, in the manner of virt-host-validate:\n"
+			"'icemig: <check> : PASS|WARN|FAIL (<detail>)'. The checks: " ICEMIG_VARIANT_DRIVER
+			" and a\n"
+			"provider module loaded (ice_mig_sim is a test device), a provider registered\n"
+			"for each SR-IOV PF, the IOMMU and its mode (units, default domain type,\n"
+			"kernel command line), iommufd (/dev/iommu, the vfio device cdev), IOMMU\n"
+			"dirty tracking (VT-d ECAP SSADS, AMD EFR HDSup, on every unit), the libvirt\n"
+			"and QEMU versions, the libvirt hook, the DKMS state, and the downtime class:\n"
+			"'tracked' when iommufd, IOMMU dirty tracking, QEMU >= 9.1 and libvirt >= 12.1\n"
+			"are all there, else 'RAM-proportional' (the stop-copy phase sends all\n"
+			"DMA-mapped guest RAM) with the reasons. Nothing is changed.\n",
+		.opts = opts_host_validate,
+		.json = "{\"checks\": [{\"check\", \"result\", \"detail\"}], \"downtime_class\",\n"
+			"\"downtime_reason\", \"iommu\": {\"vendor\", \"units\", \"groups\",\n"
+			"\"default_domain\", \"cmdline\", \"iommufd\", \"vfio_cdev\", \"dirty_tracking\"},\n"
+			"\"libvirt\": {\"library\", \"daemon\", \"hypervisor\"}, \"qemu\", \"kernel\",\n"
+			"\"pass\", \"warn\", \"fail\"}",
+		.notes =
+			"Exit status: 0 every check PASS or WARN, 1 any FAIL (also when the output\n"
+			"could not be written), 2 usage error.\n",
+		.flags = ICEMIG_CMD_JSON,
+		.run = cmd_host_validate,
+	},
+	{
 		.name = "hook",
 		.summary = "libvirt qemu hook entry point",
 		.description =
@@ -1294,6 +1359,10 @@ static const struct icemig_cmd root_command = {
 		 "  ICEMIG_LIBVIRT_STATEDIR  libvirt's qemu status directory (default\n"
 		 "                     /run/libvirt/qemu)\n"
 		 "  ICEMIG_MODULES_ALIAS  modules.alias (default /lib/modules/$(uname -r)/...)\n"
+		 "  ICEMIG_HOST_ROOT   host-validate: prefix of /proc, /dev, /etc, /boot\n"
+		 "                     (default: none)\n"
+		 "  ICEMIG_QEMU, ICEMIG_DKMS  host-validate: the QEMU and dkms programs\n"
+		 "                     (default qemu-system-x86_64, dkms)\n"
 		 "  ICEMIG_STALE_SECONDS  age after which a reservation of a domain that is not\n"
 		 "                     running here is reclaimed (stale_seconds, default 600)\n"
 		 "  ICEMIG_PENDING_SECONDS  the same for a reservation made by migrate begin\n"

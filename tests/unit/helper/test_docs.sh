@@ -84,7 +84,7 @@ man = open(man_path).read()
 syn = man.split(".SH SYNOPSIS", 1)[1].split("\n.SH ", 1)[0]
 man_syn = {}
 for block in syn.split("\n.br"):
-    m = re.search(r"^\.B icemig ([a-z][a-z -]*)$", block, re.M)
+    m = re.search(r"^\.B icemig ([a-z][a-z -]*)$", block.replace("\\-", "-"), re.M)
     if m:
         man_syn[m.group(1).strip()] = opts(block.replace("\\-", "-"))
 man_ss = [t.replace("\\-", "-") for t in re.findall(r'^\.SS "?([^"\n]*)"?$', man, re.M)]
