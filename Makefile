@@ -83,10 +83,17 @@ demo: all
 
 # Figures of one run as one table, and as JSON in bench/results/ (not part
 # of make check). The hook figures are taken before the rig boots.
-bench: all
+bench: all build/pattern.elf
 	@mkdir -p build
 	$(MAKE) -s -C helper bench >build/bench-helper.txt
 	BENCH_HELPER=$(CURDIR)/build/bench-helper.txt tests/run-rig.sh bench
+
+# The bench's guest for the RAM series: a multiboot kernel filling its RAM
+# with a non-zero pattern (tests/rig/guest/pattern.S).
+build/pattern.elf: tests/rig/guest/pattern.S
+	@mkdir -p build
+	$(CC) -m32 -ffreestanding -nostdlib -static -Wl,-Ttext=0x100000 \
+		-Wl,--build-id=none -o $@ $<
 
 install: helper
 	$(MAKE) -C helper install

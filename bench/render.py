@@ -10,6 +10,8 @@ RAW-FILE holds tab-separated rows, one figure set each:
   prov    icemig|shell MICROSECONDS               (7 VFs created and bound)
   kernel  QPS VLANS STREAM_B SAVE_MED_US SAVE_P99_US LOAD_MED_US LOAD_P99_US
   mig     vf|novf RUN TOTAL_MS DOWNTIME_MS WALL_MS DATA_B VFIO_B FINAL_B
+  ram     KIND MIB DOWNTIME_MS TOTAL_MS DATA_B PREDICTED_MS PRECOPY_PREDICTED_MS BW_SOURCE
+          (KIND: vf, vf-limit300, novf, and the -warm legs that precede them)
 
 The table and the JSON carry the same numbers. The VF state comes from
 ice_mig_sim, a simulated provider, on emulated hosts: rig figures, never
@@ -51,6 +53,7 @@ def main():
     raw, out = sys.argv[1], sys.argv[2]
     meta, hooks, prov, kernel = {}, [], {"icemig": [], "shell": []}, []
     mig = {"vf": [], "novf": []}
+    ram = []
     with open(raw) as f:
         for line in f:
             line = line.rstrip("\n")
@@ -74,6 +77,11 @@ def main():
                 mig[rest[0]].append({"run": m[0], "total_time_ms": m[1], "downtime_ms": m[2],
                                      "wall_time_ms": m[3], "data_bytes": m[4],
                                      "device_state_bytes": m[5], "final_stream_bytes": m[6]})
+            elif kind == "ram":
+                m = [num(x) for x in rest[1:7]]
+                ram.append({"kind": rest[0], "mib": m[0], "downtime_ms": m[1],
+                            "total_time_ms": m[2], "data_bytes": m[3], "predicted_ms": m[4],
+                            "precopy_predicted_ms": m[5], "bandwidth_source": rest[7]})
             else:
                 raise SystemExit(f"{raw}: unknown row: {line}")
 
@@ -97,10 +105,11 @@ def main():
                  "shell_loop_ms": {"median": med(prov["shell"]), "runs": prov["shell"]}}
     provision["ratio_icemig_to_shell"] = ratio(provision["icemig_ms"]["median"],
                                                provision["shell_loop_ms"]["median"])
+    ram_doc = ram_series(ram)
     doc = {"meta": meta, "note": "emulated rig (QEMU TCG hosts, igb PF); VF state from "
            "ice_mig_sim, a simulated provider: test-device figures, not E810 figures",
            "migration": migration, "kernel_save_load": kernel, "hook": hooks,
-           "provision": provision}
+           "provision": provision, "ram_series": ram_doc}
     with open(out, "w") as f:
         json.dump(doc, f, indent=2)
         f.write("\n")
@@ -147,6 +156,79 @@ def main():
     p(f"  {'shell loop, the same sysfs writes (ms)':46} {fmt(provision['shell_loop_ms']['median'], 1):>10}"
       f"   runs: {' '.join(fmt(v, 1) for v in prov['shell'])}")
     p(f"  {'ratio icemig / shell loop':46} {fmt(provision['ratio_icemig_to_shell'], 2):>10}")
+
+    if ram_doc["rows"]:
+        print_ram(ram_doc)
+
+
+def slope(points):
+    """Least-squares fit y = a + b x; returns (a, b) or (None, None)."""
+    pts = [(x, y) for x, y in points if x is not None and y is not None]
+    if len(pts) < 2 or len({x for x, _ in pts}) < 2:
+        return None, None
+    mx = sum(x for x, _ in pts) / len(pts)
+    my = sum(y for _, y in pts) / len(pts)
+    b = sum((x - mx) * (y - my) for x, y in pts) / sum((x - mx) ** 2 for x, _ in pts)
+    return round(my - b * mx, 1), round(b, 3)
+
+
+def err_pct(pred, actual):
+    if pred is None or not actual:
+        return None
+    return round(100.0 * (pred - actual) / actual, 1)
+
+
+def ram_series(ram):
+    """Downtime against guest RAM: one row per size, the fitted slopes."""
+    rows = []
+    for mib in sorted({r["mib"] for r in ram}):
+        by = {r["kind"]: r for r in ram if r["mib"] == mib}
+        vf, lim, novf = by.get("vf", {}), by.get("vf-limit300", {}), by.get("novf", {})
+        rows.append({"mib": mib, "vf_downtime_ms": vf.get("downtime_ms"),
+                     "vf_limit300_downtime_ms": lim.get("downtime_ms"),
+                     "novf_downtime_ms": novf.get("downtime_ms"),
+                     "vf_total_time_ms": vf.get("total_time_ms"),
+                     "vf_limit300_total_time_ms": lim.get("total_time_ms"),
+                     "novf_total_time_ms": novf.get("total_time_ms"),
+                     "predicted_ms": vf.get("predicted_ms"),
+                     "prediction_error_percent": err_pct(vf.get("predicted_ms"),
+                                                         vf.get("downtime_ms")),
+                     "bandwidth_source": vf.get("bandwidth_source"),
+                     "precopy_predicted_ms": vf.get("precopy_predicted_ms"),
+                     "precopy_error_percent": err_pct(vf.get("precopy_predicted_ms"),
+                                                      vf.get("downtime_ms"))})
+    fits = {}
+    for k in ("vf_downtime_ms", "vf_limit300_downtime_ms", "novf_downtime_ms"):
+        a, b = slope([(r["mib"], r[k]) for r in rows])
+        fits[k] = {"intercept_ms": a, "ms_per_mib": b}
+    return {"guest": "multiboot pattern guest (tests/rig/guest/pattern.S): all RAM above "
+            "2 MiB non-zero", "tool": "icemig migrate --json, h2 -> h1 after a warm-up "
+            "h1 -> h2; vf-limit300: then h1 -> h2 with QEMU's 300 ms downtime limit",
+            "rows": rows, "fit": fits, "raw": ram}
+
+
+def print_ram(doc):
+    p = print
+    p("")
+    p("Downtime against guest RAM, guest memory filled with a non-zero pattern (icemig migrate)")
+    p(f"  {'MiB':>5} {'VF ms':>8} {'VF 300ms-limit':>15} {'no VF ms':>9}"
+      f" {'predicted':>10} {'error %':>8} {'pre-copy pred.':>15} {'error %':>8}")
+    for r in doc["rows"]:
+        p(f"  {fmt(r['mib']):>5} {fmt(r['vf_downtime_ms']):>8} {fmt(r['vf_limit300_downtime_ms']):>15}"
+          f" {fmt(r['novf_downtime_ms']):>9} {fmt(r['predicted_ms']):>10}"
+          f" {fmt(r['prediction_error_percent'], 1):>8} {fmt(r['precopy_predicted_ms']):>15}"
+          f" {fmt(r['precopy_error_percent'], 1):>8}")
+    p("  total time (ms):     " + "  ".join(
+        f"{fmt(r['mib'])} MiB: VF {fmt(r['vf_total_time_ms'])}, VF 300 ms limit "
+        f"{fmt(r['vf_limit300_total_time_ms'])}, no VF {fmt(r['novf_total_time_ms'])}"
+        for r in doc["rows"]))
+    for k, label in (("vf_downtime_ms", "with VF (limit raised)"),
+                     ("vf_limit300_downtime_ms", "with VF, 300 ms limit"),
+                     ("novf_downtime_ms", "without VF")):
+        f = doc["fit"][k]
+        p(f"  fit {label:24} {fmt(f['ms_per_mib'], 3):>7} ms/MiB + {fmt(f['intercept_ms'], 1)} ms")
+    p("  predicted: before the start, from the previous migration's bandwidth and zero share;")
+    p("  error = (predicted - actual) / actual")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,16 @@
 #     BENCH_PROVISION times each (default 5);
 #   - the hook latency beside a `true` hook: `make -C helper bench`, run on
 #     the build machine before the rig booted, its output in BENCH_HELPER
-#     (run now if unset).
+#     (run now if unset);
+#   - downtime against guest RAM (issue 12): a guest that fills its RAM with
+#     a non-zero pattern (tests/rig/guest/pattern.S, build/pattern.elf) at
+#     each of BENCH_RAM_MIB (default 64 256 512), migrated h1 -> h2 -> h1 by
+#     `icemig migrate --json` with its VF (QEMU's downtime limit raised, as
+#     in the examples), once more with QEMU's default 300 ms limit, and
+#     without a VF; libvirt's downtime beside icemig's prediction made
+#     before the start (bandwidth and zero share of the previous migration
+#     of the same domain: the h2 -> h1 leg) and its error; render.py fits
+#     the ms-per-MiB slope.
 #
 # Usage: RIG_RUN=DIR [BENCH_HELPER=FILE] bench.sh      (the rig must be up)
 #
@@ -30,7 +39,9 @@ VM0=icemig-bench-novf
 NMIG=${BENCH_MIGRATIONS:-5}
 NPROV=${BENCH_PROVISION:-5}
 RAW=$RIG_RUN/bench-raw.txt
-fault_init bench "$VM" "$VM0"
+RVM=icemig-ram-vf
+RVM0=icemig-ram-novf
+fault_init bench "$VM" "$VM0" "$RVM" "$RVM0"
 : >"$RAW"
 
 {
@@ -40,6 +51,62 @@ fault_init bench "$VM" "$VM0"
 	echo "meta machine $(nproc) cores, $(uname -m), rig hosts under TCG"
 	echo "meta kernel_cycles ${BENCH_CYCLES:-1000}"
 } >>"$RAW"
+
+# ram_vm HOST NAME MIB [VF]: define and start the pattern guest with MIB of
+# RAM (and the VF), then wait for its "RAM filled" marker
+ram_vm() {
+	local tmpl=vm-novf.xml.in
+	[ -n "${4:-}" ] && tmpl=vm.xml.in
+	frx "$1" "vm_xml \$RIG_PROJECT/tests/rig/$tmpl $2 ${4:-} |
+		sed -e 's|<memory unit=.MiB.>64</memory>|<memory unit=\"MiB\">$3</memory>|' \
+		    -e 's|<currentMemory unit=.MiB.>64</currentMemory>|<currentMemory unit=\"MiB\">$3</currentMemory>|' \
+		    -e 's|</type>|</type><kernel>\$RIG_PROJECT/build/pattern.elf</kernel>|' >/tmp/$2.xml &&
+		grep -q '<memory unit=\"MiB\">$3<' /tmp/$2.xml &&
+		virsh define /tmp/$2.xml >/dev/null && virsh start $2 >/dev/null" ||
+		fail "$2 ($3 MiB) did not start on $1"
+	local t
+	for ((t = 0; t < 600; t += 2)); do
+		frx "$1" "virsh qemu-monitor-command $2 --hmp 'xp /1wx 0x500'" | grep -q 0x600df00d && return 0
+		sleep 2
+	done
+	fail "$2 ($3 MiB) did not fill its RAM within 600 s"
+}
+
+# ram_mig FROM TO DOMAIN KIND MIB: icemig migrate --json, one ram row
+ram_mig() {
+	local sum
+	sum=$(frx "$1" "\"\$ICEMIG\" migrate --json $3 qemu+tcp://icemig-$2/system") ||
+		fail "icemig migrate $3 ($5 MiB) $1 -> $2 failed"
+	python3 -c 'import json, sys
+d = json.loads(sys.argv[1])
+assert d["migrated"], d
+p = d.get("prediction") or {}
+q = d.get("precopy_prediction") or {}
+v = lambda x: "-" if x is None else x
+print("ram\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s" % (sys.argv[2], sys.argv[3], v(d["downtime_ms"]),
+      v(d["total_time_ms"]), v(d["data_bytes"]), v(p.get("stop_copy_ms")), v(q.get("stop_copy_ms")),
+      v(p.get("bandwidth_source"))))' "$sum" "$4" "$5" >>"$RAW"
+	echo "  $3 $5 MiB $1 -> $2: $(tail -n 1 "$RAW" | cut -f2- | tr '\t' ' ')" >&2
+}
+
+for mib in ${BENCH_RAM_MIB:-64 256 512}; do
+	step "downtime against guest RAM: $mib MiB pattern guest, with VF, with VF and a 300 ms limit, without VF"
+	fault_vfs h1 2
+	fault_vfs h2 2
+	ram_vm h1 $RVM "$mib" "$(frx h1 'vf_bdf 0')"
+	# h1 -> h2 warms the prediction up (the previous migration's figures)
+	ram_mig h1 h2 $RVM vf-warm "$mib"
+	ram_mig h2 h1 $RVM vf "$mib"
+	frx h1 "virsh migrate-setmaxdowntime $RVM 300"
+	ram_mig h1 h2 $RVM vf-limit300 "$mib"
+	frx h2 "virsh destroy $RVM >/dev/null; virsh undefine $RVM >/dev/null 2>&1; true"
+	frx h1 "virsh undefine $RVM >/dev/null 2>&1; true"
+	ram_vm h1 $RVM0 "$mib"
+	ram_mig h1 h2 $RVM0 novf-warm "$mib"
+	ram_mig h2 h1 $RVM0 novf "$mib"
+	frx h1 "virsh destroy $RVM0 >/dev/null; virsh undefine $RVM0 >/dev/null 2>&1; true"
+	frx h2 "virsh undefine $RVM0 >/dev/null 2>&1; true"
+done
 
 step "hook latency (make -C helper bench on the build machine)"
 if [ -n "${BENCH_HELPER:-}" ] && [ -s "$BENCH_HELPER" ]; then
