@@ -60,7 +60,7 @@ ram_vm() {
 	frx "$1" "vm_xml \$RIG_PROJECT/tests/rig/$tmpl $2 ${4:-} |
 		sed -e 's|<memory unit=.MiB.>64</memory>|<memory unit=\"MiB\">$3</memory>|' \
 		    -e 's|<currentMemory unit=.MiB.>64</currentMemory>|<currentMemory unit=\"MiB\">$3</currentMemory>|' \
-		    -e 's|</type>|</type><kernel>\$RIG_PROJECT/build/pattern.elf</kernel>|' >/tmp/$2.xml &&
+		    -e 's|</type>|</type><kernel>'\$RIG_PROJECT'/build/pattern.elf</kernel>|' >/tmp/$2.xml &&
 		grep -q '<memory unit=\"MiB\">$3<' /tmp/$2.xml &&
 		virsh define /tmp/$2.xml >/dev/null && virsh start $2 >/dev/null" ||
 		fail "$2 ($3 MiB) did not start on $1"
