@@ -37,6 +37,7 @@
 	X(virDomainGetUUID)                 \
 	X(virDomainSetMetadata)             \
 	X(virDomainMigrateSetMaxDowntime)   \
+	X(virDomainMigrateGetMaxDowntime)   \
 	X(virDomainMigrateToURI3)           \
 	X(virDomainGetJobStats)             \
 	X(virDomainAbortJob)                \

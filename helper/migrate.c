@@ -667,7 +667,9 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 	struct mig_thread t = { .rc = -1 };
 	struct icemig_mig_plan plan = { 0 };
 	struct job_event ev;
-	bool ev_started = false, meta_set = false;
+	bool ev_started = false, meta_set = false, downtime_set = false;
+	bool have_prev_downtime = false;
+	unsigned long long prev_downtime = 0;
 	sigset_t block, old;
 	pthread_t th;
 	virDomainPtr dom;
@@ -709,12 +711,23 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 	if (r)
 		goto out;
 	meta_set = true;
-	if (o->has_max_downtime &&
-	    icemig_lv.virDomainMigrateSetMaxDowntime(dom, o->max_downtime_ms, 0) < 0) {
-		r = icemig_err_set(err, EIO,
-				   "domain '%s': setting the maximum downtime to %llu ms: %s",
-				   domain, o->max_downtime_ms, icemig_libvirt_error());
-		goto out;
+	/* Step 3: the live migration's downtime limit (migrate.h) */
+	if (icemig_lv.virDomainMigrateGetMaxDowntime(dom, &prev_downtime, 0) == 0)
+		have_prev_downtime = true;
+	if (o->has_max_downtime || (plan.n > 0 && have_prev_downtime)) {
+		unsigned long long want =
+			o->has_max_downtime ? o->max_downtime_ms : ICEMIG_LIVE_DOWNTIME_MS;
+
+		if (!have_prev_downtime || want != prev_downtime) {
+			if (icemig_lv.virDomainMigrateSetMaxDowntime(dom, want, 0) < 0) {
+				r = icemig_err_set(
+					err, EIO,
+					"domain '%s': setting the maximum downtime to %llu ms: %s",
+					domain, want, icemig_libvirt_error());
+				goto out;
+			}
+			downtime_set = true;
+		}
 	}
 	events_start(conn, dom, &ev);
 	ev_started = true;
@@ -787,6 +800,9 @@ out:
 		icemig_strlcpy(none.domain, plan.domain, sizeof(none.domain));
 		icemig_migrate_set_metadata(dom, &none, NULL);
 	}
+	/* the domain stays here: its own limit again (a save must still end) */
+	if (r && downtime_set && have_prev_downtime)
+		icemig_lv.virDomainMigrateSetMaxDowntime(dom, prev_downtime, 0);
 	icemig_mig_plan_free(&plan);
 	if (t.params)
 		icemig_lv.virTypedParamsFree(t.params, t.nparams);

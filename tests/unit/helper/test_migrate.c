@@ -69,6 +69,8 @@ static struct {
 	struct icemig_lv real;
 	int migrate_calls, max_downtime_calls, metadata_calls;
 	unsigned long long max_downtime_ms;
+	unsigned long long qemu_downtime_ms; /* the domain's limit as QEMU holds it */
+	bool get_downtime_fails;
 	unsigned int migrate_flags;
 	int parallel_connections;
 	char compression[16];
@@ -89,6 +91,17 @@ static int count_max_downtime(virDomainPtr d, unsigned long long ms, unsigned in
 	(void)flags;
 	lv.max_downtime_calls++;
 	lv.max_downtime_ms = ms;
+	lv.qemu_downtime_ms = ms;
+	return 0;
+}
+
+static int fake_get_max_downtime(virDomainPtr d, unsigned long long *ms, unsigned int flags)
+{
+	(void)d;
+	(void)flags;
+	if (lv.get_downtime_fails)
+		return -1;
+	*ms = lv.qemu_downtime_ms;
 	return 0;
 }
 
@@ -105,7 +118,10 @@ static void lv_count(struct ctx *c)
 	lv.real = c->saved;
 	icemig_lv.virDomainMigrateToURI3 = count_migrate;
 	icemig_lv.virDomainMigrateSetMaxDowntime = count_max_downtime;
+	icemig_lv.virDomainMigrateGetMaxDowntime = fake_get_max_downtime;
 	icemig_lv.virDomainSetMetadata = count_metadata;
+	/* as the domain XML of a VM with a VF sets it (docs/downtime.md) */
+	lv.qemu_downtime_ms = 2000000;
 }
 
 static int setup(void **state)
@@ -419,7 +435,9 @@ static void test_downtime_refused(void **state)
 	o.max_downtime_ms = 260;
 	assert_int_equal(icemig_migrate_run(c->conn, "vm1", &o, &res, &err), -EIO);
 	assert_int_equal(lv.migrate_calls, 2);
-	assert_int_equal(lv.max_downtime_calls, 2);
+	/* each run set the limit and, the migration failing, set it back */
+	assert_int_equal(lv.max_downtime_calls, 4);
+	assert_int_equal(lv.qemu_downtime_ms, 2000000);
 	assert_int_equal(res.verdict, ICEMIG_PREDICT_GO);
 	fclose(notes);
 	fclose(warn);
@@ -446,8 +464,9 @@ static void test_downtime_accepted(void **state)
 	assert_int_equal(icemig_migrate_run(c->conn, "vm1", &o, &res, &err), -EIO);
 	assert_non_null(strstr(err.msg, "domain 'vm1': migration to test:///default failed: "));
 	assert_int_equal(lv.migrate_calls, 1);
-	assert_int_equal(lv.max_downtime_calls, 1);
-	assert_int_equal(lv.max_downtime_ms, 100);
+	/* 100 ms for the migration, then the domain's own limit again */
+	assert_int_equal(lv.max_downtime_calls, 2);
+	assert_int_equal(lv.qemu_downtime_ms, 2000000);
 	assert_int_equal(res.verdict, ICEMIG_PREDICT_OVER_ACCEPTED);
 	assert_string_equal(contents(notes), VM1_LINE);
 	assert_string_equal(
@@ -455,6 +474,50 @@ static void test_downtime_accepted(void **state)
 		"icemig: warning: domain 'vm1': predicted stop-copy 260 ms exceeds --max-downtime 100 ms; migrating anyway (--accept-downtime)\n");
 	fclose(notes);
 	fclose(warn);
+}
+
+/*
+ * Without --max-downtime a domain holding a VF migrates with QEMU's default
+ * limit (a pre-copy pass first), not the maximum its XML sets for saves;
+ * when the migration fails the domain gets its own limit back, and a limit
+ * that cannot be read is left alone.
+ */
+static int migrate_downtime_seen;
+
+static int migrate_sees_downtime(virDomainPtr d, const char *uri, virTypedParameterPtr p,
+				 unsigned int n, unsigned int flags)
+{
+	migrate_downtime_seen = (int)lv.qemu_downtime_ms;
+	return count_migrate(d, uri, p, n, flags);
+}
+
+static void test_live_downtime_limit(void **state)
+{
+	struct ctx *c = *state;
+	FILE *notes = tmpfile();
+	struct icemig_mig_opts o = { .dest_uri = "test:///default", .notes = notes };
+	struct icemig_mig_result res;
+	struct icemig_err err = { 0 };
+
+	assert_non_null(notes);
+	lv_count(c);
+	icemig_lv.virDomainMigrateToURI3 = migrate_sees_downtime;
+	migrate_downtime_seen = -1;
+	/* the test driver cannot migrate: the call was made, and failed */
+	assert_int_equal(icemig_migrate_run(c->conn, "vm1", &o, &res, &err), -EIO);
+	assert_int_equal(lv.migrate_calls, 1);
+	assert_int_equal(migrate_downtime_seen, ICEMIG_LIVE_DOWNTIME_MS);
+	assert_int_equal(lv.max_downtime_calls, 2);
+	assert_int_equal(lv.qemu_downtime_ms, 2000000);
+
+	/* a limit that cannot be read is not touched */
+	lv.max_downtime_calls = 0;
+	lv.get_downtime_fails = true;
+	assert_int_equal(icemig_migrate_run(c->conn, "vm1", &o, &res, &err), -EIO);
+	assert_int_equal(lv.migrate_calls, 2);
+	assert_int_equal(lv.max_downtime_calls, 0);
+	assert_int_equal(migrate_downtime_seen, 2000000);
+	fclose(notes);
 }
 
 /* A domain without VFs keeps QEMU's dirty tracking: no figure, never refused */
@@ -676,6 +739,7 @@ int main(void)
 		cmocka_unit_test(test_progress_and_summary),
 		cmocka_unit_test_setup_teardown(test_downtime_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_downtime_accepted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_downtime_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_downtime_tracked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_downtime_summary, setup, teardown),
 		cmocka_unit_test(test_predict_inputs),
