@@ -208,7 +208,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["vf"] == "0000:01:10.0"
 assert d["descriptor"]["max_qps"] == 16 and d["descriptor"]["used_qps"] == 2
-assert d["descriptor"]["device"] == "8086:1889" and d["descriptor"]["records"] == "0x3fe"
+assert d["descriptor"]["device"] == "8086:1889" and d["descriptor"]["records"] == "0x3ffe"
 EOT
 expect 1 "$ICEMIG" compat show 0000:01:10.1
 grep -q "^icemig: 0000:01:10.1: no compatibility descriptor: its PF has no migration provider" "$T/err" ||

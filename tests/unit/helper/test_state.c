@@ -126,7 +126,7 @@ static void test_decode_every_record(void **state)
 	assert_int_equal(json_object_array_length(recs), 8);
 	/* the final stream: every record, in stream order */
 	s = json_object_array_get_idx(streams, 1);
-	assert_string_equal(jstr(s, "version"), "1.0");
+	assert_string_equal(jstr(s, "version"), "1.1");
 	assert_int_equal(json_object_array_length(jget(s, "flags")), 0);
 	assert_int_equal(
 		json_object_get_int64(jget(s, "offset")),
