@@ -391,9 +391,11 @@ int icemig_stream_size(const struct icemig_vf_state *st, __u32 flags, __u32 *siz
 	if (st->has_vlan_v2)
 		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_vlan_v2));
 	if (st->has_rxq_ctx)
-		*size += TLV_LEN + ALIGN_UP(st->num_qps * (__u32)sizeof(struct icemig_wire_rxq_ctx));
+		*size += TLV_LEN +
+			 ALIGN_UP(st->num_qps * (__u32)sizeof(struct icemig_wire_rxq_ctx));
 	if (st->has_txq_ctx)
-		*size += TLV_LEN + ALIGN_UP(st->num_qps * (__u32)sizeof(struct icemig_wire_txq_ctx));
+		*size += TLV_LEN +
+			 ALIGN_UP(st->num_qps * (__u32)sizeof(struct icemig_wire_txq_ctx));
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(icemig_stream_size, ICEMIG);
