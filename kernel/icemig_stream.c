@@ -35,7 +35,7 @@ static_assert(sizeof(struct icemig_wire_msix) == 8, "msix is 8 bytes");
 static_assert(sizeof(struct icemig_wire_rss) == 72, "rss is 72 bytes");
 static_assert(sizeof(struct icemig_wire_mac) == 8, "mac is 8 bytes");
 static_assert(sizeof(struct icemig_wire_mbx) == 16, "mbx is 16 bytes");
-static_assert(sizeof(struct icemig_wire_vf_ext) == 32, "vf_ext is 32 bytes");
+static_assert(sizeof(struct icemig_wire_vf_ext) == 40, "vf_ext is 40 bytes");
 static_assert(sizeof(struct icemig_wire_vlan_v2) == 40, "vlan_v2 is 40 bytes");
 static_assert(sizeof(struct icemig_wire_rxq_ctx) == 16, "rxq_ctx is 16 bytes");
 static_assert(sizeof(struct icemig_wire_txq_ctx) == 8, "txq_ctx is 8 bytes");
@@ -231,7 +231,7 @@ static int check_v11(const struct icemig_vf_state *st, struct icemig_stream_err 
 	if (!st->has_vf_ext) {
 		if (st->pf_set_mac || st->promisc || st->port_vlan_prio || st->port_vlan_tpid ||
 		    st->driver_caps || st->min_tx_rate || st->max_tx_rate || st->opcodes ||
-		    st->config_gen)
+		    st->config_gen || st->rss_hfunc)
 			return fail(err, "vf_ext.missing", 0);
 	} else {
 		if (st->pf_set_mac > 1)
@@ -250,6 +250,9 @@ static int check_v11(const struct icemig_vf_state *st, struct icemig_stream_err 
 			return fail(err, "vf_ext.port_vlan_tpid", 0);
 		if (st->max_tx_rate && st->min_tx_rate > st->max_tx_rate)
 			return fail(err, "vf_ext.tx_rate", 0);
+		/* enum virtchnl_rss_algorithm; only with RSS configured */
+		if (st->rss_hfunc > 3 || (st->rss_hfunc && !st->has_rss))
+			return fail(err, "vf_ext.rss_hfunc", 0);
 	}
 	if (!st->has_vlan_v2) {
 		if (!mem_zero(&st->vlan_v2, sizeof(st->vlan_v2)))
@@ -301,7 +304,7 @@ static int check_v11(const struct icemig_vf_state *st, struct icemig_stream_err 
  * VF_EXT: pf_set_mac 0 or 1, promiscuous modes only for a trusted VF
  * (ice_vc_cfg_promiscuous_mode_msg()), port VLAN priority 0..7 and TPID
  * 0x8100 or 0x88a8 exactly when a port VLAN is set, min Tx rate <= max Tx
- * rate when a max is set; VLAN_V2: TPIDs 0x8100/0x88a8/0x9100, a setting
+ * rate when a max is set, RSS hash function 0..3 and 0 without RSS; VLAN_V2: TPIDs 0x8100/0x88a8/0x9100, a setting
  * on only where its capability is offered; RXQ_CTX/TXQ_CTX entries only
  * for queues below num_qps, each field within its context width (E810
  * datasheet, Rx/Tx queue context; Linux 6.12 ice_common.c field tables).
@@ -533,6 +536,7 @@ static __u8 *put_v11(__u8 *p, const struct icemig_vf_state *st)
 			.port_vlan_tpid = cpu_to_le16(st->port_vlan_tpid),
 			.port_vlan_prio = st->port_vlan_prio,
 			.flags = (st->pf_set_mac ? ICEMIG_VF_EXT_F_PF_SET_MAC : 0) | st->promisc,
+			.rss_hfunc = st->rss_hfunc,
 		};
 
 		p = put_tlv(p, ICEMIG_TLV_VF_EXT, ICEMIG_TLV_F_MANDATORY, &w, sizeof(w));
@@ -765,6 +769,8 @@ static int get_vf_ext(const __u8 *val, __u32 len, __u32 off, struct icemig_vf_st
 	memcpy(&w, val, sizeof(w));
 	if (w.flags & ~ICEMIG_VF_EXT_F_ALL)
 		return fail(err, "vf_ext.flags", off);
+	if (!mem_zero(w.reserved, sizeof(w.reserved)))
+		return fail(err, "vf_ext.reserved", off);
 	st->has_vf_ext = 1;
 	st->opcodes = le64_to_cpu(w.opcodes);
 	st->config_gen = le64_to_cpu(w.config_gen);
@@ -775,6 +781,7 @@ static int get_vf_ext(const __u8 *val, __u32 len, __u32 off, struct icemig_vf_st
 	st->port_vlan_prio = w.port_vlan_prio;
 	st->pf_set_mac = !!(w.flags & ICEMIG_VF_EXT_F_PF_SET_MAC);
 	st->promisc = w.flags & (ICEMIG_VF_EXT_F_UC_PROMISC | ICEMIG_VF_EXT_F_MC_PROMISC);
+	st->rss_hfunc = w.rss_hfunc;
 	return 0;
 }
 

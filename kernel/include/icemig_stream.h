@@ -295,7 +295,7 @@ struct icemig_wire_mbx {
 };
 
 /**
- * struct icemig_wire_vf_ext - VF info added in 1.1, 32 bytes
+ * struct icemig_wire_vf_ext - VF info added in 1.1, 40 bytes
  * @opcodes: virtchnl opcodes the PF allows the VF now, bit N = opcode N
  *	(ice's opcodes_allowlist; VIRTCHNL_OP_MAX is 58 in Linux 6.12)
  * @config_gen: the source's configuration-change counter (PRE_COPY)
@@ -307,6 +307,9 @@ struct icemig_wire_mbx {
  *	port VLAN (VF_INFO's port_vlan and @port_vlan_prio both 0)
  * @port_vlan_prio: port VLAN priority (PCP), 0..7
  * @flags: ICEMIG_VF_EXT_F_*
+ * @rss_hfunc: RSS hash function (virtchnl VIRTCHNL_OP_CONFIG_RSS_HFUNC,
+ *	enum virtchnl_rss_algorithm, 0..3); 0 when RSS is not configured
+ * @reserved: zero
  */
 struct icemig_wire_vf_ext {
 	__le64 opcodes;
@@ -317,6 +320,8 @@ struct icemig_wire_vf_ext {
 	__le16 port_vlan_tpid;
 	__u8 port_vlan_prio;
 	__u8 flags;
+	__u8 rss_hfunc;
+	__u8 reserved[7];
 };
 
 /* MAC set by the PF admin (the VF may not change it). */
@@ -513,7 +518,7 @@ struct icemig_queue {
  * Array members are meaningful up to their count (@num_msix_maps,
  * @rss_lut_len, @num_macs, @num_vlans); the rest is zero.
  * The 1.1 members (after @mbx) are meaningful when their has_ flag is
- * set (@has_vf_ext: @pf_set_mac .. @config_gen; @has_vlan_v2; @has_rxq_ctx:
+ * set (@has_vf_ext: @pf_set_mac .. @rss_hfunc; @has_vlan_v2; @has_rxq_ctx:
  * @rxctx[i < num_qps]; @has_txq_ctx: @txctx[i < num_qps]) and zero
  * otherwise.
  */
@@ -562,6 +567,7 @@ struct icemig_vf_state {
 	__u32 max_tx_rate;
 	__u64 opcodes;
 	__u64 config_gen;
+	__u8 rss_hfunc;
 	struct icemig_vlan_v2 vlan_v2;
 	struct icemig_rxq_ctx rxctx[ICEMIG_MAX_QP];
 	struct icemig_txq_ctx txctx[ICEMIG_MAX_QP];

@@ -84,6 +84,7 @@ static void sample_state(struct icemig_vf_state *st, unsigned int nqp)
 	st->max_tx_rate = 25000;
 	st->opcodes = 0x03f800000ffffffeull;
 	st->config_gen = 0x1122334455667788ull;
+	st->rss_hfunc = 2;
 	st->has_vlan_v2 = 1;
 	st->vlan_v2 = (struct icemig_vlan_v2){ .filtering_outer = 0x3, .filtering_inner = 0x1,
 					       .stripping_outer = 0x103, .stripping_inner = 0x101,
@@ -170,10 +171,10 @@ static void test_roundtrip(void **state)
 	}
 	/*
 	 * Contract 1 size target: 16 queue pairs, no VLAN filter, within 2 KiB,
-	 * with every 1.1 record present (1712 bytes; 1232 without them).
+	 * with every 1.1 record present (1720 bytes; 1232 without them).
 	 */
 	assert_true(in.has_vf_ext && in.has_vlan_v2 && in.has_rxq_ctx && in.has_txq_ctx);
-	assert_int_equal(len, 1712);
+	assert_int_equal(len, 1720);
 	assert_true(len <= 2048);
 
 	/* The largest state: every VLAN filter and MAC filter. */
@@ -628,6 +629,7 @@ static void test_v10_stream_readable(void **state)
 	in.port_vlan_tpid = 0;
 	in.driver_caps = in.min_tx_rate = in.max_tx_rate = 0;
 	in.opcodes = in.config_gen = 0;
+	in.rss_hfunc = 0;
 	memset(&in.vlan_v2, 0, sizeof(in.vlan_v2));
 	memset(in.rxctx, 0, sizeof(in.rxctx));
 	memset(in.txctx, 0, sizeof(in.txctx));
@@ -652,6 +654,8 @@ static void test_bad_v11_records(void **state)
 	break_field(1, ICEMIG_TLV_VF_EXT, 28, 0x9100, "vf_ext.port_vlan_tpid");
 	break_field(1, ICEMIG_TLV_VF_EXT, 30, 0x0708, "vf_ext.port_vlan_prio");
 	break_field(1, ICEMIG_TLV_VF_EXT, 20, 30000, "vf_ext.tx_rate");
+	break_field(1, ICEMIG_TLV_VF_EXT, 32, 4, "vf_ext.rss_hfunc");
+	break_field(1, ICEMIG_TLV_VF_EXT, 38, 1, "vf_ext.reserved");
 	/* Promiscuous modes on an untrusted VF (VF_INFO trust 0, spoofchk 1). */
 	break_field(1, ICEMIG_TLV_VF_INFO, 6, 0x0100, "vf_ext.promisc_untrusted");
 	/* VLAN_V2: TPID, stripping without the capability, reserved. */
@@ -706,6 +710,13 @@ static void test_v11_state_rules(void **state)
 	st.has_vf_ext = 2;
 	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
 	assert_string_equal(err.what, "state.has");
+	/* A hash function without RSS. */
+	sample_state(&st, 2);
+	st.has_rss = 0;
+	st.rss_hena = 0;
+	st.rss_lut_len = 0;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "vf_ext.rss_hfunc");
 	/* Port VLAN priority alone (VID 0) is a port VLAN: it needs a TPID. */
 	sample_state(&st, 2);
 	st.port_vlan = 0;
