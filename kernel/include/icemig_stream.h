@@ -63,6 +63,26 @@
 #define ICEMIG_RX_HBUF_UNIT		64	/* Rx context hbuf unit, bytes */
 #define ICEMIG_RX_HBUF_MAX		(31 * ICEMIG_RX_HBUF_UNIT) /* 5 bits */
 
+/*
+ * What the stream carries (1.1), as virtchnl bits of Linux 6.12
+ * (include/linux/avf/virtchnl.h). A VF that negotiated a capability
+ * outside ICEMIG_VC_CAPS_CARRIED (VIRTCHNL_VF_OFFLOAD_*), or that the PF
+ * allows an opcode outside ICEMIG_VC_OPS_CARRIED (bit N: VIRTCHNL_OP_ N),
+ * holds state no stream has a record for: it cannot migrate, and the
+ * compatibility check refuses it naming the feature (icemig_compat.h).
+ *
+ * Carried capabilities: L2, RSS_AQ, RSS_REG, WB_ON_ITR, REQ_QUEUES,
+ * ADV_LINK_SPEED, CRC, VLAN_V2, VLAN, RSS_PCTYPE_V2, RSS_PF, ENCAP,
+ * ENCAP_CSUM, RX_ENCAP_CSUM, USO, RX_FLEX_DESC. Not carried: RDMA, TC_U32,
+ * RX_POLLING, ADQ, ADV_RSS_PF, FDIR_PF and every bit 6.12 does not define.
+ * Carried opcodes: VERSION .. GET_STATS (1-15), EVENT, CONFIG_RSS_HFUNC,
+ * CONFIG_RSS_KEY .. REQUEST_QUEUES (23-29), GET_SUPPORTED_RXDIDS, the VLAN
+ * v2 opcodes (51-57). Not carried: the RDMA (20-22), channel and cloud
+ * filter (30-33), advanced RSS (45, 46) and FDIR (47, 48) opcodes.
+ */
+#define ICEMIG_VC_CAPS_CARRIED		0x067d84f9u
+#define ICEMIG_VC_OPS_CARRIED		0x03f810003f86fffeull
+
 /**
  * struct icemig_stream_hdr - stream header, 24 bytes
  * @magic: ICEMIG_STREAM_MAGIC

@@ -208,7 +208,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["vf"] == "0000:01:10.0"
 assert d["descriptor"]["max_qps"] == 16 and d["descriptor"]["used_qps"] == 2
-assert d["descriptor"]["device"] == "8086:1889" and d["descriptor"]["records"] == "0x3ffe"
+assert d["descriptor"]["device"] == "8086:1889" and d["descriptor"]["records"] == "0x3fe"
 EOT
 expect 1 "$ICEMIG" compat show 0000:01:10.1
 grep -q "^icemig: 0000:01:10.1: no compatibility descriptor: its PF has no migration provider" "$T/err" ||
@@ -226,6 +226,14 @@ ICEMIG_IN=$T/big.desc
 expect 1 sh -c "\"$ICEMIG\" compat check --json - 0000:01:10.0 <\"$ICEMIG_IN\""
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["compatible"] is False and d["field"] == "max_qps", d' "$T/out" ||
 	fail "compat check --json: $(cat "$T/out")"
+# a source VF that negotiated FDIR (VIRTCHNL_VF_OFFLOAD_FDIR_PF, bit 28),
+# which no stream carries: incompatible, the feature named
+{ cat "$GOLDEN/descriptor-16qp.txt"
+  printf 'vc_caps=0x67d84f9\nvc_opcodes=0x3f810003f86fffe\nused_vc_caps=0x10000001\nused_vc_opcodes=0x8\n'
+} >"$T/fdir.desc"
+expect 1 "$ICEMIG" compat check "$T/fdir.desc" 0000:01:10.0
+grep -q '^incompatible: 0000:01:10.0: vc_caps.FDIR_PF: the source VF uses this virtchnl feature' "$T/out" ||
+	fail "compat check FDIR: $(cat "$T/out")"
 # cannot check: exit 3
 printf 'format=icemig-stream\n' >"$T/short.desc"
 expect 3 "$ICEMIG" compat check "$T/short.desc" 0000:01:10.0
