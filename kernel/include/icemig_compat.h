@@ -11,8 +11,8 @@
  *
  *   format=icemig-stream          stream format name
  *   stream_major=1                major version (must be equal)
- *   stream_minor=0                highest minor version written/understood
- *   records=0x3fe                 bit N set: record type N understood
+ *   stream_minor=1                highest minor version written/understood
+ *   records=0x3ffe                bit N set: record type N understood
  *   device=8086:10ca              VF vendor:device ID
  *   provider=ice_mig_sim          PF-side provider (informational)
  *   max_qps=16                    capacity limits of this VF
