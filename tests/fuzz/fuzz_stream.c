@@ -40,7 +40,7 @@ static void check_stream(const uint8_t *data, size_t size)
 		abort();
 	if (icemig_stream_decode(data, (uint32_t)size, &st, &err)) {
 		if (!err.what)
-			abort();	/* every rejection names its rule */
+			abort(); /* every rejection names its rule */
 		return;
 	}
 	/* A decoded state is valid, encodes, and decodes to itself. */
@@ -80,8 +80,7 @@ static void check_compat_text(const uint8_t *data, size_t size)
 	if (icemig_compat_parse((const char *)data, (uint32_t)size, &a, &bad))
 		return;
 	n = icemig_compat_format(&a, text, sizeof(text));
-	if (n < 0 || icemig_compat_parse(text, (uint32_t)n, &b, &bad) ||
-	    memcmp(&a, &b, sizeof(a)))
+	if (n < 0 || icemig_compat_parse(text, (uint32_t)n, &b, &bad) || memcmp(&a, &b, sizeof(a)))
 		abort();
 	(void)icemig_compat_check(&a, &b, NULL);
 }
@@ -176,12 +175,12 @@ static void check_xlate(const uint8_t *data, size_t size)
 		/* field by field: the input's padding bytes are not values */
 #define SAME(f) (back.f == vi.f)
 		if (memcmp(back.mac, vi.mac, 6) || !SAME(pf_set_mac) || !SAME(trusted) ||
-		    !SAME(spoofchk) || !SAME(link_forced) ||
-		    (vi.link_forced && !SAME(link_up)) || !SAME(port_vlan_prio) ||
-		    !SAME(port_vlan_vid) || !SAME(port_vlan_tpid) || !SAME(min_tx_rate) ||
-		    !SAME(max_tx_rate) || !SAME(vf_ver_major) || !SAME(vf_ver_minor) ||
-		    !SAME(driver_caps) || !SAME(vf_cap_flags) || !SAME(num_qps) ||
-		    !SAME(num_msix) || !SAME(uc_promisc) || !SAME(mc_promisc) || !SAME(opcodes))
+		    !SAME(spoofchk) || !SAME(link_forced) || (vi.link_forced && !SAME(link_up)) ||
+		    !SAME(port_vlan_prio) || !SAME(port_vlan_vid) || !SAME(port_vlan_tpid) ||
+		    !SAME(min_tx_rate) || !SAME(max_tx_rate) || !SAME(vf_ver_major) ||
+		    !SAME(vf_ver_minor) || !SAME(driver_caps) || !SAME(vf_cap_flags) ||
+		    !SAME(num_qps) || !SAME(num_msix) || !SAME(uc_promisc) || !SAME(mc_promisc) ||
+		    !SAME(opcodes))
 			abort();
 #undef SAME
 	}

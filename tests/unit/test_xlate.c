@@ -78,7 +78,7 @@ static unsigned int popcount(const uint8_t *b, unsigned int len)
 struct kind {
 	const char *name;
 	const struct icemig_xlate_field *(*fields)(unsigned int *n);
-	unsigned int len;	/* image bytes */
+	unsigned int len; /* image bytes */
 	size_t objsz;
 	int (*pack)(const void *obj, uint8_t *buf, struct icemig_stream_err *err);
 	void (*unpack)(const uint8_t *buf, void *obj);
@@ -133,7 +133,7 @@ static void test_tables(void **state)
 			if (i)
 				assert_true(f[i].lsb >= f[i - 1].lsb + f[i - 1].width);
 			for (b = f[i].lsb; b < f[i].lsb + f[i].width; b++) {
-				assert_false(bit(used, b));	/* no overlap */
+				assert_false(bit(used, b)); /* no overlap */
 				used[b / 8] |= 1u << (b % 8);
 			}
 			sum += f[i].width;
@@ -153,11 +153,11 @@ static void test_known_positions(void **state)
 
 	(void)state;
 	memset(&rx, 0, sizeof(rx));
-	rx.base = 1;		/* bit 32 */
-	rx.qlen = 1;		/* bit 89 */
-	rx.rxmax = 1;		/* bit 174 */
-	rx.prefena = 1;		/* bit 201 */
-	rx.head = 0x1fff;	/* bits 0..12 */
+	rx.base = 1; /* bit 32 */
+	rx.qlen = 1; /* bit 89 */
+	rx.rxmax = 1; /* bit 174 */
+	rx.prefena = 1; /* bit 201 */
+	rx.head = 0x1fff; /* bits 0..12 */
 	assert_int_equal(icemig_xlate_rxq_ctx_pack(&rx, b, NULL), 0);
 	assert_int_equal(b[4], 0x01);
 	assert_int_equal(b[11], 0x02);
@@ -168,11 +168,11 @@ static void test_known_positions(void **state)
 	assert_int_equal(popcount(b, RXL), 4 + 13);
 
 	memset(&tx, 0, sizeof(tx));
-	tx.base = 1;			/* bit 0 */
-	tx.port_num = 1;		/* bit 57 */
-	tx.qlen = 1;			/* bit 135 */
-	tx.pkt_shaper_prof_idx = 4;	/* bit 170, the last one */
-	tx.itr_notification_mode = 1;	/* bit 128 */
+	tx.base = 1; /* bit 0 */
+	tx.port_num = 1; /* bit 57 */
+	tx.qlen = 1; /* bit 135 */
+	tx.pkt_shaper_prof_idx = 4; /* bit 170, the last one */
+	tx.itr_notification_mode = 1; /* bit 128 */
 	assert_int_equal(icemig_xlate_txq_ctx_pack(&tx, b, NULL), 0);
 	assert_int_equal(b[0], 0x01);
 	assert_int_equal(b[7], 0x02);
@@ -211,7 +211,7 @@ static void test_each_field_max(void **state)
 			assert_memory_equal(back, obj, kd->objsz);
 
 			if (f[i].width == f[i].size * 8u)
-				continue;	/* nothing above the maximum */
+				continue; /* nothing above the maximum */
 			set_field(obj, &f[i], maxval(f[i].width) + 1);
 			memset(img, 0x5a, sizeof(img));
 			memcpy(keep, img, sizeof(img));
@@ -238,8 +238,9 @@ static void test_random_roundtrip(void **state)
 
 			memset(obj, 0, sizeof(obj));
 			for (i = 0; i < n; i++)
-				set_field(obj, &f[i], it == 0 ? maxval(f[i].width) :
-						      rnd() & maxval(f[i].width));
+				set_field(obj, &f[i],
+					  it == 0 ? maxval(f[i].width) :
+						    rnd() & maxval(f[i].width));
 			assert_int_equal(kd->pack(obj, img, NULL), 0);
 			kd->unpack(img, back);
 			assert_memory_equal(back, obj, kd->objsz);
@@ -328,8 +329,9 @@ static void test_rxq_state_roundtrip(void **state)
 		icemig_xlate_rxq_ctx_unpack(img, &u);
 		base_state(&st);
 		assert_int_equal(icemig_xlate_rxq_to_state(&u, e ? 63 : 22, e ? 7 : 3,
-							   e ? ICEMIG_RING_LEN_MAX - 2 : 1000,
-							   true, &st.rxq[0], &st.rxctx[0], &err), 0);
+							   e ? ICEMIG_RING_LEN_MAX - 2 : 1000, true,
+							   &st.rxq[0], &st.rxctx[0], &err),
+				 0);
 		st.txq[0] = (struct icemig_queue){ .base = 0x1000, .ring_len = 64 };
 		assert_int_equal(icemig_state_check(&st, &err), 0);
 		assert_int_equal(st.rxq[0].buf_len, e ? 16256 : 2048);
@@ -340,7 +342,8 @@ static void test_rxq_state_roundtrip(void **state)
 		memset(&local, 0, sizeof(local));
 		local.cpuid = 0x42;
 		assert_int_equal(icemig_xlate_rxq_from_state(&st2.rxq[0], &st2.rxctx[0], &local,
-							     &back, &rxdid, &prio, &err), 0);
+							     &back, &rxdid, &prio, &err),
+				 0);
 		assert_int_equal(rxdid, e ? 63 : 22);
 		assert_int_equal(prio, e ? 7 : 3);
 		assert_int_equal(back.cpuid, 0x42);
@@ -453,27 +456,27 @@ static void test_txq_state_roundtrip(void **state)
 				 0);
 		st.rxq[0] = (struct icemig_queue){ .base = 0x1000, .ring_len = 64 };
 		assert_int_equal(icemig_state_check(&st, &err), 0);
-		assert_int_equal(st.txctx[0].flags, e ? ICEMIG_TXQ_CTX_F_ALL :
-						  /* odd table indexes are 1 */
-						  ICEMIG_TXQ_CTX_F_TSYN_ENA |
-						  ICEMIG_TXQ_CTX_F_ALT_VLAN |
-						  ICEMIG_TXQ_CTX_F_WB_MODE |
-						  ICEMIG_TXQ_CTX_F_TPHRD |
-						  ICEMIG_TXQ_CTX_F_ITR_NOTIF |
-						  ICEMIG_TXQ_CTX_F_TSO_ENA |
-						  ICEMIG_TXQ_CTX_F_LEGACY_INT);
+		assert_int_equal(st.txctx[0].flags,
+				 e     ? ICEMIG_TXQ_CTX_F_ALL :
+					 /* odd table indexes are 1 */
+					 ICEMIG_TXQ_CTX_F_TSYN_ENA | ICEMIG_TXQ_CTX_F_ALT_VLAN |
+						 ICEMIG_TXQ_CTX_F_WB_MODE | ICEMIG_TXQ_CTX_F_TPHRD |
+						 ICEMIG_TXQ_CTX_F_ITR_NOTIF |
+						 ICEMIG_TXQ_CTX_F_TSO_ENA |
+						 ICEMIG_TXQ_CTX_F_LEGACY_INT);
 		assert_int_equal(icemig_stream_encode(&st, 0, buf, sizeof(buf), &len), 0);
 		assert_int_equal(icemig_stream_decode(buf, len, &st2, &err), 0);
 		assert_int_equal(st2.txq[0].head, e ? ICEMIG_RING_LEN_MAX - 1 : 7);
 
 		/* The destination's own host fields: those of the source here. */
 		local = c;
-		local.tsyn_ena = !c.tsyn_ena;	/* carried: comes from the state */
+		local.tsyn_ena = !c.tsyn_ena; /* carried: comes from the state */
 		local.cache_prof_idx = 0;
 		local.base = 0;
 		local.qlen = 0;
 		assert_int_equal(icemig_xlate_txq_from_state(&st2.txq[0], &st2.txctx[0], &local,
-							     &back, &err), 0);
+							     &back, &err),
+				 0);
 		assert_memory_equal(&back, &c, sizeof(c));
 		assert_int_equal(icemig_xlate_txq_ctx_pack(&back, img2, NULL), 0);
 		assert_memory_equal(img2, img, TXL);
@@ -483,7 +486,8 @@ static void test_txq_state_roundtrip(void **state)
 		local.src_vsi = 77;
 		local.qnum_in_func = 300;
 		assert_int_equal(icemig_xlate_txq_from_state(&st2.txq[0], &st2.txctx[0], &local,
-							     &back, NULL), 0);
+							     &back, NULL),
+				 0);
 		assert_int_equal(back.src_vsi, 77);
 		assert_int_equal(back.qnum_in_func, 300);
 		assert_int_equal(back.port_num, 0);
@@ -555,7 +559,8 @@ static void test_vf_info(void **state)
 {
 	static const struct {
 		uint8_t forced, up, link_state;
-	} links[] = { { 0, 0, ICEMIG_LINK_AUTO }, { 1, 1, ICEMIG_LINK_ENABLE },
+	} links[] = { { 0, 0, ICEMIG_LINK_AUTO },
+		      { 1, 1, ICEMIG_LINK_ENABLE },
 		      { 1, 0, ICEMIG_LINK_DISABLE } };
 	struct icemig_xlate_vf_info vi, back;
 	struct icemig_stream_err err = { 0 };
@@ -592,7 +597,7 @@ static void test_vf_info(void **state)
 	assert_string_equal(err.what, "vf_ext.port_vlan_tpid");
 	vi.port_vlan_vid = 0;
 	vi.port_vlan_prio = 0;
-	vi.port_vlan_tpid = 0x8100;	/* TPID without a port VLAN */
+	vi.port_vlan_tpid = 0x8100; /* TPID without a port VLAN */
 	assert_int_equal(icemig_xlate_vf_to_state(&vi, &st, &err), -EINVAL);
 	assert_string_equal(err.what, "vf_ext.port_vlan_tpid");
 	vf_example(&vi);
@@ -624,9 +629,9 @@ static void test_vf_info(void **state)
 static void test_filters(void **state)
 {
 	static const uint8_t macs[][6] = {
-		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },	/* broadcast: skipped */
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff }, /* broadcast: skipped */
 		{ 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },
-		{ 0x52, 0x54, 0x00, 0x01, 0x02, 0x03 },	/* the VF's own: primary */
+		{ 0x52, 0x54, 0x00, 0x01, 0x02, 0x03 }, /* the VF's own: primary */
 	};
 	static const uint16_t vids[] = { 300, 0, 5, 300, 4095, 1, 5 };
 	struct icemig_stream_err err = { 0 };
@@ -666,7 +671,7 @@ static void test_filters(void **state)
 		many[i][4] = (uint8_t)(i >> 8);
 		many[i][5] = (uint8_t)i;
 	}
-	memset(many[7], 0xff, 6);	/* broadcast does not count */
+	memset(many[7], 0xff, 6); /* broadcast does not count */
 	assert_int_equal(icemig_xlate_macs_to_state(many[0], ICEMIG_MAX_MAC_FILTERS + 1, &st, &err),
 			 0);
 	assert_int_equal(st.num_macs, ICEMIG_MAX_MAC_FILTERS);
@@ -680,7 +685,7 @@ static void test_filters(void **state)
 	assert_int_equal(icemig_xlate_vlans_to_state(ids, 1, &st, &err), -EINVAL);
 	assert_string_equal(err.what, "vlan_filters.vid");
 	for (i = 0; i <= ICEMIG_MAX_VLAN_FILTERS; i++)
-		ids[i] = (uint16_t)(4000 - 7 * i);	/* descending, distinct, > 0 */
+		ids[i] = (uint16_t)(4000 - 7 * i); /* descending, distinct, > 0 */
 	assert_int_equal(icemig_xlate_vlans_to_state(ids, ICEMIG_MAX_VLAN_FILTERS, &st, &err), 0);
 	assert_int_equal(st.num_vlans, ICEMIG_MAX_VLAN_FILTERS);
 	assert_int_equal(icemig_state_check(&st, &err), 0);
@@ -692,16 +697,11 @@ static void test_filters(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tables),
-		cmocka_unit_test(test_known_positions),
-		cmocka_unit_test(test_each_field_max),
-		cmocka_unit_test(test_random_roundtrip),
-		cmocka_unit_test(test_image_roundtrip),
-		cmocka_unit_test(test_rxq_state_roundtrip),
-		cmocka_unit_test(test_rxq_refused),
-		cmocka_unit_test(test_txq_state_roundtrip),
-		cmocka_unit_test(test_txq_refused),
-		cmocka_unit_test(test_vf_info),
+		cmocka_unit_test(test_tables),		cmocka_unit_test(test_known_positions),
+		cmocka_unit_test(test_each_field_max),	cmocka_unit_test(test_random_roundtrip),
+		cmocka_unit_test(test_image_roundtrip), cmocka_unit_test(test_rxq_state_roundtrip),
+		cmocka_unit_test(test_rxq_refused),	cmocka_unit_test(test_txq_state_roundtrip),
+		cmocka_unit_test(test_txq_refused),	cmocka_unit_test(test_vf_info),
 		cmocka_unit_test(test_filters),
 	};
 
