@@ -50,8 +50,10 @@
  *	     or 1), rxctx<i> (max_frame:hbuf_len:rxdid:rxdid_prio:dtype:
  *	     hsplit_0:hsplit_1:lrxqthresh:flags), txctx<i>
  *	     (flags:cache_prof_idx); entries of queues at or above num_qps are
- *	     dropped. rx_packets, rx_bytes, tx_packets, tx_bytes. Read-only:
- *	     running.
+ *	     dropped; as the admin commands do, a port VLAN without a TPID
+ *	     gets 0x8100, no port VLAN has none, an untrusted VF has no
+ *	     promiscuous mode, rss=off clears rss_hfunc. rx_packets,
+ *	     rx_bytes, tx_packets, tx_bytes. Read-only: running.
  *	     The token "defaults" first resets everything but the counters to
  *	     a fresh VF's state, so a test need not know what came before.
  *   fault   arm test faults, blank-separated tokens; read shows what is
@@ -957,6 +959,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 
 		if (!strcmp(val, "off")) {
 			st->has_rss = 0;
+			st->rss_hfunc = 0;
 			st->rss_hena = 0;
 			st->rss_lut_len = 0;
 			memset(st->rss_lut, 0, sizeof(st->rss_lut));
@@ -1161,6 +1164,20 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 		}
 	}
 	if (!ret) {
+		/*
+		 * As the PF admin commands do: a port VLAN set without a
+		 * protocol is 802.1Q (ip link set ... vlan N), no port VLAN has
+		 * no TPID, and a VF that loses trust loses its promiscuous modes
+		 * (ice_set_vf_trust()).
+		 */
+		if (st->has_vf_ext && (st->port_vlan || st->port_vlan_prio)) {
+			if (!st->port_vlan_tpid)
+				st->port_vlan_tpid = 0x8100;
+		} else {
+			st->port_vlan_tpid = 0;
+		}
+		if (!st->trust)
+			st->promisc = 0;
 		/* Entries past a count are not state: keep them zero. */
 		for (i = st->num_msix_maps; i < ICEMIG_MAX_MSIX; i++)
 			memset(&st->msix[i], 0, sizeof(st->msix[i]));
