@@ -52,8 +52,9 @@
 #define ICEMIG_XLATE_DBUF_SHIFT		7	/* Rx data buffer unit: 128 bytes */
 #define ICEMIG_XLATE_HBUF_SHIFT		6	/* Rx header buffer unit: 64 bytes */
 
-/**
- * struct icemig_xlate_rlan_ctx - Linux 6.12 struct ice_rlan_ctx, hardware
+/*
+ * struct icemig_xlate_rlan_ctx - Linux 6.12 struct ice_rlan_ctx, member for
+ * member (ice_lan_tx_rx.h documents them), hardware
  * units: @base in 128-byte units, @qlen in descriptors, @dbuf in 128-byte
  * units, @hbuf in 64-byte units, @rxmax in bytes; the rest as the context.
  */
@@ -80,9 +81,10 @@ struct icemig_xlate_rlan_ctx {
 	__u8 prefena;
 };
 
-/**
- * struct icemig_xlate_tlan_ctx - Linux 6.12 struct ice_tlan_ctx without
- * int_q_state; @base in 128-byte units, @qlen in descriptors.
+/*
+ * struct icemig_xlate_tlan_ctx - Linux 6.12 struct ice_tlan_ctx member for
+ * member, without int_q_state; @base in 128-byte units, @qlen in
+ * descriptors.
  */
 struct icemig_xlate_tlan_ctx {
 	__u64 base;
