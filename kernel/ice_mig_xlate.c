@@ -724,3 +724,56 @@ int icemig_xlate_vlans_to_state(const __u16 *vids, unsigned int n, struct icemig
 	st->num_vlans = k;
 	return 0;
 }
+
+/* ICE_AQ_VSI_Q_OPT_RSS_HASH_* (Linux 6.12 ice_adminq_cmd.h) */
+#define ICE_HASH_TPLZ		0
+#define ICE_HASH_SYM_TPLZ	1
+#define ICE_HASH_XOR		2
+/* enum virtchnl_rss_algorithm (Linux 6.12 virtchnl.h) */
+#define VC_RSS_TOEPLITZ_ASYM	0
+#define VC_RSS_R_ASYM		1
+#define VC_RSS_TOEPLITZ_SYM	2
+#define VC_RSS_XOR_SYM		3
+
+/**
+ * icemig_xlate_rss_hfunc_from_ice() - the stream's hash function of a VSI
+ * @ice_hfunc: the VF VSI's hash function (vsi->rss_hfunc,
+ *	ICE_AQ_VSI_Q_OPT_RSS_HASH_*)
+ *
+ * Return: the enum virtchnl_rss_algorithm value for ICEMIG_VF_EXT's
+ * rss_hfunc (Toeplitz 0, symmetric Toeplitz 2, XOR 3), or -EINVAL for a
+ * function virtchnl cannot name (JHASH).
+ */
+int icemig_xlate_rss_hfunc_from_ice(__u8 ice_hfunc)
+{
+	switch (ice_hfunc) {
+	case ICE_HASH_TPLZ:
+		return VC_RSS_TOEPLITZ_ASYM;
+	case ICE_HASH_SYM_TPLZ:
+		return VC_RSS_TOEPLITZ_SYM;
+	case ICE_HASH_XOR:
+		return VC_RSS_XOR_SYM;
+	}
+	return -EINVAL;
+}
+
+/**
+ * icemig_xlate_rss_hfunc_to_ice() - the VSI hash function to restore
+ * @alg: the stream's rss_hfunc (enum virtchnl_rss_algorithm, 0..3)
+ *
+ * Return: ICE_AQ_VSI_Q_OPT_RSS_HASH_* value. As Linux 6.12
+ * ice_vc_config_rss_hfunc() does, R_ASYMMETRIC (1) is Toeplitz; XOR (3) is
+ * XOR, the inverse of icemig_xlate_rss_hfunc_from_ice().
+ */
+__u8 icemig_xlate_rss_hfunc_to_ice(__u8 alg)
+{
+	switch (alg) {
+	case VC_RSS_TOEPLITZ_SYM:
+		return ICE_HASH_SYM_TPLZ;
+	case VC_RSS_XOR_SYM:
+		return ICE_HASH_XOR;
+	case VC_RSS_R_ASYM:
+	default:
+		return ICE_HASH_TPLZ;
+	}
+}

@@ -224,4 +224,8 @@ int icemig_xlate_macs_to_state(const __u8 *addrs, unsigned int n,
 int icemig_xlate_vlans_to_state(const __u16 *vids, unsigned int n,
 				struct icemig_vf_state *st, struct icemig_stream_err *err);
 
+/* RSS hash function: ice's VSI value <-> virtchnl's (the stream's) */
+int icemig_xlate_rss_hfunc_from_ice(__u8 ice_hfunc);
+__u8 icemig_xlate_rss_hfunc_to_ice(__u8 alg);
+
 #endif /* ICE_MIG_XLATE_H */

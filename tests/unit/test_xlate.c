@@ -694,6 +694,23 @@ static void test_filters(void **state)
 	assert_int_equal(st.num_vlans, 0);
 }
 
+/* ice's VSI hash function <-> enum virtchnl_rss_algorithm. */
+static void test_rss_hfunc(void **state)
+{
+	unsigned int h;
+
+	(void)state;
+	assert_int_equal(icemig_xlate_rss_hfunc_from_ice(0), 0); /* TPLZ */
+	assert_int_equal(icemig_xlate_rss_hfunc_from_ice(1), 2); /* SYM_TPLZ */
+	assert_int_equal(icemig_xlate_rss_hfunc_from_ice(2), 3); /* XOR */
+	assert_int_equal(icemig_xlate_rss_hfunc_from_ice(3), -EINVAL); /* JHASH */
+	assert_int_equal(icemig_xlate_rss_hfunc_to_ice(1), 0); /* R_ASYMMETRIC */
+	for (h = 0; h < 3; h++)
+		assert_int_equal(
+			icemig_xlate_rss_hfunc_to_ice((uint8_t)icemig_xlate_rss_hfunc_from_ice(h)),
+			h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -702,7 +719,7 @@ int main(void)
 		cmocka_unit_test(test_image_roundtrip), cmocka_unit_test(test_rxq_state_roundtrip),
 		cmocka_unit_test(test_rxq_refused),	cmocka_unit_test(test_txq_state_roundtrip),
 		cmocka_unit_test(test_txq_refused),	cmocka_unit_test(test_vf_info),
-		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_filters),		cmocka_unit_test(test_rss_hfunc),
 	};
 
 	return cmocka_run_group_tests_name("ice_mig_xlate", tests, NULL, NULL);
