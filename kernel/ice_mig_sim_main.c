@@ -938,7 +938,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 
 	if (!strcmp(tok, "mac"))
 		return mac_pton(val, st->mac) ? 0 : -EINVAL;
-	if (!strncmp(tok, "txq", 3) || !strncmp(tok, "rxq", 3)) {
+	if ((!strncmp(tok, "txq", 3) || !strncmp(tok, "rxq", 3)) && isdigit(tok[3])) {
 		bool rx = tok[0] == 'r';
 
 		if (kstrtouint(tok + 3, 10, &u) || u >= ICEMIG_MAX_QP)
