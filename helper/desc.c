@@ -128,6 +128,11 @@ bool icemig_desc_check(const struct icemig_compat *src, const struct icemig_comp
 		snprintf(why, size, "device: the source VF is %04x:%04x, this VF is %04x:%04x",
 			 (unsigned int)(e.src >> 16), (unsigned int)(e.src & 0xffff),
 			 (unsigned int)(e.dst >> 16), (unsigned int)(e.dst & 0xffff));
+	else if (!strncmp(f, "vc_caps.", 8) || !strncmp(f, "vc_opcode.", 10))
+		snprintf(why, size,
+			 "%s: the source VF uses this virtchnl feature, whose state this VF cannot "
+			 "carry across a migration (source 0x%" PRIx64 ", this VF 0x%" PRIx64 ")",
+			 f, (uint64_t)e.src, (uint64_t)e.dst);
 	else if (!strncmp(f, "max_", 4))
 		snprintf(why, size,
 			 "%s: the source VF uses %" PRIu64 ", this VF offers at most %" PRIu64, f,
@@ -177,5 +182,11 @@ struct json_object *icemig_desc_json(const struct icemig_compat *c)
 	add_int(o, "used_mac_filters", c->used_mac_filters);
 	add_int(o, "used_vlan_filters", c->used_vlan_filters);
 	add_int(o, "used_rss_lut", c->used_rss_lut);
+	if (c->has_features) {
+		add_hex(o, "vc_caps", c->vc_caps);
+		add_hex(o, "vc_opcodes", c->vc_opcodes);
+		add_hex(o, "used_vc_caps", c->used_vc_caps);
+		add_hex(o, "used_vc_opcodes", c->used_vc_opcodes);
+	}
 	return o;
 }

@@ -65,6 +65,64 @@ static const char *link_state(unsigned int s)
 	return "?";
 }
 
+static void vf_ext_value(struct json_object *o, const struct icemig_vf_state *st)
+{
+	icemig_json_bool(o, "pf_set_mac", st->pf_set_mac);
+	icemig_json_bool(o, "unicast_promisc", st->promisc & ICEMIG_VF_EXT_F_UC_PROMISC);
+	icemig_json_bool(o, "multicast_promisc", st->promisc & ICEMIG_VF_EXT_F_MC_PROMISC);
+	icemig_json_int(o, "port_vlan_prio", st->port_vlan_prio);
+	put_hex(o, "port_vlan_tpid", st->port_vlan_tpid);
+	put_hex(o, "driver_caps", st->driver_caps);
+	icemig_json_int(o, "min_tx_rate_mbps", st->min_tx_rate);
+	icemig_json_int(o, "max_tx_rate_mbps", st->max_tx_rate);
+	put_hex(o, "opcodes", st->opcodes);
+	icemig_json_int(o, "config_gen", (long long)st->config_gen);
+	icemig_json_int(o, "rss_hfunc", st->rss_hfunc);
+}
+
+static void vlan_v2_value(struct json_object *o, const struct icemig_vlan_v2 *v)
+{
+	put_hex(o, "filtering_outer", v->filtering_outer);
+	put_hex(o, "filtering_inner", v->filtering_inner);
+	put_hex(o, "stripping_outer", v->stripping_outer);
+	put_hex(o, "stripping_inner", v->stripping_inner);
+	put_hex(o, "insertion_outer", v->insertion_outer);
+	put_hex(o, "insertion_inner", v->insertion_inner);
+	icemig_json_int(o, "max_filters", v->max_filters);
+	put_hex(o, "strip_outer_tpid", v->strip_outer_tpid);
+	put_hex(o, "strip_inner_tpid", v->strip_inner_tpid);
+	put_hex(o, "insert_outer_tpid", v->insert_outer_tpid);
+	put_hex(o, "insert_inner_tpid", v->insert_inner_tpid);
+	icemig_json_bool(o, "filter_outer", v->flags & ICEMIG_VLAN_V2_F_FILTER_OUTER);
+	icemig_json_bool(o, "filter_inner", v->flags & ICEMIG_VLAN_V2_F_FILTER_INNER);
+	icemig_json_int(o, "ethertype_match", v->ethertype_match);
+}
+
+static struct json_object *rxq_ctx_value(const struct icemig_vf_state *st)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < st->num_qps; i++) {
+		const struct icemig_rxq_ctx *r = &st->rxctx[i];
+		struct json_object *e = json_object_new_object();
+
+		icemig_json_int(e, "queue", i);
+		icemig_json_int(e, "max_frame", r->max_frame);
+		icemig_json_int(e, "hbuf_len", r->hbuf_len);
+		icemig_json_int(e, "rxdid", r->rxdid);
+		icemig_json_int(e, "rxdid_prio", r->rxdid_prio);
+		icemig_json_int(e, "dtype", r->dtype);
+		icemig_json_int(e, "hsplit_0", r->hsplit_0);
+		icemig_json_int(e, "hsplit_1", r->hsplit_1);
+		icemig_json_int(e, "lrxqthresh", r->lrxqthresh);
+		put_hex(e, "flags", r->flags);
+		icemig_json_bool(e, "crc_strip", r->flags & ICEMIG_RXQ_CTX_F_CRCSTRIP);
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
 /* The decoded values of one record type. */
 static struct json_object *record_value(uint16_t type, const struct icemig_vf_state *st)
 {
@@ -137,6 +195,28 @@ static struct json_object *record_value(uint16_t type, const struct icemig_vf_st
 		for (i = 0; i < st->num_vlans; i++)
 			json_object_array_add(a, json_object_new_int(st->vlans[i]));
 		json_object_object_add(o, "vlans", a);
+		break;
+	case ICEMIG_TLV_VF_EXT:
+		vf_ext_value(o, st);
+		break;
+	case ICEMIG_TLV_VLAN_V2:
+		vlan_v2_value(o, &st->vlan_v2);
+		break;
+	case ICEMIG_TLV_RXQ_CTX:
+		json_object_object_add(o, "queues", rxq_ctx_value(st));
+		break;
+	case ICEMIG_TLV_TXQ_CTX:
+		a = json_object_new_array();
+		for (i = 0; i < st->num_qps; i++) {
+			struct json_object *e = json_object_new_object();
+
+			icemig_json_int(e, "queue", i);
+			put_hex(e, "flags", st->txctx[i].flags);
+			icemig_json_bool(e, "tso", st->txctx[i].flags & ICEMIG_TXQ_CTX_F_TSO_ENA);
+			icemig_json_int(e, "cache_prof_idx", st->txctx[i].cache_prof_idx);
+			json_object_array_add(a, e);
+		}
+		json_object_object_add(o, "queues", a);
 		break;
 	case ICEMIG_TLV_MBX:
 		icemig_json_int(o, "last_opcode", st->mbx.last_opcode);

@@ -10,6 +10,15 @@
  * Load with the PFs to attach to:
  *	modprobe ice_mig_sim pfs=0000:01:00.0[,DDDD:BB:DD.F...]
  *
+ * Queue contexts are held as an E810 PF holds them: each configured queue's
+ * Rx context as the 32-byte QRX_CONTEXT image (plus the RXDID register
+ * fields) and its Tx context as the 22-byte admin-queue image, built and
+ * read back with ice_mig_xlate (the code the ice glue uses). A state is
+ * programmed into them when written or loaded (refused if a context cannot
+ * hold it) and read back from them at every save (a difference fails the
+ * save with -EIO and is logged). The Tx host fields (PF, VF, VSI, queue
+ * numbers) are this PF's own, as on a real destination.
+ *
  * While a VF is RUNNING its statistics advance by one packet per
  * millisecond in each direction (64-byte packets); they freeze when the VF
  * leaves RUNNING and continue from the same value when it runs again, here
@@ -31,7 +40,20 @@
  *	     rss_key (104 hex digits), mac_filters (none, or addr/flags,...),
  *	     vlan_filters (none, or IDs and ranges: 10,20-29), mbx (none, or
  *	     opcode:asq_len:asq_head:asq_tail:arq_len:arq_head:arq_tail),
- *	     rx_packets, rx_bytes, tx_packets, tx_bytes. Read-only: running.
+ *	     stream 1.1 records: vf_ext (0 or 1; with 1: pf_set_mac, promisc
+ *	     (bit 1 unicast, bit 2 multicast), port_vlan_prio, port_vlan_tpid,
+ *	     driver_caps, min_tx_rate, max_tx_rate (Mbps), opcodes, rss_hfunc),
+ *	     vlan_v2 (none, or filtering_outer:filtering_inner:stripping_outer:
+ *	     stripping_inner:insertion_outer:insertion_inner:max_filters:
+ *	     strip_outer_tpid:strip_inner_tpid:insert_outer_tpid:
+ *	     insert_inner_tpid:flags:ethertype_match), rxq_ctx and txq_ctx (0
+ *	     or 1), rxctx<i> (max_frame:hbuf_len:rxdid:rxdid_prio:dtype:
+ *	     hsplit_0:hsplit_1:lrxqthresh:flags), txctx<i>
+ *	     (flags:cache_prof_idx); entries of queues at or above num_qps are
+ *	     dropped; as the admin commands do, a port VLAN without a TPID
+ *	     gets 0x8100, no port VLAN has none, an untrusted VF has no
+ *	     promiscuous mode, rss=off clears rss_hfunc. rx_packets,
+ *	     rx_bytes, tx_packets, tx_bytes. Read-only: running.
  *	     The token "defaults" first resets everything but the counters to
  *	     a fresh VF's state, so a test need not know what came before.
  *   fault   arm test faults, blank-separated tokens; read shows what is
@@ -80,6 +102,7 @@
 #include "include/icemig_compat.h"
 #include "include/icemig_provider.h"
 #include "include/icemig_stream.h"
+#include "ice_mig_xlate.h"
 
 MODULE_IMPORT_NS(ICEMIG);
 
@@ -128,6 +151,15 @@ struct sim_vf {
 	struct sim_counters calls;
 	bool captured;			/* suspended with capture */
 	u64 gen;			/* configuration generation */
+	struct sim_hw *hw;		/* the queue context registers */
+};
+
+/* The queue context registers of one VF (images as ice_mig_xlate.h). */
+struct sim_hw {
+	u8 rx[ICEMIG_MAX_QP][ICEMIG_XLATE_RXQ_CTX_LEN];
+	u8 rxdid[ICEMIG_MAX_QP];
+	u8 rxdid_prio[ICEMIG_MAX_QP];
+	u8 tx[ICEMIG_MAX_QP][ICEMIG_XLATE_TXQ_CTX_LEN];
 };
 
 struct sim_caps {
@@ -194,6 +226,127 @@ static void sim_snapshot(struct sim_snapshot *s, const struct icemig_vf_state *s
 	s->rx_bytes = st->rx_bytes;
 	s->tx_packets = st->tx_packets;
 	s->tx_bytes = st->tx_bytes;
+}
+
+/* ---- queue context registers (through ice_mig_xlate) ---- */
+
+/*
+ * What this PF sets up itself for queue @q of VF @vf: the Rx cpuid, the Tx
+ * host fields, and the details a stream without RXQ_CTX/TXQ_CTX (1.0)
+ * leaves to the destination (the values Linux 6.12 ice_setup_rx_ctx() and
+ * ice_setup_tx_ctx() choose; the sim's, not measured on an E810).
+ */
+static void sim_hw_local(struct sim_vf *vf, unsigned int q, struct icemig_xlate_rlan_ctx *rx,
+			 struct icemig_xlate_tlan_ctx *tx)
+{
+	unsigned int abs_q = vf->id * ICEMIG_MAX_QP + q;
+
+	memset(rx, 0, sizeof(*rx));
+	rx->cpuid = vf->id & 0xff;
+	rx->dsize = 1;
+	rx->crcstrip = 1;
+	rx->rxmax = 1522;
+	rx->tphrdesc_ena = 1;
+	rx->tphwdesc_ena = 1;
+	rx->lrxqthresh = 1;
+	rx->prefena = 1;
+	memset(tx, 0, sizeof(*tx));
+	tx->pf_num = PCI_FUNC(vf->pf->pdev->devfn);
+	tx->vmvf_num = vf->id & 0x3ff;
+	tx->src_vsi = (vf->id + 3) & 0x3ff;
+	tx->qnum_in_func = abs_q & 0x3fff;
+	tx->tso_qnum = abs_q & 0x7ff;
+	tx->tso_ena = 1;
+	tx->legacy_int = 1;
+}
+
+/*
+ * Program the queue contexts of @st into @hw, as ice does when the VF
+ * configures its queues (or a load replays them). Returns 0, or -EINVAL
+ * (logged) when a context cannot hold the state.
+ */
+static int sim_hw_program(struct sim_vf *vf, const struct icemig_vf_state *st,
+			  struct sim_hw *hw)
+{
+	struct icemig_xlate_rlan_ctx rx, rx_local;
+	struct icemig_xlate_tlan_ctx tx, tx_local;
+	struct icemig_stream_err err = {};
+	unsigned int i;
+
+	memset(hw, 0, sizeof(*hw));
+	for (i = 0; i < st->num_qps && i < ICEMIG_MAX_QP; i++) {
+		sim_hw_local(vf, i, &rx_local, &tx_local);
+		if (st->rxq[i].ring_len &&
+		    (icemig_xlate_rxq_from_state(&st->rxq[i],
+						 st->has_rxq_ctx ? &st->rxctx[i] : NULL,
+						 &rx_local, &rx, &hw->rxdid[i],
+						 &hw->rxdid_prio[i], &err) ||
+		     icemig_xlate_rxq_ctx_pack(&rx, hw->rx[i], &err)))
+			goto bad;
+		if (st->txq[i].ring_len &&
+		    (icemig_xlate_txq_from_state(&st->txq[i],
+						 st->has_txq_ctx ? &st->txctx[i] : NULL,
+						 &tx_local, &tx, &err) ||
+		     icemig_xlate_txq_ctx_pack(&tx, hw->tx[i], &err)))
+			goto bad;
+	}
+	return 0;
+bad:
+	pci_err(vf->pf->pdev, "VF %u: queue %u: the queue context cannot hold %s\n", vf->id, i,
+		err.what ? err.what : "the state");
+	return -EINVAL;
+}
+
+static bool sim_queue_eq(const struct icemig_queue *a, const struct icemig_queue *b)
+{
+	return a->base == b->base && a->ring_len == b->ring_len && a->head == b->head &&
+	       a->tail == b->tail && a->buf_len == b->buf_len && a->flags == b->flags;
+}
+
+/*
+ * Read the queue contexts back from the registers, as ice reads them at
+ * save, and compare with @st. Tail, head of Tx (QTX_COMM_HEAD) and the
+ * enable bits are not in the images and come from @st. Returns 0, or -EIO
+ * (logged) when what comes back differs: the translation lost something.
+ */
+static int sim_hw_readback(struct sim_vf *vf, const struct icemig_vf_state *st)
+{
+	struct icemig_stream_err err = {};
+	struct icemig_xlate_rlan_ctx rx;
+	struct icemig_xlate_tlan_ctx tx;
+	struct icemig_rxq_ctx rxc;
+	struct icemig_txq_ctx txc;
+	struct icemig_queue q;
+	unsigned int i;
+
+	for (i = 0; i < st->num_qps && i < ICEMIG_MAX_QP; i++) {
+		if (st->rxq[i].ring_len) {
+			icemig_xlate_rxq_ctx_unpack(vf->hw->rx[i], &rx);
+			if (icemig_xlate_rxq_to_state(&rx, vf->hw->rxdid[i],
+						      vf->hw->rxdid_prio[i], st->rxq[i].tail,
+						      st->rxq[i].flags & ICEMIG_QUEUE_F_ENABLED,
+						      &q, &rxc, &err) ||
+			    !sim_queue_eq(&q, &st->rxq[i]) ||
+			    (st->has_rxq_ctx && memcmp(&rxc, &st->rxctx[i], sizeof(rxc))))
+				goto bad;
+		}
+		if (st->txq[i].ring_len) {
+			icemig_xlate_txq_ctx_unpack(vf->hw->tx[i], &tx);
+			if (icemig_xlate_txq_to_state(&tx, st->txq[i].head, st->txq[i].tail,
+						      st->txq[i].flags & ICEMIG_QUEUE_F_ENABLED,
+						      &q, &txc, &err) ||
+			    !sim_queue_eq(&q, &st->txq[i]) ||
+			    (st->has_txq_ctx &&
+			     (txc.flags != st->txctx[i].flags ||
+			      txc.cache_prof_idx != st->txctx[i].cache_prof_idx)))
+				goto bad;
+		}
+	}
+	return 0;
+bad:
+	pci_err(vf->pf->pdev, "VF %u: queue %u: context read back differs from the state (%s)\n",
+		vf->id, i, err.what ? err.what : "values");
+	return -EIO;
 }
 
 /* ---- capacity and compatibility ---- */
@@ -388,6 +541,13 @@ static ssize_t sim_save(void *h, u32 flags, void *buf, size_t size)
 		return -ENOMEM;
 	}
 	sim_vf_sync(vf);
+	ret = sim_hw_readback(vf, &vf->st);
+	if (ret) {
+		mutex_unlock(&vf->lock);
+		return ret;
+	}
+	if (vf->st.has_vf_ext)
+		vf->st.config_gen = vf->gen;
 	ret = icemig_stream_encode(&vf->st, flags, buf, min_t(size_t, size, U32_MAX), &used);
 	if (ret || (flags & ICEMIG_STREAM_F_PRECOPY)) {
 		/* Previews are neither recorded nor corrupted. */
@@ -420,6 +580,12 @@ static int sim_load_validate(void *h, const struct icemig_vf_state *st)
 		ret = -EINVAL;
 	else
 		ret = sim_check_fits(vf, st, "load");
+	if (!ret) {
+		struct sim_hw *hw = kzalloc(sizeof(*hw), GFP_KERNEL);
+
+		ret = hw ? sim_hw_program(vf, st, hw) : -ENOMEM;
+		kfree(hw);
+	}
 	mutex_unlock(&vf->lock);
 	if (ret && err.what)
 		pci_err(vf->pf->pdev, "VF %u: refusing device state: %s\n", vf->id, err.what);
@@ -447,7 +613,15 @@ static int sim_load_apply(void *h, const struct icemig_vf_state *st)
 		mutex_unlock(&vf->lock);
 		return -EIO;
 	}
+	/* Validated by sim_load_validate(): programming cannot fail here. */
+	if (sim_hw_program(vf, st, vf->hw)) {
+		mutex_unlock(&vf->lock);
+		return -EIO;
+	}
 	vf->st = *st;
+	/* The counter keeps growing across a migration. */
+	vf->gen = max(vf->gen, st->config_gen) + 1;
+	vf->st.config_gen = 0;
 	vf->run_since_ns = ktime_get_ns();
 	icemig_stream_size(&vf->st, 0, &size);
 	sim_snapshot(&vf->loaded, &vf->st, size);
@@ -518,6 +692,42 @@ static __printf(2, 3) void sim_printf(struct sim_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* The stream 1.1 members (config_gen is a counter, not shown). */
+static void sim_print_v11(struct sim_buf *b, const struct icemig_vf_state *st)
+{
+	const struct icemig_vlan_v2 *v = &st->vlan_v2;
+	unsigned int i;
+
+	sim_printf(b, "vf_ext=%u\n", st->has_vf_ext);
+	if (st->has_vf_ext)
+		sim_printf(b, "pf_set_mac=%u\npromisc=%u\nport_vlan_prio=%u\nport_vlan_tpid=0x%x\n"
+			   "driver_caps=0x%08x\nmin_tx_rate=%u\nmax_tx_rate=%u\nopcodes=0x%llx\n"
+			   "rss_hfunc=%u\n", st->pf_set_mac, st->promisc, st->port_vlan_prio,
+			   st->port_vlan_tpid, st->driver_caps, st->min_tx_rate, st->max_tx_rate,
+			   st->opcodes, st->rss_hfunc);
+	if (st->has_vlan_v2)
+		sim_printf(b,
+			   "vlan_v2=0x%x:0x%x:0x%x:0x%x:0x%x:0x%x:%u:0x%x:0x%x:0x%x:0x%x:%u:%u\n",
+			   v->filtering_outer, v->filtering_inner, v->stripping_outer,
+			   v->stripping_inner, v->insertion_outer, v->insertion_inner,
+			   v->max_filters, v->strip_outer_tpid, v->strip_inner_tpid,
+			   v->insert_outer_tpid, v->insert_inner_tpid, v->flags,
+			   v->ethertype_match);
+	else
+		sim_printf(b, "vlan_v2=none\n");
+	sim_printf(b, "rxq_ctx=%u\ntxq_ctx=%u\n", st->has_rxq_ctx, st->has_txq_ctx);
+	for (i = 0; st->has_rxq_ctx && i < st->num_qps; i++) {
+		const struct icemig_rxq_ctx *r = &st->rxctx[i];
+
+		sim_printf(b, "rxctx%u=%u:%u:%u:%u:%u:%u:%u:%u:0x%x\n", i, r->max_frame,
+			   r->hbuf_len, r->rxdid, r->rxdid_prio, r->dtype, r->hsplit_0,
+			   r->hsplit_1, r->lrxqthresh, r->flags);
+	}
+	for (i = 0; st->has_txq_ctx && i < st->num_qps; i++)
+		sim_printf(b, "txctx%u=0x%x:%u\n", i, st->txctx[i].flags,
+			   st->txctx[i].cache_prof_idx);
+}
+
 static void sim_print_state(struct sim_buf *b, const struct icemig_vf_state *st)
 {
 	unsigned int i, j;
@@ -572,6 +782,7 @@ static void sim_print_state(struct sim_buf *b, const struct icemig_vf_state *st)
 			   st->mbx.arq_len, st->mbx.arq_head, st->mbx.arq_tail);
 	else
 		sim_printf(b, "mbx=none\n");
+	sim_print_v11(b, st);
 	sim_printf(b, "rx_packets=%llu\nrx_bytes=%llu\ntx_packets=%llu\ntx_bytes=%llu\n",
 		   st->rx_packets, st->rx_bytes, st->tx_packets, st->tx_bytes);
 }
@@ -697,6 +908,24 @@ static int sim_parse_vlans(char *val, struct icemig_vf_state *st)
 static void sim_state_defaults(struct sim_vf *vf, struct icemig_vf_state *st);
 static void sim_vf_reset_queues(struct sim_vf *vf);
 
+/* vf_ext=0 drops the whole record (config_gen too), vf_ext=1 keeps it. */
+static void sim_set_vf_ext(struct icemig_vf_state *st, bool on)
+{
+	st->has_vf_ext = on;
+	if (on)
+		return;
+	st->pf_set_mac = 0;
+	st->promisc = 0;
+	st->port_vlan_prio = 0;
+	st->port_vlan_tpid = 0;
+	st->driver_caps = 0;
+	st->min_tx_rate = 0;
+	st->max_tx_rate = 0;
+	st->opcodes = 0;
+	st->config_gen = 0;
+	st->rss_hfunc = 0;
+}
+
 static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 {
 	char *val = strchr(tok, '=');
@@ -709,7 +938,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 
 	if (!strcmp(tok, "mac"))
 		return mac_pton(val, st->mac) ? 0 : -EINVAL;
-	if (!strncmp(tok, "txq", 3) || !strncmp(tok, "rxq", 3)) {
+	if ((!strncmp(tok, "txq", 3) || !strncmp(tok, "rxq", 3)) && isdigit(tok[3])) {
 		bool rx = tok[0] == 'r';
 
 		if (kstrtouint(tok + 3, 10, &u) || u >= ICEMIG_MAX_QP)
@@ -730,6 +959,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 
 		if (!strcmp(val, "off")) {
 			st->has_rss = 0;
+			st->rss_hfunc = 0;
 			st->rss_hena = 0;
 			st->rss_lut_len = 0;
 			memset(st->rss_lut, 0, sizeof(st->rss_lut));
@@ -770,6 +1000,49 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 		st->has_mbx = 1;
 		return 0;
 	}
+	if (!strncmp(tok, "rxctx", 5) || !strncmp(tok, "txctx", 5)) {
+		if (kstrtouint(tok + 5, 10, &u) || u >= ICEMIG_MAX_QP)
+			return -EINVAL;
+		if (tok[0] == 'r') {
+			if (sim_parse_nums(val, x, 9, U16_MAX) || x[2] > U8_MAX || x[3] > U8_MAX ||
+			    x[4] > U8_MAX || x[5] > U8_MAX || x[6] > U8_MAX || x[7] > U8_MAX)
+				return -EINVAL;
+			st->rxctx[u] = (struct icemig_rxq_ctx){
+				.max_frame = x[0], .hbuf_len = x[1], .rxdid = x[2],
+				.rxdid_prio = x[3], .dtype = x[4], .hsplit_0 = x[5],
+				.hsplit_1 = x[6], .lrxqthresh = x[7], .flags = x[8] };
+			return 0;
+		}
+		if (sim_parse_nums(val, x, 2, U16_MAX) || x[1] > U8_MAX)
+			return -EINVAL;
+		st->txctx[u] = (struct icemig_txq_ctx){ .flags = x[0], .cache_prof_idx = x[1] };
+		return 0;
+	}
+	if (!strcmp(tok, "vlan_v2")) {
+		struct icemig_vlan_v2 *v = &st->vlan_v2;
+		u64 y[13];
+
+		if (!strcmp(val, "none")) {
+			st->has_vlan_v2 = 0;
+			memset(v, 0, sizeof(*v));
+			return 0;
+		}
+		if (sim_parse_nums(val, y, 13, U32_MAX))
+			return -EINVAL;
+		for (n = 6; n < 13; n++)
+			if (y[n] > (n < 11 ? U16_MAX : U8_MAX))
+				return -EINVAL;
+		*v = (struct icemig_vlan_v2){
+			.filtering_outer = y[0], .filtering_inner = y[1], .stripping_outer = y[2],
+			.stripping_inner = y[3], .insertion_outer = y[4], .insertion_inner = y[5],
+			.max_filters = y[6], .strip_outer_tpid = y[7], .strip_inner_tpid = y[8],
+			.insert_outer_tpid = y[9], .insert_inner_tpid = y[10], .flags = y[11],
+			.ethertype_match = y[12] };
+		st->has_vlan_v2 = 1;
+		return 0;
+	}
+	if (!strcmp(tok, "opcodes"))
+		return kstrtou64(val, 0, &st->opcodes);
 	if (!strcmp(tok, "vc_api")) {
 		if (sscanf(val, "%u.%u", &u, &v) != 2 || u > U16_MAX || v > U16_MAX)
 			return -EINVAL;
@@ -787,6 +1060,21 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 		return kstrtou64(val, 0, &st->tx_bytes);
 	if (kstrtou64(val, 0, &x[0]))
 		return -EINVAL;
+	if (!strcmp(tok, "rxq_ctx") || !strcmp(tok, "txq_ctx")) {
+		bool rx = tok[0] == 'r';
+
+		if (x[0] > 1)
+			return -EINVAL;
+		if (rx)
+			st->has_rxq_ctx = x[0];
+		else
+			st->has_txq_ctx = x[0];
+		if (!x[0] && rx)
+			memset(st->rxctx, 0, sizeof(st->rxctx));
+		else if (!x[0])
+			memset(st->txctx, 0, sizeof(st->txctx));
+		return 0;
+	}
 	if (!strcmp(tok, "vc_caps") && x[0] <= U32_MAX)
 		st->vc_caps = x[0];
 	else if (!strcmp(tok, "trust") && x[0] <= 1)
@@ -803,6 +1091,24 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 		st->num_msix = x[0];
 	else if (!strcmp(tok, "num_msix_maps") && x[0] <= ICEMIG_MAX_MSIX)
 		st->num_msix_maps = x[0];
+	else if (!strcmp(tok, "vf_ext") && x[0] <= 1)
+		sim_set_vf_ext(st, x[0]);
+	else if (!strcmp(tok, "pf_set_mac") && x[0] <= U8_MAX)
+		st->pf_set_mac = x[0];
+	else if (!strcmp(tok, "promisc") && x[0] <= U8_MAX)
+		st->promisc = x[0];
+	else if (!strcmp(tok, "port_vlan_prio") && x[0] <= U8_MAX)
+		st->port_vlan_prio = x[0];
+	else if (!strcmp(tok, "port_vlan_tpid") && x[0] <= U16_MAX)
+		st->port_vlan_tpid = x[0];
+	else if (!strcmp(tok, "driver_caps") && x[0] <= U32_MAX)
+		st->driver_caps = x[0];
+	else if (!strcmp(tok, "min_tx_rate") && x[0] <= U32_MAX)
+		st->min_tx_rate = x[0];
+	else if (!strcmp(tok, "max_tx_rate") && x[0] <= U32_MAX)
+		st->max_tx_rate = x[0];
+	else if (!strcmp(tok, "rss_hfunc") && x[0] <= U8_MAX)
+		st->rss_hfunc = x[0];
 	else if (!strcmp(tok, "running"))
 		return 0;	/* read-only; accepted so that read output writes back */
 	else
@@ -816,6 +1122,7 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 	struct sim_vf *vf = f->private_data;
 	struct icemig_stream_err err = {};
 	struct icemig_vf_state *st;
+	struct sim_hw *hw = NULL;
 	char *text, *p, *tok;
 	unsigned int i;
 	int ret = 0;
@@ -857,9 +1164,27 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 		}
 	}
 	if (!ret) {
+		/*
+		 * As the PF admin commands do: a port VLAN set without a
+		 * protocol is 802.1Q (ip link set ... vlan N), no port VLAN has
+		 * no TPID, and a VF that loses trust loses its promiscuous modes
+		 * (ice_set_vf_trust()).
+		 */
+		if (st->has_vf_ext && (st->port_vlan || st->port_vlan_prio)) {
+			if (!st->port_vlan_tpid)
+				st->port_vlan_tpid = 0x8100;
+		} else {
+			st->port_vlan_tpid = 0;
+		}
+		if (!st->trust)
+			st->promisc = 0;
 		/* Entries past a count are not state: keep them zero. */
 		for (i = st->num_msix_maps; i < ICEMIG_MAX_MSIX; i++)
 			memset(&st->msix[i], 0, sizeof(st->msix[i]));
+		for (i = st->num_qps; i < ICEMIG_MAX_QP; i++) {
+			memset(&st->rxctx[i], 0, sizeof(st->rxctx[i]));
+			memset(&st->txctx[i], 0, sizeof(st->txctx[i]));
+		}
 		ret = icemig_state_check(st, &err);
 		if (ret)
 			pci_warn(vf->pf->pdev, "VF %u: debugfs: state rejected: %s\n",
@@ -868,6 +1193,11 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 	if (!ret)
 		ret = sim_check_fits(vf, st, "debugfs");
 	if (!ret) {
+		hw = kzalloc(sizeof(*hw), GFP_KERNEL);
+		ret = hw ? sim_hw_program(vf, st, hw) : -ENOMEM;
+	}
+	if (!ret) {
+		swap(vf->hw, hw);
 		vf->st = *st;
 		vf->gen++;
 		vf->run_since_ns = ktime_get_ns();
@@ -875,6 +1205,7 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 	mutex_unlock(&vf->lock);
 	if (!ret)
 		ice_vfio_pci_report_vf_event(vf->pf->pdev, vf->id, ICEMIG_VF_EVENT_CONFIG);
+	kfree(hw);
 	kvfree(st);
 	kfree(text);
 	return ret ? ret : count;
@@ -1154,14 +1485,42 @@ static void sim_state_defaults(struct sim_vf *vf, struct icemig_vf_state *st)
 	st->vc_api_major = 1;
 	st->vc_api_minor = 1;
 	st->has_stats = 1;
+	/*
+	 * The 1.1 records, so that every migration in the rig carries them:
+	 * the opcodes ice allows before VIRTCHNL_OP_GET_VF_RESOURCES
+	 * (VERSION, RESET_VF, GET_VF_RESOURCES), VLAN v2 offered for inner
+	 * 802.1Q tags with stripping on, and queue 0's details as ice sets
+	 * them up (32-byte legacy descriptors, CRC stripped, TSO and legacy
+	 * interrupts on Tx). Modelled values, not read from an E810.
+	 */
+	st->has_vf_ext = 1;
+	st->opcodes = 0xe;
+	st->has_vlan_v2 = 1;
+	st->vlan_v2 = (struct icemig_vlan_v2){
+		.filtering_inner = 0x1, .stripping_inner = 0x1, .insertion_inner = 0x1,
+		.max_filters = 8, .strip_inner_tpid = 0x8100,
+		.flags = ICEMIG_VLAN_V2_F_FILTER_INNER, .ethertype_match = 1 };
+	st->has_rxq_ctx = 1;
+	st->rxctx[0] = (struct icemig_rxq_ctx){
+		.max_frame = 1522, .rxdid = 1, .lrxqthresh = 1,
+		.flags = ICEMIG_RXQ_CTX_F_DSIZE_32 | ICEMIG_RXQ_CTX_F_CRCSTRIP |
+			 ICEMIG_RXQ_CTX_F_PREFENA | ICEMIG_RXQ_CTX_F_TPH_RDESC |
+			 ICEMIG_RXQ_CTX_F_TPH_WDESC };
+	st->has_txq_ctx = 1;
+	st->txctx[0].flags = ICEMIG_TXQ_CTX_F_TSO_ENA | ICEMIG_TXQ_CTX_F_LEGACY_INT;
 }
 
-static void sim_vf_init(struct sim_pf *spf, struct sim_vf *vf, unsigned int id)
+static int sim_vf_init(struct sim_pf *spf, struct sim_vf *vf, unsigned int id)
 {
 	vf->pf = spf;
 	vf->id = id;
 	mutex_init(&vf->lock);
 	sim_state_defaults(vf, &vf->st);
+	vf->hw = kzalloc(sizeof(*vf->hw), GFP_KERNEL);
+	if (!vf->hw)
+		return -ENOMEM;
+	/* A fresh VF's queue is unconfigured: nothing to program, cannot fail. */
+	return sim_hw_program(vf, &vf->st, vf->hw);
 }
 
 static void sim_pf_free(struct sim_pf *spf)
@@ -1171,8 +1530,10 @@ static void sim_pf_free(struct sim_pf *spf)
 	if (spf->registered)
 		ice_vfio_pci_unregister_provider(spf->pdev);
 	debugfs_remove_recursive(spf->dir);
-	for (i = 0; spf->vfs && i < spf->num_vfs; i++)
+	for (i = 0; spf->vfs && i < spf->num_vfs; i++) {
 		mutex_destroy(&spf->vfs[i].lock);
+		kfree(spf->vfs[i].hw);
+	}
 	kfree(spf->vfs);
 	pci_dev_put(spf->pdev);
 	kfree(spf);
@@ -1229,7 +1590,10 @@ static int sim_pf_attach(const char *bdf)
 	for (i = 0; i < spf->num_vfs; i++) {
 		struct dentry *d;
 
-		sim_vf_init(spf, &spf->vfs[i], i);
+		if (sim_vf_init(spf, &spf->vfs[i], i)) {
+			sim_pf_free(spf);
+			return -ENOMEM;
+		}
 		snprintf(name, sizeof(name), "vf%u", i);
 		d = debugfs_create_dir(name, spf->dir);
 		debugfs_create_file("state", 0600, d, &spf->vfs[i], &sim_state_fops);

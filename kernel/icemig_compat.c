@@ -53,8 +53,88 @@ void icemig_compat_init(struct icemig_compat *c, const char *provider,
 	c->max_vlan_filters = ICEMIG_MAX_VLAN_FILTERS;
 	c->rss_lut_size = ICEMIG_RSS_LUT_MAX;
 	c->rss_key_len = ICEMIG_RSS_KEY_LEN;
+	c->has_features = 1;
+	c->vc_caps = ICEMIG_VC_CAPS_CARRIED;
+	c->vc_opcodes = ICEMIG_VC_OPS_CARRIED;
 }
 EXPORT_SYMBOL_NS_GPL(icemig_compat_init, ICEMIG);
+
+/* "vc_caps.<name>": VIRTCHNL_VF_OFFLOAD_* of Linux 6.12 virtchnl.h. */
+static const char *const cap_names[32] = {
+	"vc_caps.L2", "vc_caps.RDMA", "vc_caps.bit2", "vc_caps.RSS_AQ",
+	"vc_caps.RSS_REG", "vc_caps.WB_ON_ITR", "vc_caps.REQ_QUEUES",
+	"vc_caps.ADV_LINK_SPEED", "vc_caps.bit8", "vc_caps.bit9", "vc_caps.CRC",
+	"vc_caps.TC_U32", "vc_caps.bit12", "vc_caps.bit13", "vc_caps.bit14",
+	"vc_caps.VLAN_V2", "vc_caps.VLAN", "vc_caps.RX_POLLING",
+	"vc_caps.RSS_PCTYPE_V2", "vc_caps.RSS_PF", "vc_caps.ENCAP",
+	"vc_caps.ENCAP_CSUM", "vc_caps.RX_ENCAP_CSUM", "vc_caps.ADQ", "vc_caps.bit24",
+	"vc_caps.USO", "vc_caps.RX_FLEX_DESC", "vc_caps.ADV_RSS_PF", "vc_caps.FDIR_PF",
+	"vc_caps.bit29", "vc_caps.bit30", "vc_caps.bit31",
+};
+
+/* "vc_opcode.<name>": enum virtchnl_ops of Linux 6.12 virtchnl.h. */
+static const char *const opcode_names[64] = {
+	[1] = "vc_opcode.VERSION", [2] = "vc_opcode.RESET_VF",
+	[3] = "vc_opcode.GET_VF_RESOURCES", [4] = "vc_opcode.CONFIG_TX_QUEUE",
+	[5] = "vc_opcode.CONFIG_RX_QUEUE", [6] = "vc_opcode.CONFIG_VSI_QUEUES",
+	[7] = "vc_opcode.CONFIG_IRQ_MAP", [8] = "vc_opcode.ENABLE_QUEUES",
+	[9] = "vc_opcode.DISABLE_QUEUES", [10] = "vc_opcode.ADD_ETH_ADDR",
+	[11] = "vc_opcode.DEL_ETH_ADDR", [12] = "vc_opcode.ADD_VLAN",
+	[13] = "vc_opcode.DEL_VLAN", [14] = "vc_opcode.CONFIG_PROMISCUOUS_MODE",
+	[15] = "vc_opcode.GET_STATS", [17] = "vc_opcode.EVENT",
+	[18] = "vc_opcode.CONFIG_RSS_HFUNC", [20] = "vc_opcode.RDMA",
+	[21] = "vc_opcode.CONFIG_RDMA_IRQ_MAP", [22] = "vc_opcode.RELEASE_RDMA_IRQ_MAP",
+	[23] = "vc_opcode.CONFIG_RSS_KEY", [24] = "vc_opcode.CONFIG_RSS_LUT",
+	[25] = "vc_opcode.GET_RSS_HENA_CAPS", [26] = "vc_opcode.SET_RSS_HENA",
+	[27] = "vc_opcode.ENABLE_VLAN_STRIPPING", [28] = "vc_opcode.DISABLE_VLAN_STRIPPING",
+	[29] = "vc_opcode.REQUEST_QUEUES", [30] = "vc_opcode.ENABLE_CHANNELS",
+	[31] = "vc_opcode.DISABLE_CHANNELS", [32] = "vc_opcode.ADD_CLOUD_FILTER",
+	[33] = "vc_opcode.DEL_CLOUD_FILTER", [44] = "vc_opcode.GET_SUPPORTED_RXDIDS",
+	[45] = "vc_opcode.ADD_RSS_CFG", [46] = "vc_opcode.DEL_RSS_CFG",
+	[47] = "vc_opcode.ADD_FDIR_FILTER", [48] = "vc_opcode.DEL_FDIR_FILTER",
+	[51] = "vc_opcode.GET_OFFLOAD_VLAN_V2_CAPS", [52] = "vc_opcode.ADD_VLAN_V2",
+	[53] = "vc_opcode.DEL_VLAN_V2", [54] = "vc_opcode.ENABLE_VLAN_STRIPPING_V2",
+	[55] = "vc_opcode.DISABLE_VLAN_STRIPPING_V2",
+	[56] = "vc_opcode.ENABLE_VLAN_INSERTION_V2",
+	[57] = "vc_opcode.DISABLE_VLAN_INSERTION_V2",
+};
+
+/**
+ * icemig_vc_cap_name() - name of a virtchnl capability bit
+ * @bit: bit number, 0..31 (VIRTCHNL_VF_OFFLOAD_*)
+ *
+ * Return: a static "vc_caps.<NAME>" string (Linux 6.12 virtchnl.h names),
+ * "vc_caps.bitN" for bits 6.12 does not define, "vc_caps.?" above 31.
+ */
+const char *icemig_vc_cap_name(unsigned int bit)
+{
+	return bit < 32 ? cap_names[bit] : "vc_caps.?";
+}
+EXPORT_SYMBOL_NS_GPL(icemig_vc_cap_name, ICEMIG);
+
+/**
+ * icemig_vc_opcode_name() - name of a virtchnl opcode
+ * @op: opcode (enum virtchnl_ops)
+ *
+ * Return: a static "vc_opcode.<NAME>" string, "vc_opcode.other" for
+ * opcodes Linux 6.12 does not define.
+ */
+const char *icemig_vc_opcode_name(unsigned int op)
+{
+	return op < 64 && opcode_names[op] ? opcode_names[op] : "vc_opcode.other";
+}
+EXPORT_SYMBOL_NS_GPL(icemig_vc_opcode_name, ICEMIG);
+
+static unsigned int low_bit64(__u64 v)
+{
+	unsigned int i = 0;
+
+	while (!(v & 1)) {
+		v >>= 1;
+		i++;
+	}
+	return i;
+}
 
 /**
  * icemig_compat_set_used() - fill the "used" fields from a VF state
@@ -89,6 +169,9 @@ void icemig_compat_set_used(struct icemig_compat *c, const struct icemig_vf_stat
 	c->admin_spoofchk = st->spoofchk;
 	c->admin_link_state = st->link_state;
 	c->admin_port_vlan = st->port_vlan;
+	c->has_features = 1;
+	c->used_vc_caps = st->vc_caps;
+	c->used_vc_opcodes = st->opcodes;
 }
 EXPORT_SYMBOL_NS_GPL(icemig_compat_set_used, ICEMIG);
 
@@ -111,7 +194,12 @@ static int differ(struct icemig_compat_err *err, const char *field, __u64 src, _
  *
  * Rules, in order: same stream format and major version (Contract 1: a
  * major change is incompatible, a minor one is not); every record type the
- * source's state needs is understood by the destination; same VF
+ * source's state needs is understood by the destination; every virtchnl
+ * capability the source VF negotiated and every opcode it is allowed is
+ * one the destination carries (vc_caps, vc_opcodes; the error names the
+ * lowest feature missing, "vc_caps.FDIR_PF"; a destination without these
+ * keys counts as ICEMIG_VC_CAPS_CARRIED / ICEMIG_VC_OPS_CARRIED, a source
+ * without them is not checked); same VF
  * vendor:device; the source uses no more queue pairs, MSI-X vectors, MAC
  * or VLAN filters than the destination offers; the same RSS LUT size and
  * key length (the guest driver negotiated them, virtchnl
@@ -128,6 +216,18 @@ int icemig_compat_check(const struct icemig_compat *src, const struct icemig_com
 		return differ(err, "stream_major", src->stream_major, dst->stream_major);
 	if (src->used_records & ~dst->records)
 		return differ(err, "records", src->used_records, dst->records);
+	if (src->has_features) {
+		const __u32 caps = dst->has_features ? dst->vc_caps : ICEMIG_VC_CAPS_CARRIED;
+		const __u64 ops = dst->has_features ? dst->vc_opcodes : ICEMIG_VC_OPS_CARRIED;
+
+		if (src->used_vc_caps & ~caps)
+			return differ(err, icemig_vc_cap_name(low_bit64(src->used_vc_caps & ~caps)),
+				      src->used_vc_caps, caps);
+		if (src->used_vc_opcodes & ~ops)
+			return differ(err,
+				      icemig_vc_opcode_name(low_bit64(src->used_vc_opcodes & ~ops)),
+				      src->used_vc_opcodes, ops);
+	}
 	if (src->vendor != dst->vendor || src->device != dst->device)
 		return differ(err, "device", ((__u32)src->vendor << 16) | src->device,
 			      ((__u32)dst->vendor << 16) | dst->device);
@@ -251,12 +351,23 @@ int icemig_compat_format(const struct icemig_compat *c, char *buf, __u32 size)
 			return -ENOSPC;
 		n += m;
 	}
+	if (c->has_features) {
+		int m = snprintf(buf + n, size - n,
+				 "vc_caps=0x%x\nvc_opcodes=0x%llx\nused_vc_caps=0x%x\n"
+				 "used_vc_opcodes=0x%llx\n", c->vc_caps,
+				 (unsigned long long)c->vc_opcodes, c->used_vc_caps,
+				 (unsigned long long)c->used_vc_opcodes);
+
+		if (m < 0 || (__u32)m >= size - n)
+			return -ENOSPC;
+		n += m;
+	}
 	return n;
 }
 EXPORT_SYMBOL_NS_GPL(icemig_compat_format, ICEMIG);
 
 /* Strict unsigned number: decimal, or hex with 0x; at most @max. */
-static int parse_num(const char *s, __u32 len, __u32 max, __u32 *out)
+static int parse_num(const char *s, __u32 len, __u64 max, __u64 *out)
 {
 	unsigned int base = 10, i = 0;
 	__u64 v = 0;
@@ -279,11 +390,11 @@ static int parse_num(const char *s, __u32 len, __u32 max, __u32 *out)
 			d = ch - 'A' + 10;
 		else
 			return -EINVAL;
-		v = v * base + d;
-		if (v > max)
+		if (v > (max - d) / base)	/* v * base + d > max, without overflow */
 			return -EINVAL;
+		v = v * base + d;
 	}
-	*out = (__u32)v;
+	*out = v;
 	return 0;
 }
 
@@ -305,21 +416,26 @@ static int parse_name(const char *s, __u32 len, char *out)
 	return 0;
 }
 
-enum { K_U16, K_U32, K_NAME, K_DEVICE, K_U8 };
+enum { K_U16, K_U32, K_NAME, K_DEVICE, K_U8, K_U64 };
+
+/* Key groups: every required key must appear; an optional group all or none. */
+enum { G_REQUIRED, G_ADMIN, G_FEATURES, G_NUM };
 
 struct compat_key {
 	const char *name;
 	int kind;
 	size_t off;
+	int group;
 };
 
-#define KEY(n, k) { #n, k, offsetof(struct icemig_compat, n) }
+#define KEY(n, k) { #n, k, offsetof(struct icemig_compat, n), G_REQUIRED }
+#define OPT(n, k, g) { #n, k, offsetof(struct icemig_compat, n), g }
 static const struct compat_key compat_keys[] = {
 	KEY(format, K_NAME),
 	KEY(stream_major, K_U16),
 	KEY(stream_minor, K_U16),
 	KEY(records, K_U32),
-	{ "device", K_DEVICE, 0 },
+	{ "device", K_DEVICE, 0, G_REQUIRED },
 	KEY(provider, K_NAME),
 	KEY(max_qps, K_U16),
 	KEY(max_msix, K_U16),
@@ -334,24 +450,32 @@ static const struct compat_key compat_keys[] = {
 	KEY(used_vlan_filters, K_U16),
 	KEY(used_rss_lut, K_U16),
 	/* optional: all or none (has_admin) */
-	KEY(admin_trust, K_U8),
-	KEY(admin_spoofchk, K_U8),
-	KEY(admin_link_state, K_U8),
-	KEY(admin_port_vlan, K_U16),
+	OPT(admin_trust, K_U8, G_ADMIN),
+	OPT(admin_spoofchk, K_U8, G_ADMIN),
+	OPT(admin_link_state, K_U8, G_ADMIN),
+	OPT(admin_port_vlan, K_U16, G_ADMIN),
+	/* optional: all or none (has_features) */
+	OPT(vc_caps, K_U32, G_FEATURES),
+	OPT(vc_opcodes, K_U64, G_FEATURES),
+	OPT(used_vc_caps, K_U32, G_FEATURES),
+	OPT(used_vc_opcodes, K_U64, G_FEATURES),
 };
 
 #define NKEYS ARRAY_SIZE(compat_keys)
-/* The optional keys, the four admin_* ones, come last. */
-#define FIRST_OPTIONAL_KEY 18
-static_assert(ARRAY_SIZE(compat_keys) - FIRST_OPTIONAL_KEY == 4, "four optional admin keys last");
+static_assert(ARRAY_SIZE(compat_keys) <= 32, "seen is a 32-bit mask");
 
 static int parse_value(const struct compat_key *k, const char *v, __u32 vlen,
 		       struct icemig_compat *c)
 {
 	__u8 *base = (__u8 *)c;
-	__u32 x, y;
+	__u64 x, y;
 
 	switch (k->kind) {
+	case K_U64:
+		if (parse_num(v, vlen, ~0ull, &x))
+			return -EINVAL;
+		memcpy(base + k->off, &x, sizeof(x));
+		return 0;
 	case K_U8:
 		if (parse_num(v, vlen, 0xff, &x))
 			return -EINVAL;
@@ -365,7 +489,7 @@ static int parse_value(const struct compat_key *k, const char *v, __u32 vlen,
 	case K_U32:
 		if (parse_num(v, vlen, 0xffffffffu, &x))
 			return -EINVAL;
-		*(__u32 *)(base + k->off) = x;
+		*(__u32 *)(base + k->off) = (__u32)x;
 		return 0;
 	case K_NAME:
 		return parse_name(v, vlen, (char *)(base + k->off));
@@ -398,8 +522,9 @@ static int parse_value(const struct compat_key *k, const char *v, __u32 vlen,
  *	malformed, or "line" for a line without '='
  *
  * Every key of icemig_compat.h must appear exactly once with a well-formed
- * value, but the admin_* keys, which are all present or all absent
- * (has_admin); unknown keys are ignored (newer writers may add some).
+ * value, but two optional groups, each all present or all absent: the
+ * admin_* keys (has_admin) and the vc_* keys (has_features); unknown keys
+ * are ignored (newer writers may add some).
  *
  * Return: 0 or -EINVAL.
  */
@@ -442,14 +567,21 @@ int icemig_compat_parse(const char *text, __u32 len, struct icemig_compat *c,
 		}
 		pos = end + 1;
 	}
-	for (i = 0; i < NKEYS; i++) {
-		if (!(seen & (1u << i)) &&
-		    (i < FIRST_OPTIONAL_KEY || (seen >> FIRST_OPTIONAL_KEY))) {
-			bad = compat_keys[i].name;
-			goto out;
+	{
+		bool group_seen[G_NUM] = { true };
+
+		for (i = 0; i < NKEYS; i++)
+			if (seen & (1u << i))
+				group_seen[compat_keys[i].group] = true;
+		for (i = 0; i < NKEYS; i++) {
+			if (!(seen & (1u << i)) && group_seen[compat_keys[i].group]) {
+				bad = compat_keys[i].name;
+				goto out;
+			}
 		}
+		c->has_admin = group_seen[G_ADMIN];
+		c->has_features = group_seen[G_FEATURES];
 	}
-	c->has_admin = !!(seen >> FIRST_OPTIONAL_KEY);
 	return 0;
 out:
 	if (bad_key)

@@ -34,7 +34,7 @@ static void sample_state(struct icemig_vf_state *st, unsigned int nqp)
 	st->num_msix = nqp + 1;
 	st->vc_api_major = 1;
 	st->vc_api_minor = 1;
-	st->vc_caps = 0x00b0f0a1;
+	st->vc_caps = 0x040884e1;
 	for (i = 0; i < nqp; i++) {
 		st->txq[i] = (struct icemig_queue){ .base = 0x100000 + i * 0x1000,
 						    .ring_len = 512, .head = i, .tail = 17,

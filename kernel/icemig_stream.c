@@ -35,6 +35,10 @@ static_assert(sizeof(struct icemig_wire_msix) == 8, "msix is 8 bytes");
 static_assert(sizeof(struct icemig_wire_rss) == 72, "rss is 72 bytes");
 static_assert(sizeof(struct icemig_wire_mac) == 8, "mac is 8 bytes");
 static_assert(sizeof(struct icemig_wire_mbx) == 16, "mbx is 16 bytes");
+static_assert(sizeof(struct icemig_wire_vf_ext) == 40, "vf_ext is 40 bytes");
+static_assert(sizeof(struct icemig_wire_vlan_v2) == 40, "vlan_v2 is 40 bytes");
+static_assert(sizeof(struct icemig_wire_rxq_ctx) == 16, "rxq_ctx is 16 bytes");
+static_assert(sizeof(struct icemig_wire_txq_ctx) == 8, "txq_ctx is 8 bytes");
 
 #define HDR_LEN ((__u32)sizeof(struct icemig_stream_hdr))
 #define TLV_LEN ((__u32)sizeof(struct icemig_tlv))
@@ -76,6 +80,10 @@ static const char *const tlv_names[] = {
 	[ICEMIG_TLV_MAC_FILTERS] = "MAC_FILTERS",
 	[ICEMIG_TLV_VLAN_FILTERS] = "VLAN_FILTERS",
 	[ICEMIG_TLV_MBX] = "MBX",
+	[ICEMIG_TLV_VF_EXT] = "VF_EXT",
+	[ICEMIG_TLV_VLAN_V2] = "VLAN_V2",
+	[ICEMIG_TLV_RXQ_CTX] = "RXQ_CTX",
+	[ICEMIG_TLV_TXQ_CTX] = "TXQ_CTX",
 };
 
 /**
@@ -177,6 +185,106 @@ static int check_extra(const struct icemig_vf_state *st,
 	return 0;
 }
 
+static bool mem_zero(const void *p, size_t n)
+{
+	const __u8 *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+static bool tpid_ok(__u16 tpid)
+{
+	return !tpid || tpid == 0x8100 || tpid == 0x88a8 || tpid == 0x9100;
+}
+
+static int check_vlan_v2(const struct icemig_vlan_v2 *v, struct icemig_stream_err *err)
+{
+	if (!tpid_ok(v->strip_outer_tpid) || !tpid_ok(v->strip_inner_tpid) ||
+	    !tpid_ok(v->insert_outer_tpid) || !tpid_ok(v->insert_inner_tpid))
+		return fail(err, "vlan_v2.tpid", 0);
+	if ((v->strip_outer_tpid && !v->stripping_outer) ||
+	    (v->strip_inner_tpid && !v->stripping_inner))
+		return fail(err, "vlan_v2.stripping", 0);
+	if ((v->insert_outer_tpid && !v->insertion_outer) ||
+	    (v->insert_inner_tpid && !v->insertion_inner))
+		return fail(err, "vlan_v2.insertion", 0);
+	if (v->flags & ~ICEMIG_VLAN_V2_F_ALL)
+		return fail(err, "vlan_v2.flags", 0);
+	if (((v->flags & ICEMIG_VLAN_V2_F_FILTER_OUTER) && !v->filtering_outer) ||
+	    ((v->flags & ICEMIG_VLAN_V2_F_FILTER_INNER) && !v->filtering_inner))
+		return fail(err, "vlan_v2.filtering", 0);
+	return 0;
+}
+
+/* The 1.1 members: zero unless their has_ flag is set, then in range. */
+static int check_v11(const struct icemig_vf_state *st, struct icemig_stream_err *err)
+{
+	unsigned int i;
+
+	if (st->has_vf_ext > 1 || st->has_vlan_v2 > 1 || st->has_rxq_ctx > 1 ||
+	    st->has_txq_ctx > 1)
+		return fail(err, "state.has", 0);
+	if (!st->has_vf_ext) {
+		if (st->pf_set_mac || st->promisc || st->port_vlan_prio || st->port_vlan_tpid ||
+		    st->driver_caps || st->min_tx_rate || st->max_tx_rate || st->opcodes ||
+		    st->config_gen || st->rss_hfunc)
+			return fail(err, "vf_ext.missing", 0);
+	} else {
+		if (st->pf_set_mac > 1)
+			return fail(err, "vf_ext.pf_set_mac", 0);
+		if (st->promisc & ~(ICEMIG_VF_EXT_F_UC_PROMISC | ICEMIG_VF_EXT_F_MC_PROMISC))
+			return fail(err, "vf_ext.flags", 0);
+		/* ice_vc_cfg_promiscuous_mode_msg(): promiscuous needs trust. */
+		if (st->promisc && !st->trust)
+			return fail(err, "vf_ext.promisc_untrusted", 0);
+		if (st->port_vlan_prio > 7)
+			return fail(err, "vf_ext.port_vlan_prio", 0);
+		if (st->port_vlan_tpid != 0 && st->port_vlan_tpid != 0x8100 &&
+		    st->port_vlan_tpid != 0x88a8)
+			return fail(err, "vf_ext.port_vlan_tpid", 0);
+		if (!st->port_vlan_tpid != !(st->port_vlan || st->port_vlan_prio))
+			return fail(err, "vf_ext.port_vlan_tpid", 0);
+		if (st->max_tx_rate && st->min_tx_rate > st->max_tx_rate)
+			return fail(err, "vf_ext.tx_rate", 0);
+		/* enum virtchnl_rss_algorithm; only with RSS configured */
+		if (st->rss_hfunc > 3 || (st->rss_hfunc && !st->has_rss))
+			return fail(err, "vf_ext.rss_hfunc", 0);
+	}
+	if (!st->has_vlan_v2) {
+		if (!mem_zero(&st->vlan_v2, sizeof(st->vlan_v2)))
+			return fail(err, "vlan_v2.missing", 0);
+	} else if (check_vlan_v2(&st->vlan_v2, err)) {
+		return -EINVAL;
+	}
+	for (i = 0; i < ICEMIG_MAX_QP; i++) {
+		const struct icemig_rxq_ctx *r = &st->rxctx[i];
+		const struct icemig_txq_ctx *t = &st->txctx[i];
+
+		if (i >= st->num_qps || !st->has_rxq_ctx) {
+			if (!mem_zero(r, sizeof(*r)))
+				return fail(err, "rxq_ctx.qid", 0);
+		} else if (r->rxdid > ICEMIG_RXDID_MAX || r->rxdid_prio > 7 ||
+			   r->max_frame > ICEMIG_RX_MAX_FRAME_MAX ||
+			   r->hbuf_len > ICEMIG_RX_HBUF_MAX ||
+			   r->hbuf_len % ICEMIG_RX_HBUF_UNIT || r->dtype > 3 || r->hsplit_0 > 15 ||
+			   r->hsplit_1 > 3 || r->lrxqthresh > 7 ||
+			   (r->flags & ~ICEMIG_RXQ_CTX_F_ALL)) {
+			return fail(err, "rxq_ctx.field", 0);
+		}
+		if (i >= st->num_qps || !st->has_txq_ctx) {
+			if (!mem_zero(t, sizeof(*t)))
+				return fail(err, "txq_ctx.qid", 0);
+		} else if ((t->flags & ~ICEMIG_TXQ_CTX_F_ALL) || t->cache_prof_idx > 3) {
+			return fail(err, "txq_ctx.field", 0);
+		}
+	}
+	return 0;
+}
+
 /**
  * icemig_state_check() - validate a native VF state as a whole
  * @st: state to check
@@ -192,7 +300,14 @@ static int check_extra(const struct icemig_vf_state *st,
  * num_qps, ITR index 0..3. RSS: 1..64 LUT entries, each a queue below
  * num_qps. MAC filters: at most 64, non-zero, unique. VLAN filters: at most
  * 512, IDs 1..4095 strictly increasing. Mailbox: queue lengths 1..1024 with
- * head and tail inside.
+ * head and tail inside. 1.1 members: zero unless their has_ flag is set;
+ * VF_EXT: pf_set_mac 0 or 1, promiscuous modes only for a trusted VF
+ * (ice_vc_cfg_promiscuous_mode_msg()), port VLAN priority 0..7 and TPID
+ * 0x8100 or 0x88a8 exactly when a port VLAN is set, min Tx rate <= max Tx
+ * rate when a max is set, RSS hash function 0..3 and 0 without RSS; VLAN_V2: TPIDs 0x8100/0x88a8/0x9100, a setting
+ * on only where its capability is offered; RXQ_CTX/TXQ_CTX entries only
+ * for queues below num_qps, each field within its context width (E810
+ * datasheet, Rx/Tx queue context; Linux 6.12 ice_common.c field tables).
  *
  * Return: 0 or -EINVAL.
  */
@@ -232,7 +347,9 @@ int icemig_state_check(const struct icemig_vf_state *st,
 		if (check_queue(&st->rxq[i], "rxq.context", err))
 			return -EINVAL;
 	}
-	return check_extra(st, err);
+	if (check_extra(st, err))
+		return -EINVAL;
+	return check_v11(st, err);
 }
 EXPORT_SYMBOL_NS_GPL(icemig_state_check, ICEMIG);
 
@@ -272,6 +389,16 @@ int icemig_stream_size(const struct icemig_vf_state *st, __u32 flags, __u32 *siz
 		*size += TLV_LEN + ALIGN_UP(st->num_vlans * 2u);
 	if (st->has_mbx)
 		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_mbx));
+	if (st->has_vf_ext)
+		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_vf_ext));
+	if (st->has_vlan_v2)
+		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_vlan_v2));
+	if (st->has_rxq_ctx)
+		*size += TLV_LEN +
+			 ALIGN_UP(st->num_qps * (__u32)sizeof(struct icemig_wire_rxq_ctx));
+	if (st->has_txq_ctx)
+		*size += TLV_LEN +
+			 ALIGN_UP(st->num_qps * (__u32)sizeof(struct icemig_wire_txq_ctx));
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(icemig_stream_size, ICEMIG);
@@ -394,6 +521,83 @@ static __u8 *put_extra(__u8 *p, const struct icemig_vf_state *st)
 	return p;
 }
 
+static __u8 *put_v11(__u8 *p, const struct icemig_vf_state *st)
+{
+	unsigned int i;
+	__u8 *val;
+
+	if (st->has_vf_ext) {
+		struct icemig_wire_vf_ext w = {
+			.opcodes = cpu_to_le64(st->opcodes),
+			.config_gen = cpu_to_le64(st->config_gen),
+			.driver_caps = cpu_to_le32(st->driver_caps),
+			.min_tx_rate = cpu_to_le32(st->min_tx_rate),
+			.max_tx_rate = cpu_to_le32(st->max_tx_rate),
+			.port_vlan_tpid = cpu_to_le16(st->port_vlan_tpid),
+			.port_vlan_prio = st->port_vlan_prio,
+			.flags = (st->pf_set_mac ? ICEMIG_VF_EXT_F_PF_SET_MAC : 0) | st->promisc,
+			.rss_hfunc = st->rss_hfunc,
+		};
+
+		p = put_tlv(p, ICEMIG_TLV_VF_EXT, ICEMIG_TLV_F_MANDATORY, &w, sizeof(w));
+	}
+	if (st->has_vlan_v2) {
+		const struct icemig_vlan_v2 *v = &st->vlan_v2;
+		struct icemig_wire_vlan_v2 w = {
+			.filtering_outer = cpu_to_le32(v->filtering_outer),
+			.filtering_inner = cpu_to_le32(v->filtering_inner),
+			.stripping_outer = cpu_to_le32(v->stripping_outer),
+			.stripping_inner = cpu_to_le32(v->stripping_inner),
+			.insertion_outer = cpu_to_le32(v->insertion_outer),
+			.insertion_inner = cpu_to_le32(v->insertion_inner),
+			.max_filters = cpu_to_le16(v->max_filters),
+			.strip_outer_tpid = cpu_to_le16(v->strip_outer_tpid),
+			.strip_inner_tpid = cpu_to_le16(v->strip_inner_tpid),
+			.insert_outer_tpid = cpu_to_le16(v->insert_outer_tpid),
+			.insert_inner_tpid = cpu_to_le16(v->insert_inner_tpid),
+			.flags = v->flags,
+			.ethertype_match = v->ethertype_match,
+		};
+
+		p = put_tlv(p, ICEMIG_TLV_VLAN_V2, ICEMIG_TLV_F_MANDATORY, &w, sizeof(w));
+	}
+	if (st->has_rxq_ctx) {
+		val = put_array(&p, ICEMIG_TLV_RXQ_CTX,
+				st->num_qps * (__u32)sizeof(struct icemig_wire_rxq_ctx));
+		for (i = 0; i < st->num_qps; i++) {
+			const struct icemig_rxq_ctx *r = &st->rxctx[i];
+			struct icemig_wire_rxq_ctx w = {
+				.qid = cpu_to_le16(i),
+				.max_frame = cpu_to_le16(r->max_frame),
+				.hbuf_len = cpu_to_le16(r->hbuf_len),
+				.rxdid = r->rxdid,
+				.rxdid_prio = r->rxdid_prio,
+				.dtype = r->dtype,
+				.hsplit_0 = r->hsplit_0,
+				.hsplit_1 = r->hsplit_1,
+				.lrxqthresh = r->lrxqthresh,
+				.flags = cpu_to_le16(r->flags),
+			};
+
+			memcpy(val + i * sizeof(w), &w, sizeof(w));
+		}
+	}
+	if (st->has_txq_ctx) {
+		val = put_array(&p, ICEMIG_TLV_TXQ_CTX,
+				st->num_qps * (__u32)sizeof(struct icemig_wire_txq_ctx));
+		for (i = 0; i < st->num_qps; i++) {
+			struct icemig_wire_txq_ctx w = {
+				.qid = cpu_to_le16(i),
+				.flags = cpu_to_le16(st->txctx[i].flags),
+				.cache_prof_idx = st->txctx[i].cache_prof_idx,
+			};
+
+			memcpy(val + i * sizeof(w), &w, sizeof(w));
+		}
+	}
+	return p;
+}
+
 /**
  * icemig_stream_encode() - serialize a VF state
  * @st: state, valid per icemig_state_check()
@@ -450,6 +654,7 @@ int icemig_stream_encode(const struct icemig_vf_state *st, __u32 flags, void *bu
 		p = put_tlv(p, ICEMIG_TLV_STATS, 0, &ws, sizeof(ws));
 	}
 	p = put_extra(p, st);
+	p = put_v11(p, st);
 
 	hdr.total_len = cpu_to_le32(total);
 	hdr.checksum = cpu_to_le32(icemig_crc32((__u8 *)buf + HDR_LEN, total - HDR_LEN));
@@ -493,6 +698,118 @@ static int get_queues(const __u8 *val, __u32 len, __u32 off, __u16 type,
 		qs[qid].flags = le16_to_cpu(w.flags);
 	}
 	*mask = seen;
+	return 0;
+}
+
+/* Parse RXQ_CTX or TXQ_CTX; @mask gets the queue indexes seen. */
+static int get_qctx(const __u8 *val, __u32 len, __u32 off, __u16 type,
+		    struct icemig_vf_state *st, __u32 *mask, struct icemig_stream_err *err)
+{
+	const bool rx = type == ICEMIG_TLV_RXQ_CTX;
+	const __u32 esz = rx ? (__u32)sizeof(struct icemig_wire_rxq_ctx) :
+			       (__u32)sizeof(struct icemig_wire_txq_ctx);
+	__u32 seen = 0, n, i;
+
+	if (len % esz)
+		return fail(err, rx ? "rxq_ctx.len" : "txq_ctx.len", off);
+	n = len / esz;
+	if (n < 1 || n > ICEMIG_MAX_QP)
+		return fail(err, rx ? "rxq_ctx.count" : "txq_ctx.count", off);
+	for (i = 0; i < n; i++) {
+		const __u32 eoff = off + TLV_LEN + i * esz;
+		__le16 lq;
+		__u16 qid;
+
+		memcpy(&lq, val + i * esz, sizeof(lq));
+		qid = le16_to_cpu(lq);
+		if (qid >= ICEMIG_MAX_QP || (seen & (1u << qid)))
+			return fail(err, rx ? "rxq_ctx.qid" : "txq_ctx.qid", eoff);
+		seen |= 1u << qid;
+		if (rx) {
+			struct icemig_wire_rxq_ctx w;
+			struct icemig_rxq_ctx *r = &st->rxctx[qid];
+
+			memcpy(&w, val + i * esz, sizeof(w));
+			if (w.reserved)
+				return fail(err, "rxq_ctx.reserved", eoff);
+			r->max_frame = le16_to_cpu(w.max_frame);
+			r->hbuf_len = le16_to_cpu(w.hbuf_len);
+			r->rxdid = w.rxdid;
+			r->rxdid_prio = w.rxdid_prio;
+			r->dtype = w.dtype;
+			r->hsplit_0 = w.hsplit_0;
+			r->hsplit_1 = w.hsplit_1;
+			r->lrxqthresh = w.lrxqthresh;
+			r->flags = le16_to_cpu(w.flags);
+		} else {
+			struct icemig_wire_txq_ctx w;
+
+			memcpy(&w, val + i * esz, sizeof(w));
+			if (w.reserved[0] || w.reserved[1] || w.reserved[2])
+				return fail(err, "txq_ctx.reserved", eoff);
+			st->txctx[qid].flags = le16_to_cpu(w.flags);
+			st->txctx[qid].cache_prof_idx = w.cache_prof_idx;
+		}
+	}
+	if (rx)
+		st->has_rxq_ctx = 1;
+	else
+		st->has_txq_ctx = 1;
+	*mask = seen;
+	return 0;
+}
+
+static int get_vf_ext(const __u8 *val, __u32 len, __u32 off, struct icemig_vf_state *st,
+		      struct icemig_stream_err *err)
+{
+	struct icemig_wire_vf_ext w;
+
+	if (len != sizeof(w))
+		return fail(err, "vf_ext.len", off);
+	memcpy(&w, val, sizeof(w));
+	if (w.flags & ~ICEMIG_VF_EXT_F_ALL)
+		return fail(err, "vf_ext.flags", off);
+	if (!mem_zero(w.reserved, sizeof(w.reserved)))
+		return fail(err, "vf_ext.reserved", off);
+	st->has_vf_ext = 1;
+	st->opcodes = le64_to_cpu(w.opcodes);
+	st->config_gen = le64_to_cpu(w.config_gen);
+	st->driver_caps = le32_to_cpu(w.driver_caps);
+	st->min_tx_rate = le32_to_cpu(w.min_tx_rate);
+	st->max_tx_rate = le32_to_cpu(w.max_tx_rate);
+	st->port_vlan_tpid = le16_to_cpu(w.port_vlan_tpid);
+	st->port_vlan_prio = w.port_vlan_prio;
+	st->pf_set_mac = !!(w.flags & ICEMIG_VF_EXT_F_PF_SET_MAC);
+	st->promisc = w.flags & (ICEMIG_VF_EXT_F_UC_PROMISC | ICEMIG_VF_EXT_F_MC_PROMISC);
+	st->rss_hfunc = w.rss_hfunc;
+	return 0;
+}
+
+static int get_vlan_v2(const __u8 *val, __u32 len, __u32 off, struct icemig_vf_state *st,
+		       struct icemig_stream_err *err)
+{
+	struct icemig_vlan_v2 *v = &st->vlan_v2;
+	struct icemig_wire_vlan_v2 w;
+
+	if (len != sizeof(w))
+		return fail(err, "vlan_v2.len", off);
+	memcpy(&w, val, sizeof(w));
+	if (w.reserved)
+		return fail(err, "vlan_v2.reserved", off);
+	st->has_vlan_v2 = 1;
+	v->filtering_outer = le32_to_cpu(w.filtering_outer);
+	v->filtering_inner = le32_to_cpu(w.filtering_inner);
+	v->stripping_outer = le32_to_cpu(w.stripping_outer);
+	v->stripping_inner = le32_to_cpu(w.stripping_inner);
+	v->insertion_outer = le32_to_cpu(w.insertion_outer);
+	v->insertion_inner = le32_to_cpu(w.insertion_inner);
+	v->max_filters = le16_to_cpu(w.max_filters);
+	v->strip_outer_tpid = le16_to_cpu(w.strip_outer_tpid);
+	v->strip_inner_tpid = le16_to_cpu(w.strip_inner_tpid);
+	v->insert_outer_tpid = le16_to_cpu(w.insert_outer_tpid);
+	v->insert_inner_tpid = le16_to_cpu(w.insert_inner_tpid);
+	v->flags = w.flags;
+	v->ethertype_match = w.ethertype_match;
 	return 0;
 }
 
@@ -652,6 +969,7 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 	const __u8 *b = buf;
 	struct icemig_stream_hdr hdr;
 	__u32 total, off, seen = 0, txmask = 0, rxmask = 0, sflags;
+	__u32 rxcmask = 0, txcmask = 0;
 	int ret;
 
 	memset(st, 0, sizeof(*st));
@@ -756,6 +1074,26 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 			if (ret)
 				return ret;
 			break;
+		case ICEMIG_TLV_VF_EXT:
+			ret = get_vf_ext(val, vlen, off, st, err);
+			if (ret)
+				return ret;
+			break;
+		case ICEMIG_TLV_VLAN_V2:
+			ret = get_vlan_v2(val, vlen, off, st, err);
+			if (ret)
+				return ret;
+			break;
+		case ICEMIG_TLV_RXQ_CTX:
+			ret = get_qctx(val, vlen, off, type, st, &rxcmask, err);
+			if (ret)
+				return ret;
+			break;
+		case ICEMIG_TLV_TXQ_CTX:
+			ret = get_qctx(val, vlen, off, type, st, &txcmask, err);
+			if (ret)
+				return ret;
+			break;
 		default:
 			if (flags & ICEMIG_TLV_F_MANDATORY)
 				return fail(err, "tlv.type.unknown_mandatory", off);
@@ -777,6 +1115,10 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 		return fail(err, "txq.count", total);
 	if (rxmask != (1u << st->num_qps) - 1)
 		return fail(err, "rxq.count", total);
+	if (st->has_rxq_ctx && rxcmask != (1u << st->num_qps) - 1)
+		return fail(err, "rxq_ctx.count", total);
+	if (st->has_txq_ctx && txcmask != (1u << st->num_qps) - 1)
+		return fail(err, "txq_ctx.count", total);
 	return icemig_state_check(st, err);
 }
 EXPORT_SYMBOL_NS_GPL(icemig_stream_decode, ICEMIG);

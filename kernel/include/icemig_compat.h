@@ -11,8 +11,8 @@
  *
  *   format=icemig-stream          stream format name
  *   stream_major=1                major version (must be equal)
- *   stream_minor=0                highest minor version written/understood
- *   records=0x3fe                 bit N set: record type N understood
+ *   stream_minor=1                highest minor version written/understood
+ *   records=0x3ffe                bit N set: record type N understood
  *   device=8086:10ca              VF vendor:device ID
  *   provider=ice_mig_sim          PF-side provider (informational)
  *   max_qps=16                    capacity limits of this VF
@@ -31,6 +31,20 @@
  *   admin_spoofchk=1              keys: all four or none): trusted,
  *   admin_link_state=0            spoof checking, forced link state
  *   admin_port_vlan=0             (enum icemig_link_state), port VLAN ID
+ *   vc_caps=0x67d84f9             virtchnl features (optional keys, all four
+ *   vc_opcodes=0x3f810003f86fffe  or none; stream 1.1): capabilities
+ *   used_vc_caps=0x40884e1        (VIRTCHNL_VF_OFFLOAD_*) and opcodes (bit
+ *   used_vc_opcodes=0x3f86fffe    N: VIRTCHNL_OP_ N) this VF can carry
+ *                                 across a migration, and those the VF has
+ *                                 negotiated / is allowed now
+ *
+ * Features a stream does not carry block a migration: a source VF that
+ * negotiated a capability or is allowed an opcode the destination's
+ * vc_caps / vc_opcodes lack is refused naming the feature
+ * ("vc_caps.FDIR_PF", "vc_opcode.ADD_FDIR_FILTER"). A provider never
+ * offers more than ICEMIG_VC_CAPS_CARRIED / ICEMIG_VC_OPS_CARRIED, the
+ * stream format's own lists (icemig_stream.h); a descriptor without the
+ * keys (a 1.0 writer) counts as offering those lists.
  *
  * PF-admin settings travel with the VM: the stream carries the source VF's
  * MAC, trust, spoof checking, link state and port VLAN, and the destination
@@ -83,6 +97,11 @@ struct icemig_compat {
 	__u8 admin_spoofchk;
 	__u8 admin_link_state;
 	__u16 admin_port_vlan;
+	__u8 has_features;
+	__u32 vc_caps;
+	__u64 vc_opcodes;
+	__u32 used_vc_caps;
+	__u64 used_vc_opcodes;
 };
 
 /**
@@ -111,6 +130,8 @@ int icemig_compat_admin_diff(const struct icemig_compat *src,
 			     const struct icemig_compat *dst,
 			     struct icemig_compat_err *diff, int max);
 int icemig_compat_format(const struct icemig_compat *c, char *buf, __u32 size);
+const char *icemig_vc_cap_name(unsigned int bit);
+const char *icemig_vc_opcode_name(unsigned int op);
 int icemig_compat_parse(const char *text, __u32 len, struct icemig_compat *c,
 			const char **bad_key);
 

@@ -24,6 +24,14 @@
  * Compatibility: a reader accepts streams whose major version equals its
  * own and any minor version. It skips records it does not know unless
  * they carry ICEMIG_TLV_F_MANDATORY, in which case it rejects the stream.
+ *
+ * Versions. 1.0: VF_INFO .. MBX. 1.1 adds four records, each mandatory
+ * when present and absent when the state has nothing for it: VF_EXT,
+ * VLAN_V2, RXQ_CTX, TXQ_CTX (docs/design.md, "Stream"). A 1.1 reader
+ * reads every 1.0 stream (a missing 1.1 record means what 1.0 meant: the
+ * provider's defaults); a 1.0 reader refuses a 1.1 stream that carries a
+ * 1.1 record (unknown mandatory record), and the compatibility descriptor
+ * (records=) says so before any guest memory moves.
  */
 #ifndef ICEMIG_STREAM_H
 #define ICEMIG_STREAM_H
@@ -32,7 +40,7 @@
 
 #define ICEMIG_STREAM_MAGIC		0x474d4349u /* "ICMG" read as LE u32 */
 #define ICEMIG_STREAM_VERSION_MAJOR	1
-#define ICEMIG_STREAM_VERSION_MINOR	0
+#define ICEMIG_STREAM_VERSION_MINOR	1
 #define ICEMIG_STREAM_ALIGN		8
 /* Cap on a whole stream, bytes. A 16 queue-pair VF needs far less. */
 #define ICEMIG_STREAM_MAX_LEN		(64u * 1024u)
@@ -49,6 +57,31 @@
 #define ICEMIG_MAX_VLAN_FILTERS		512
 #define ICEMIG_MBX_LEN_MAX		1024
 #define ICEMIG_ITR_NONE			3
+/* Hardware field limits of the 1.1 records (E810 queue contexts). */
+#define ICEMIG_RXDID_MAX		63	/* QRXFLXP_CNTXT.RXDID_IDX, 6 bits */
+#define ICEMIG_RX_MAX_FRAME_MAX		16383	/* Rx context rxmax, 14 bits, bytes */
+#define ICEMIG_RX_HBUF_UNIT		64	/* Rx context hbuf unit, bytes */
+#define ICEMIG_RX_HBUF_MAX		(31 * ICEMIG_RX_HBUF_UNIT) /* 5 bits */
+
+/*
+ * What the stream carries (1.1), as virtchnl bits of Linux 6.12
+ * (include/linux/avf/virtchnl.h). A VF that negotiated a capability
+ * outside ICEMIG_VC_CAPS_CARRIED (VIRTCHNL_VF_OFFLOAD_*), or that the PF
+ * allows an opcode outside ICEMIG_VC_OPS_CARRIED (bit N: VIRTCHNL_OP_ N),
+ * holds state no stream has a record for: it cannot migrate, and the
+ * compatibility check refuses it naming the feature (icemig_compat.h).
+ *
+ * Carried capabilities: L2, RSS_AQ, RSS_REG, WB_ON_ITR, REQ_QUEUES,
+ * ADV_LINK_SPEED, CRC, VLAN_V2, VLAN, RSS_PCTYPE_V2, RSS_PF, ENCAP,
+ * ENCAP_CSUM, RX_ENCAP_CSUM, USO, RX_FLEX_DESC. Not carried: RDMA, TC_U32,
+ * RX_POLLING, ADQ, ADV_RSS_PF, FDIR_PF and every bit 6.12 does not define.
+ * Carried opcodes: VERSION .. GET_STATS (1-15), EVENT, CONFIG_RSS_HFUNC,
+ * CONFIG_RSS_KEY .. REQUEST_QUEUES (23-29), GET_SUPPORTED_RXDIDS, the VLAN
+ * v2 opcodes (51-57). Not carried: the RDMA (20-22), channel and cloud
+ * filter (30-33), advanced RSS (45, 46) and FDIR (47, 48) opcodes.
+ */
+#define ICEMIG_VC_CAPS_CARRIED		0x067d84f9u
+#define ICEMIG_VC_OPS_CARRIED		0x03f810003f86fffeull
 
 /**
  * struct icemig_stream_hdr - stream header, 24 bytes
@@ -111,6 +144,19 @@ struct icemig_tlv {
  *	at most one, mandatory; absent: no filter
  * @ICEMIG_TLV_MBX: struct icemig_wire_mbx, the PF<->VF mailbox queues, at
  *	most one, mandatory; absent: mailbox not set up
+ * @ICEMIG_TLV_VF_EXT: (1.1) struct icemig_wire_vf_ext, the rest of the VF
+ *	info: pf_set_mac, port VLAN TPID and priority, promiscuous modes, Tx
+ *	rates, driver caps, allowed opcodes, configuration-change counter; at
+ *	most one, mandatory; absent: all zero (a 1.0 stream)
+ * @ICEMIG_TLV_VLAN_V2: (1.1) struct icemig_wire_vlan_v2, the VLAN v2
+ *	capabilities the VF was given and its strip/insert/filter settings;
+ *	at most one, mandatory; absent: VLAN v2 not negotiated
+ * @ICEMIG_TLV_RXQ_CTX: (1.1) array of struct icemig_wire_rxq_ctx, the Rx
+ *	queue context fields RXQ does not carry, one entry per Rx queue
+ *	(queues 0 .. num_qps - 1, each once); at most one, mandatory; absent:
+ *	not carried (the provider's defaults, as with a 1.0 stream)
+ * @ICEMIG_TLV_TXQ_CTX: (1.1) array of struct icemig_wire_txq_ctx, the same
+ *	for the Tx queue contexts
  */
 enum icemig_tlv_type {
 	ICEMIG_TLV_VF_INFO = 1,
@@ -122,7 +168,11 @@ enum icemig_tlv_type {
 	ICEMIG_TLV_MAC_FILTERS = 7,
 	ICEMIG_TLV_VLAN_FILTERS = 8,
 	ICEMIG_TLV_MBX = 9,
-	ICEMIG_TLV_MAX_KNOWN = ICEMIG_TLV_MBX,
+	ICEMIG_TLV_VF_EXT = 10,
+	ICEMIG_TLV_VLAN_V2 = 11,
+	ICEMIG_TLV_RXQ_CTX = 12,
+	ICEMIG_TLV_TXQ_CTX = 13,
+	ICEMIG_TLV_MAX_KNOWN = ICEMIG_TLV_TXQ_CTX,
 };
 
 /* virtchnl link state forced by the PF admin (ip link set vf state). */
@@ -264,7 +314,192 @@ struct icemig_wire_mbx {
 	__le16 arq_tail;
 };
 
+/**
+ * struct icemig_wire_vf_ext - VF info added in 1.1, 40 bytes
+ * @opcodes: virtchnl opcodes the PF allows the VF now, bit N = opcode N
+ *	(ice's opcodes_allowlist; VIRTCHNL_OP_MAX is 58 in Linux 6.12)
+ * @config_gen: the source's configuration-change counter (PRE_COPY)
+ * @driver_caps: VIRTCHNL_VF_OFFLOAD_* bits the VF driver asked for in
+ *	VIRTCHNL_OP_GET_VF_RESOURCES (VF_INFO's vc_caps: what it was given)
+ * @min_tx_rate: minimum Tx rate, Mbps (0: none)
+ * @max_tx_rate: maximum Tx rate, Mbps (0: none), >= @min_tx_rate if set
+ * @port_vlan_tpid: port VLAN TPID, 0x8100 or 0x88a8; 0 when there is no
+ *	port VLAN (VF_INFO's port_vlan and @port_vlan_prio both 0)
+ * @port_vlan_prio: port VLAN priority (PCP), 0..7
+ * @flags: ICEMIG_VF_EXT_F_*
+ * @rss_hfunc: RSS hash function (virtchnl VIRTCHNL_OP_CONFIG_RSS_HFUNC,
+ *	enum virtchnl_rss_algorithm, 0..3); 0 when RSS is not configured
+ * @reserved: zero
+ */
+struct icemig_wire_vf_ext {
+	__le64 opcodes;
+	__le64 config_gen;
+	__le32 driver_caps;
+	__le32 min_tx_rate;
+	__le32 max_tx_rate;
+	__le16 port_vlan_tpid;
+	__u8 port_vlan_prio;
+	__u8 flags;
+	__u8 rss_hfunc;
+	__u8 reserved[7];
+};
+
+/* MAC set by the PF admin (the VF may not change it). */
+#define ICEMIG_VF_EXT_F_PF_SET_MAC	0x01u
+/* Unicast / multicast promiscuous mode on; only for a trusted VF. */
+#define ICEMIG_VF_EXT_F_UC_PROMISC	0x02u
+#define ICEMIG_VF_EXT_F_MC_PROMISC	0x04u
+#define ICEMIG_VF_EXT_F_ALL		0x07u
+
+/**
+ * struct icemig_wire_vlan_v2 - VLAN v2 offloads, 40 bytes
+ * @filtering_outer: virtchnl_vlan_caps filtering support offered, outer
+ *	(VIRTCHNL_VLAN_* bits; 0: unsupported)
+ * @filtering_inner: the same, inner
+ * @stripping_outer: stripping support offered, outer
+ * @stripping_inner: stripping support offered, inner
+ * @insertion_outer: insertion support offered, outer
+ * @insertion_inner: insertion support offered, inner
+ * @max_filters: VLAN filters offered
+ * @strip_outer_tpid: outer stripping on with this TPID (0: off)
+ * @strip_inner_tpid: inner stripping on with this TPID (0: off)
+ * @insert_outer_tpid: outer insertion on with this TPID (0: off)
+ * @insert_inner_tpid: inner insertion on with this TPID (0: off)
+ * @flags: ICEMIG_VLAN_V2_F_*
+ * @ethertype_match: virtchnl_vlan_offload_caps.ethertype_match offered
+ * @reserved: zero
+ *
+ * A TPID is 0x8100, 0x88a8 or 0x9100; a setting is on only where the
+ * matching capability is non-zero.
+ */
+struct icemig_wire_vlan_v2 {
+	__le32 filtering_outer;
+	__le32 filtering_inner;
+	__le32 stripping_outer;
+	__le32 stripping_inner;
+	__le32 insertion_outer;
+	__le32 insertion_inner;
+	__le16 max_filters;
+	__le16 strip_outer_tpid;
+	__le16 strip_inner_tpid;
+	__le16 insert_outer_tpid;
+	__le16 insert_inner_tpid;
+	__u8 flags;
+	__u8 ethertype_match;
+	__le32 reserved;
+};
+
+#define ICEMIG_VLAN_V2_F_FILTER_OUTER	0x01u	/* outer filtering on */
+#define ICEMIG_VLAN_V2_F_FILTER_INNER	0x02u	/* inner filtering on */
+#define ICEMIG_VLAN_V2_F_ALL		0x03u
+
+/**
+ * struct icemig_wire_rxq_ctx - Rx queue details, 16 bytes
+ * @qid: queue index within the VF, < num_qps, unique
+ * @max_frame: largest frame the queue accepts, bytes (context rxmax,
+ *	<= ICEMIG_RX_MAX_FRAME_MAX)
+ * @hbuf_len: header buffer, bytes (context hbuf x 64, <= 1984)
+ * @rxdid: Rx descriptor format (QRXFLXP_CNTXT RXDID_IDX, <= 63)
+ * @rxdid_prio: QRXFLXP_CNTXT RXDID_PRIO, 0..7
+ * @dtype: descriptor type / header split mode (context dtype, 0..3)
+ * @hsplit_0: header split types 0 (context hsplit_0, 0..15)
+ * @hsplit_1: header split types 1 (context hsplit_1, 0..3)
+ * @lrxqthresh: low Rx queue threshold (context lrxqthresh, 0..7)
+ * @flags: ICEMIG_RXQ_CTX_F_*
+ * @reserved: zero
+ *
+ * Base, ring length, data buffer size and head travel in RXQ. The
+ * context's cpuid (a TPH steering hint of the host) is not carried.
+ */
+struct icemig_wire_rxq_ctx {
+	__le16 qid;
+	__le16 max_frame;
+	__le16 hbuf_len;
+	__u8 rxdid;
+	__u8 rxdid_prio;
+	__u8 dtype;
+	__u8 hsplit_0;
+	__u8 hsplit_1;
+	__u8 lrxqthresh;
+	__le16 flags;
+	__le16 reserved;
+};
+
+#define ICEMIG_RXQ_CTX_F_DSIZE_32	0x0001u	/* 32-byte descriptors (dsize) */
+#define ICEMIG_RXQ_CTX_F_CRCSTRIP	0x0002u	/* strip the Ethernet CRC */
+#define ICEMIG_RXQ_CTX_F_L2TSEL		0x0004u	/* l2tsel: tag in L2TAG2 */
+#define ICEMIG_RXQ_CTX_F_SHOWIV		0x0008u	/* showiv */
+#define ICEMIG_RXQ_CTX_F_PREFENA	0x0010u	/* descriptor prefetch */
+#define ICEMIG_RXQ_CTX_F_TPH_RDESC	0x0020u	/* tphrdesc_ena */
+#define ICEMIG_RXQ_CTX_F_TPH_WDESC	0x0040u	/* tphwdesc_ena */
+#define ICEMIG_RXQ_CTX_F_TPH_DATA	0x0080u	/* tphdata_ena */
+#define ICEMIG_RXQ_CTX_F_TPH_HEAD	0x0100u	/* tphhead_ena */
+#define ICEMIG_RXQ_CTX_F_ALL		0x01ffu
+
+/**
+ * struct icemig_wire_txq_ctx - Tx queue details, 8 bytes
+ * @qid: queue index within the VF, < num_qps, unique
+ * @flags: ICEMIG_TXQ_CTX_F_*
+ * @cache_prof_idx: context cache_prof_idx, 0..3
+ * @reserved: zero
+ *
+ * Base, ring length and the head (QTX_COMM_HEAD, read before the ring
+ * stopped) travel in TXQ. The context fields that name host resources
+ * (port, PF, VF and VSI numbers, queue numbers, congestion domain,
+ * profiles, cpuid, internal state) are not carried: the destination's PF
+ * sets its own.
+ */
+struct icemig_wire_txq_ctx {
+	__le16 qid;
+	__le16 flags;
+	__u8 cache_prof_idx;
+	__u8 reserved[3];
+};
+
+#define ICEMIG_TXQ_CTX_F_TSYN_ENA	0x0001u	/* Tx timestamps */
+#define ICEMIG_TXQ_CTX_F_ALT_VLAN	0x0002u	/* alternate VLAN (L2TAG2) */
+#define ICEMIG_TXQ_CTX_F_WB_MODE	0x0004u	/* descriptor write-back mode */
+#define ICEMIG_TXQ_CTX_F_TPHRD_DESC	0x0008u
+#define ICEMIG_TXQ_CTX_F_TPHRD		0x0010u
+#define ICEMIG_TXQ_CTX_F_TPHWR_DESC	0x0020u
+#define ICEMIG_TXQ_CTX_F_ITR_NOTIF	0x0040u	/* itr_notification_mode */
+#define ICEMIG_TXQ_CTX_F_TSO_ENA	0x0080u
+#define ICEMIG_TXQ_CTX_F_LEGACY_INT	0x0100u
+#define ICEMIG_TXQ_CTX_F_DROP_ENA	0x0200u
+#define ICEMIG_TXQ_CTX_F_ALL		0x03ffu
+
 /* ---- native (in-memory) state: what a provider saves and loads ---- */
+
+/* Rx queue details (1.1), CPU order; fields as struct icemig_wire_rxq_ctx. */
+struct icemig_rxq_ctx {
+	__u16 max_frame;
+	__u16 hbuf_len;
+	__u8 rxdid;
+	__u8 rxdid_prio;
+	__u8 dtype;
+	__u8 hsplit_0;
+	__u8 hsplit_1;
+	__u8 lrxqthresh;
+	__u16 flags;
+};
+
+/* Tx queue details (1.1), CPU order; fields as struct icemig_wire_txq_ctx. */
+struct icemig_txq_ctx {
+	__u16 flags;
+	__u8 cache_prof_idx;
+};
+
+/* VLAN v2 (1.1), CPU order; fields as struct icemig_wire_vlan_v2. */
+struct icemig_vlan_v2 {
+	__u32 filtering_outer, filtering_inner;
+	__u32 stripping_outer, stripping_inner;
+	__u32 insertion_outer, insertion_inner;
+	__u16 max_filters;
+	__u16 strip_outer_tpid, strip_inner_tpid;
+	__u16 insert_outer_tpid, insert_inner_tpid;
+	__u8 flags;
+	__u8 ethertype_match;
+};
 
 struct icemig_msix_map {
 	__u16 vector;
@@ -302,6 +537,10 @@ struct icemig_queue {
  * Queue @txq[i] / @rxq[i] is the context of queue i, for i < @num_qps.
  * Array members are meaningful up to their count (@num_msix_maps,
  * @rss_lut_len, @num_macs, @num_vlans); the rest is zero.
+ * The 1.1 members (after @mbx) are meaningful when their has_ flag is
+ * set (@has_vf_ext: @pf_set_mac .. @rss_hfunc; @has_vlan_v2; @has_rxq_ctx:
+ * @rxctx[i < num_qps]; @has_txq_ctx: @txctx[i < num_qps]) and zero
+ * otherwise.
  */
 struct icemig_vf_state {
 	__u8 mac[6];
@@ -334,6 +573,24 @@ struct icemig_vf_state {
 	__u16 num_vlans;
 	__u16 vlans[ICEMIG_MAX_VLAN_FILTERS];
 	struct icemig_mbx mbx;
+	/* 1.1 */
+	__u8 has_vf_ext;
+	__u8 has_vlan_v2;
+	__u8 has_rxq_ctx;
+	__u8 has_txq_ctx;
+	__u8 pf_set_mac;
+	__u8 promisc;			/* ICEMIG_VF_EXT_F_{UC,MC}_PROMISC */
+	__u8 port_vlan_prio;
+	__u16 port_vlan_tpid;
+	__u32 driver_caps;
+	__u32 min_tx_rate;
+	__u32 max_tx_rate;
+	__u64 opcodes;
+	__u64 config_gen;
+	__u8 rss_hfunc;
+	struct icemig_vlan_v2 vlan_v2;
+	struct icemig_rxq_ctx rxctx[ICEMIG_MAX_QP];
+	struct icemig_txq_ctx txctx[ICEMIG_MAX_QP];
 };
 
 /**

@@ -67,6 +67,69 @@ static void state(struct icemig_vf_state *st, unsigned int nqp, unsigned int nvl
 
 static uint8_t buf[ICEMIG_STREAM_MAX_LEN + 64];
 
+/* Every 1.1 record on top of state(). */
+static void state_v11(struct icemig_vf_state *st, unsigned int nqp)
+{
+	unsigned int i;
+
+	state(st, nqp, 4);
+	st->trust = 1;
+	st->vc_caps = 0x040884e1;	/* carried capabilities only */
+	st->has_vf_ext = 1;
+	st->pf_set_mac = 1;
+	st->promisc = ICEMIG_VF_EXT_F_UC_PROMISC;
+	st->port_vlan = 7;
+	st->port_vlan_prio = 3;
+	st->port_vlan_tpid = 0x8100;
+	st->driver_caps = 0x040884e1;
+	st->min_tx_rate = 10;
+	st->max_tx_rate = 1000;
+	st->opcodes = 0x3f86fffe;
+	st->rss_hfunc = 1;
+	st->has_vlan_v2 = 1;
+	st->vlan_v2 = (struct icemig_vlan_v2){ .filtering_inner = 1, .stripping_inner = 1,
+					       .insertion_inner = 1, .max_filters = 8,
+					       .strip_inner_tpid = 0x8100,
+					       .flags = ICEMIG_VLAN_V2_F_FILTER_INNER };
+	st->has_rxq_ctx = 1;
+	st->has_txq_ctx = 1;
+	for (i = 0; i < nqp; i++) {
+		st->rxctx[i] = (struct icemig_rxq_ctx){ .max_frame = 1522, .rxdid = 1,
+							.lrxqthresh = 1,
+							.flags = ICEMIG_RXQ_CTX_F_CRCSTRIP };
+		st->txctx[i].flags = ICEMIG_TXQ_CTX_F_TSO_ENA;
+	}
+}
+
+static uint32_t enc_v11(unsigned int nqp)
+{
+	struct icemig_vf_state st;
+	uint32_t len;
+
+	state_v11(&st, nqp);
+	if (icemig_stream_encode(&st, 0, buf, sizeof(buf), &len))
+		exit(1);
+	return len;
+}
+
+/* Offset of the first record of @type in the stream in buf. */
+static uint32_t rec(uint32_t len, uint16_t type)
+{
+	uint32_t off = 24;
+
+	while (off + 8 <= len) {
+		uint16_t t;
+		uint32_t l;
+
+		memcpy(&t, buf + off, 2);
+		memcpy(&l, buf + off + 4, 4);
+		if (le16toh(t) == type)
+			return off;
+		off += 8 + ((le32toh(l) + 7) & ~7u);
+	}
+	exit(1);
+}
+
 static uint32_t enc(unsigned int nqp, unsigned int nvlan, uint32_t flags)
 {
 	struct icemig_vf_state st;
@@ -171,5 +234,40 @@ int main(int argc, char **argv)
 	put16(24 + 2, 0);		/* VF_INFO as unknown optional: missing */
 	fix(len);
 	put("bad-unknown-optional-hides-vf_info", buf, len);
+
+	/* Stream 1.1 records. */
+	len = enc_v11(4);
+	put("valid-v11-4qp", buf, len);
+	len = enc_v11(4);
+	buf[rec(len, ICEMIG_TLV_RXQ_CTX) + 8 + 6] = 64;	/* RXDID beyond 6 bits */
+	fix(len);
+	put("bad-v11-rxdid", buf, len);
+	len = enc_v11(4);
+	put16(rec(len, ICEMIG_TLV_TXQ_CTX) + 8 + 8, 0);	/* queue 0 twice */
+	fix(len);
+	put("bad-v11-txq_ctx-qid", buf, len);
+	len = enc_v11(4);
+	put16(rec(len, ICEMIG_TLV_VF_EXT) + 8 + 28, 0x9100);	/* port VLAN TPID */
+	fix(len);
+	put("bad-v11-port_vlan_tpid", buf, len);
+	len = enc_v11(4);
+	buf[rec(len, ICEMIG_TLV_VF_INFO) + 8 + 6] = 0;	/* untrusted, promiscuous */
+	fix(len);
+	put("bad-v11-promisc-untrusted", buf, len);
+	len = enc_v11(4);
+	put16(rec(len, ICEMIG_TLV_VLAN_V2) + 8 + 28, 0x88a8);	/* no inner strip cap */
+	put32(rec(len, ICEMIG_TLV_VLAN_V2) + 8 + 12, 0);
+	fix(len);
+	put("bad-v11-vlan_v2-strip", buf, len);
+	/* Decodes, but the source negotiated FDIR: the load-time check refuses. */
+	len = enc_v11(4);
+	put32(rec(len, ICEMIG_TLV_VF_INFO) + 8 + 20, 0x10000001);
+	fix(len);
+	put("bad-v11-fdir", buf, len);
+	/* Decodes, but no queue context holds a 2000-byte Rx buffer. */
+	len = enc_v11(4);
+	put16(rec(len, ICEMIG_TLV_RXQ) + 8 + 16, 2000);
+	fix(len);
+	put("bad-v11-rx-buf_len", buf, len);
 	return 0;
 }

@@ -124,7 +124,7 @@ big_state() {
 	local i lut='' s m=${1:-01}
 	for i in $(seq 0 63); do lut+=$(printf %02x $((i % 16))); done
 	s="mac=52:54:00:fa:17:$m trust=1 spoofchk=0 port_vlan=300 link_state=1"
-	s+=" vc_api=1.1 vc_caps=0x00b0f0a1 num_qps=16 num_msix=17 num_msix_maps=17"
+	s+=" vc_api=1.1 vc_caps=0x040884e1 num_qps=16 num_msix=17 num_msix_maps=17"
 	s+=" rss=0x3fff:$lut mac_filters=52:54:00:12:34:$m/1 mbx=6:64:1:1:64:2:3 vlan_filters=1-256"
 	for i in $(seq 0 15); do
 		s+=" txq$i=0x$((1100000 + i * 1000)):512:$((i + 1)):$((i + 2)):1"
@@ -139,7 +139,7 @@ big_state() {
 small_state() {
 	local i s
 	s="mac=52:54:00:5a:00:$1 trust=1 spoofchk=0 port_vlan=$((0x$1 + 100)) link_state=1"
-	s+=" num_qps=1 num_msix=2 num_msix_maps=0 vc_api=1.1 vc_caps=0x00b0f0a1 rss=off"
+	s+=" num_qps=1 num_msix=2 num_msix_maps=0 vc_api=1.1 vc_caps=0x040884e1 rss=off"
 	s+=" mac_filters=none vlan_filters=none mbx=none"
 	s+=" txq0=0x1234${1}000:512:7:42:1 rxq0=0x5678${1}000:1024:9:1000:2048:1"
 	for i in $(seq 1 15); do s+=" txq$i=0:0:0:0:0 rxq$i=0:0:0:0:0:0"; done

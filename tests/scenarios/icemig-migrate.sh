@@ -61,7 +61,7 @@ owner=$(rx h1 "cat /run/icemig/reserved/$src_vf" 2>/dev/null || true)
 
 step "write a distinctive VF state on h1 (two queue pairs)"
 STATE='mac=52:54:00:12:34:56 trust=1 spoofchk=0 port_vlan=200 link_state=1
-num_qps=2 num_msix=3 vc_api=1.1 vc_caps=0x00b0f0a1
+num_qps=2 num_msix=3 vc_api=1.1 vc_caps=0x040884e1
 txq0=0x12340000:512:7:42:1 txq1=0x12350000:512:3:9:1
 rxq0=0x56780000:1024:9:1000:2048:1 rxq1=0x56790000:1024:5:800:2048:1'
 rx h1 "echo '$STATE' > $src_dbg/state"

@@ -62,7 +62,7 @@ check_mmaps h1 $VM "$src_vf" "h1 before migration"
 
 step "write a distinctive VF state through ice_mig_sim's debugfs on h1"
 STATE='defaults mac=52:54:00:ab:cd:ef trust=1 spoofchk=0 port_vlan=100 link_state=1
-num_msix=2 vc_api=1.1 vc_caps=0x00b0f0a1
+num_msix=2 vc_api=1.1 vc_caps=0x040884e1
 txq0=0x12340000:512:7:42:1 rxq0=0x56780000:1024:9:1000:2048:1
 rx_packets=1000000000 rx_bytes=64000000000 tx_packets=2000000000 tx_bytes=128000000000'
 rx h1 "echo '$STATE' > $src_dbg/state"

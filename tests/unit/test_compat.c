@@ -229,6 +229,103 @@ static void test_admin(void **state)
 	assert_string_equal(bad, "admin_port_vlan");
 }
 
+/*
+ * Features the stream does not carry (issue 10 item 2): a source VF that
+ * negotiated one, or is allowed one of its opcodes, is refused naming it.
+ */
+static void test_features(void **state)
+{
+	/* VIRTCHNL_VF_OFFLOAD_* and VIRTCHNL_OP_* of Linux 6.12 virtchnl.h */
+	const uint32_t l2 = 1u << 0, crc = 1u << 10, vlan_v2 = 1u << 15, rss_pf = 1u << 19;
+	const uint32_t adq = 1u << 23, adv_rss = 1u << 27, fdir = 1u << 28;
+	struct icemig_vf_state st = { .num_qps = 4, .num_msix = 5 };
+	struct icemig_compat src, dst, old;
+	struct icemig_compat_err err = { 0 };
+	char text[ICEMIG_COMPAT_TEXT_MAX], cut[ICEMIG_COMPAT_TEXT_MAX];
+	const char *bad = NULL;
+
+	(void)state;
+	base(&src);
+	base(&dst);
+	src.used_vc_caps = l2 | crc | vlan_v2 | rss_pf | (1u << 26);
+	src.used_vc_opcodes = ICEMIG_VC_OPS_CARRIED;
+	assert_int_equal(icemig_compat_check(&src, &dst, NULL), 0);
+
+	src.used_vc_caps |= fdir;
+	expect_incompatible(&src, &dst, "vc_caps.FDIR_PF");
+	src.used_vc_caps |= adv_rss;		/* the lowest missing is named */
+	expect_incompatible(&src, &dst, "vc_caps.ADV_RSS_PF");
+	src.used_vc_caps = l2 | adq;
+	assert_int_equal(icemig_compat_check(&src, &dst, &err), -EINVAL);
+	assert_string_equal(err.field, "vc_caps.ADQ");
+	assert_int_equal(err.src, l2 | adq);
+	assert_int_equal(err.dst, ICEMIG_VC_CAPS_CARRIED);
+	src.used_vc_caps = l2 | (1u << 31);	/* a bit 6.12 does not define */
+	expect_incompatible(&src, &dst, "vc_caps.bit31");
+
+	src.used_vc_caps = l2;
+	src.used_vc_opcodes = (1ull << 3) | (1ull << 47);
+	expect_incompatible(&src, &dst, "vc_opcode.ADD_FDIR_FILTER");
+	src.used_vc_opcodes = (1ull << 3) | (1ull << 33);
+	expect_incompatible(&src, &dst, "vc_opcode.DEL_CLOUD_FILTER");
+	src.used_vc_opcodes = 1ull << 63;
+	expect_incompatible(&src, &dst, "vc_opcode.other");
+
+	/* A destination whose PF does not offer CRC stripping control. */
+	src.used_vc_opcodes = 0;
+	src.used_vc_caps = l2 | crc;
+	dst.vc_caps &= ~crc;
+	expect_incompatible(&src, &dst, "vc_caps.CRC");
+
+	/* No vc_* keys (a 1.0 writer): a source is not checked... */
+	base(&dst);
+	src.used_vc_caps = fdir;
+	src.has_features = 0;
+	assert_int_equal(icemig_compat_check(&src, &dst, NULL), 0);
+	/* ...a destination counts as the stream format's carried lists. */
+	src.has_features = 1;
+	dst.has_features = 0;
+	dst.vc_caps = ~0u;
+	expect_incompatible(&src, &dst, "vc_caps.FDIR_PF");
+
+	/* The kernel's load-time check sees the state's capabilities. */
+	icemig_compat_init(&dst, "ice_mig_sim", 0x8086, 0x10ca);
+	st.vc_caps = l2 | rss_pf;
+	assert_int_equal(icemig_compat_check_state(&dst, &st, &err), 0);
+	st.vc_caps |= fdir;
+	assert_int_equal(icemig_compat_check_state(&dst, &st, &err), -EINVAL);
+	assert_string_equal(err.field, "vc_caps.FDIR_PF");
+	st.vc_caps = l2;
+	st.has_vf_ext = 1;
+	st.opcodes = 1ull << 45;
+	assert_int_equal(icemig_compat_check_state(&dst, &st, &err), -EINVAL);
+	assert_string_equal(err.field, "vc_opcode.ADD_RSS_CFG");
+
+	/* Text: 64-bit opcodes round trip; the group is all or none. */
+	base(&src);
+	src.used_vc_opcodes = ~0ull;
+	assert_true(icemig_compat_format(&src, text, sizeof(text)) > 0);
+	assert_non_null(strstr(text, "used_vc_opcodes=0xffffffffffffffff\n"));
+	assert_int_equal(icemig_compat_parse(text, strlen(text), &old, &bad), 0);
+	assert_memory_equal(&src, &old, sizeof(src));
+	snprintf(cut, sizeof(cut), "%.*s", (int)(strstr(text, "used_vc_caps=") - text), text);
+	assert_int_equal(icemig_compat_parse(cut, strlen(cut), &old, &bad), -EINVAL);
+	assert_string_equal(bad, "used_vc_caps");
+	snprintf(cut, sizeof(cut), "%.*s", (int)(strstr(text, "vc_caps=") - text), text);
+	assert_int_equal(icemig_compat_parse(cut, strlen(cut), &old, &bad), 0);
+	assert_int_equal(old.has_features, 0);
+	{
+		char big[ICEMIG_COMPAT_TEXT_MAX];
+
+		snprintf(big, sizeof(big), "%.*sused_vc_opcodes=0x10000000000000000\n",
+			 (int)(strstr(text, "used_vc_opcodes=") - text), text);
+		assert_int_equal(icemig_compat_parse(big, strlen(big), &old, &bad), -EINVAL);
+		assert_string_equal(bad, "used_vc_opcodes");
+	}
+	assert_string_equal(icemig_vc_cap_name(32), "vc_caps.?");
+	assert_string_equal(icemig_vc_opcode_name(16), "vc_opcode.other");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +334,7 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_check_state),
 		cmocka_unit_test(test_admin),
+		cmocka_unit_test(test_features),
 	};
 
 	return cmocka_run_group_tests_name("compat descriptor", tests, NULL, NULL);

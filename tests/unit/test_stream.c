@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -72,6 +73,40 @@ static void sample_state(struct icemig_vf_state *st, unsigned int nqp)
 	st->tx_packets = 42;
 	st->tx_bytes = 4200;
 	st->has_stats = 1;
+	/* 1.1 records */
+	st->has_vf_ext = 1;
+	st->pf_set_mac = 1;
+	st->promisc = ICEMIG_VF_EXT_F_UC_PROMISC | ICEMIG_VF_EXT_F_MC_PROMISC;
+	st->port_vlan_prio = 5;
+	st->port_vlan_tpid = 0x88a8;
+	st->driver_caps = 0x00b0f0a1 | (1u << 28);
+	st->min_tx_rate = 100;
+	st->max_tx_rate = 25000;
+	st->opcodes = 0x03f800000ffffffeull;
+	st->config_gen = 0x1122334455667788ull;
+	st->rss_hfunc = 2;
+	st->has_vlan_v2 = 1;
+	st->vlan_v2 = (struct icemig_vlan_v2){ .filtering_outer = 0x3, .filtering_inner = 0x1,
+					       .stripping_outer = 0x103, .stripping_inner = 0x101,
+					       .insertion_outer = 0x103, .insertion_inner = 0x101,
+					       .max_filters = 8, .strip_outer_tpid = 0x88a8,
+					       .insert_inner_tpid = 0x8100,
+					       .flags = ICEMIG_VLAN_V2_F_FILTER_OUTER,
+					       .ethertype_match = 1 };
+	st->has_rxq_ctx = 1;
+	st->has_txq_ctx = 1;
+	for (i = 0; i < nqp; i++) {
+		st->rxctx[i] = (struct icemig_rxq_ctx){ .max_frame = 9728 + i, .hbuf_len = 64 * (i % 32),
+							.rxdid = 22, .rxdid_prio = 3, .dtype = i % 4,
+							.hsplit_0 = i % 16, .hsplit_1 = i % 4,
+							.lrxqthresh = 1,
+							.flags = ICEMIG_RXQ_CTX_F_DSIZE_32 |
+								 ICEMIG_RXQ_CTX_F_CRCSTRIP |
+								 ICEMIG_RXQ_CTX_F_PREFENA };
+		st->txctx[i] = (struct icemig_txq_ctx){ .flags = ICEMIG_TXQ_CTX_F_TSO_ENA |
+								 ICEMIG_TXQ_CTX_F_LEGACY_INT,
+							.cache_prof_idx = i % 4 };
+	}
 }
 
 /* Encode a sample state into a fresh buffer with @extra spare bytes. */
@@ -134,7 +169,12 @@ static void test_roundtrip(void **state)
 		assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
 		assert_memory_equal(&in, &out, sizeof(in));
 	}
-	/* Contract 1 size target: 16 queue pairs, no VLAN, within 2 KiB. */
+	/*
+	 * Contract 1 size target: 16 queue pairs, no VLAN filter, within 2 KiB,
+	 * with every 1.1 record present (1720 bytes; 1232 without them).
+	 */
+	assert_true(in.has_vf_ext && in.has_vlan_v2 && in.has_rxq_ctx && in.has_txq_ctx);
+	assert_int_equal(len, 1720);
 	assert_true(len <= 2048);
 
 	/* The largest state: every VLAN filter and MAC filter. */
@@ -539,6 +579,153 @@ static void test_precopy_and_frame(void **state)
 	assert_int_equal(icemig_stream_encode(&in, 0x2, buf, sizeof(buf), &len), -EINVAL);
 }
 
+/*
+ * stream-v1.0.bin: bytes the 1.0 encoder wrote (the helper's golden sample
+ * before 1.1: a preview and a final stream). Both still decode, to states
+ * without any 1.1 member.
+ */
+static void test_v10_file_readable(void **state)
+{
+	static const uint8_t zero[sizeof(struct icemig_rxq_ctx) * ICEMIG_MAX_QP];
+	uint8_t buf[4096];
+	struct icemig_vf_state st;
+	struct icemig_stream_err err = { 0 };
+	uint32_t off = 0, total, flags;
+	unsigned int n = 0;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	f = fopen(TEST_DATA_DIR "/stream-v1.0.bin", "rb");
+	assert_non_null(f);
+	len = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	assert_int_equal(len, 728);
+	while (off < len) {
+		assert_int_equal(icemig_stream_frame(buf + off, len - off, &total, &flags, &err), 0);
+		assert_int_equal(buf[off + 6], 0);	/* minor 0 */
+		assert_int_equal(icemig_stream_decode(buf + off, total, &st, &err), 0);
+		assert_false(st.has_vf_ext || st.has_vlan_v2 || st.has_rxq_ctx || st.has_txq_ctx);
+		assert_memory_equal(st.rxctx, zero, sizeof(st.rxctx));
+		assert_int_equal(st.num_qps, 2);
+		off += total;
+		n++;
+	}
+	assert_int_equal(n, 2);
+}
+
+/* A 1.0 stream (no 1.1 record, minor 0) still decodes, to has_* == 0. */
+static void test_v10_stream_readable(void **state)
+{
+	struct icemig_vf_state in, out;
+	uint8_t buf[8192];
+	uint32_t len;
+	unsigned int i;
+
+	(void)state;
+	sample_state(&in, 4);
+	in.has_vf_ext = in.has_vlan_v2 = in.has_rxq_ctx = in.has_txq_ctx = 0;
+	in.pf_set_mac = in.promisc = in.port_vlan_prio = 0;
+	in.port_vlan_tpid = 0;
+	in.driver_caps = in.min_tx_rate = in.max_tx_rate = 0;
+	in.opcodes = in.config_gen = 0;
+	in.rss_hfunc = 0;
+	memset(&in.vlan_v2, 0, sizeof(in.vlan_v2));
+	memset(in.rxctx, 0, sizeof(in.rxctx));
+	memset(in.txctx, 0, sizeof(in.txctx));
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), 0);
+	/* Exactly the 1.0 record types, in the 1.0 order. */
+	for (i = ICEMIG_TLV_VF_EXT; i <= ICEMIG_TLV_TXQ_CTX; i++)
+		assert_int_equal(find_record(buf, len, i), 0);
+	put16(buf + 6, 0);
+	fix_crc(buf, len);
+	assert_int_equal(icemig_stream_decode(buf, len, &out, NULL), 0);
+	assert_memory_equal(&in, &out, sizeof(in));
+	/* 1.1 members without their record are refused by the state check. */
+	in.port_vlan_tpid = 0x8100;
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), -EINVAL);
+}
+
+static void test_bad_v11_records(void **state)
+{
+	(void)state;
+	/* VF_EXT: unknown flag, TPID, TPID without port VLAN, priority, rates. */
+	break_field(1, ICEMIG_TLV_VF_EXT, 30, 0x8005, "vf_ext.flags");
+	break_field(1, ICEMIG_TLV_VF_EXT, 28, 0x9100, "vf_ext.port_vlan_tpid");
+	break_field(1, ICEMIG_TLV_VF_EXT, 30, 0x0708, "vf_ext.port_vlan_prio");
+	break_field(1, ICEMIG_TLV_VF_EXT, 20, 30000, "vf_ext.tx_rate");
+	break_field(1, ICEMIG_TLV_VF_EXT, 32, 4, "vf_ext.rss_hfunc");
+	break_field(1, ICEMIG_TLV_VF_EXT, 38, 1, "vf_ext.reserved");
+	/* Promiscuous modes on an untrusted VF (VF_INFO trust 0, spoofchk 1). */
+	break_field(1, ICEMIG_TLV_VF_INFO, 6, 0x0100, "vf_ext.promisc_untrusted");
+	/* VLAN_V2: TPID, stripping without the capability, reserved. */
+	break_field(1, ICEMIG_TLV_VLAN_V2, 26, 0x0800, "vlan_v2.tpid");
+	break_field(1, ICEMIG_TLV_VLAN_V2, 8, 0, "vlan_v2.stripping");
+	break_field(1, ICEMIG_TLV_VLAN_V2, 0, 0, "vlan_v2.filtering");
+	break_field(1, ICEMIG_TLV_VLAN_V2, 34, 0x0104, "vlan_v2.flags");
+	break_field(1, ICEMIG_TLV_VLAN_V2, 36, 1, "vlan_v2.reserved");
+	/* RXQ_CTX: every field beyond its context width, qid, count. */
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 6, 0x0340, "rxq_ctx.field");	/* rxdid 64 */
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 6, 0x0816, "rxq_ctx.field");	/* prio 8 */
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 2, 16384, "rxq_ctx.field");
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 4, 65, "rxq_ctx.field");
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 4, 2048, "rxq_ctx.field");
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 8, 0x0004, "rxq_ctx.field");	/* dtype 4 */
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 8, 0x1000, "rxq_ctx.field");	/* hsplit_0 16 */
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 10, 0x0004, "rxq_ctx.field");	/* hsplit_1 4 */
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 10, 0x0800, "rxq_ctx.field");	/* lrxqthresh 8 */
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 12, 0x0200, "rxq_ctx.field");
+	break_field(1, ICEMIG_TLV_RXQ_CTX, 14, 1, "rxq_ctx.reserved");
+	break_field(2, ICEMIG_TLV_RXQ_CTX, 16, 0, "rxq_ctx.qid");	/* qid 0 twice */
+	break_field(2, ICEMIG_TLV_RXQ_CTX, 16, 16, "rxq_ctx.qid");
+	break_field(2, ICEMIG_TLV_RXQ_CTX, 16, 5, "rxq_ctx.count");	/* 0 and 5 */
+	/* TXQ_CTX */
+	break_field(1, ICEMIG_TLV_TXQ_CTX, 2, 0x0400, "txq_ctx.field");
+	break_field(1, ICEMIG_TLV_TXQ_CTX, 4, 4, "txq_ctx.field");
+	break_field(1, ICEMIG_TLV_TXQ_CTX, 6, 1, "txq_ctx.reserved");
+	break_field(2, ICEMIG_TLV_TXQ_CTX, 8, 7, "txq_ctx.count");
+}
+
+/* Queue details past num_qps, or without their record, are refused. */
+static void test_v11_state_rules(void **state)
+{
+	struct icemig_stream_err err = { 0 };
+	struct icemig_vf_state st;
+
+	(void)state;
+	sample_state(&st, 2);
+	assert_int_equal(icemig_state_check(&st, &err), 0);
+	st.rxctx[2].rxdid = 1;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "rxq_ctx.qid");
+	sample_state(&st, 2);
+	st.has_txq_ctx = 0;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "txq_ctx.qid");
+	sample_state(&st, 2);
+	st.has_vlan_v2 = 0;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "vlan_v2.missing");
+	sample_state(&st, 2);
+	st.has_vf_ext = 2;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "state.has");
+	/* A hash function without RSS. */
+	sample_state(&st, 2);
+	st.has_rss = 0;
+	st.rss_hena = 0;
+	st.rss_lut_len = 0;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "vf_ext.rss_hfunc");
+	/* Port VLAN priority alone (VID 0) is a port VLAN: it needs a TPID. */
+	sample_state(&st, 2);
+	st.port_vlan = 0;
+	assert_int_equal(icemig_state_check(&st, &err), 0);
+	st.port_vlan_prio = 0;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "vf_ext.port_vlan_tpid");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +750,10 @@ int main(void)
 		cmocka_unit_test(test_bad_extra_records),
 		cmocka_unit_test(test_bad_vlans),
 		cmocka_unit_test(test_precopy_and_frame),
+		cmocka_unit_test(test_v10_stream_readable),
+		cmocka_unit_test(test_v10_file_readable),
+		cmocka_unit_test(test_bad_v11_records),
+		cmocka_unit_test(test_v11_state_rules),
 	};
 
 	return cmocka_run_group_tests_name("stream codec", tests, NULL, NULL);

@@ -236,6 +236,14 @@ ICEMIG_IN=$T/big.desc
 expect 1 sh -c "\"$ICEMIG\" compat check --json - 0000:01:10.0 <\"$ICEMIG_IN\""
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["compatible"] is False and d["field"] == "max_qps", d' "$T/out" ||
 	fail "compat check --json: $(cat "$T/out")"
+# a source VF that negotiated FDIR (VIRTCHNL_VF_OFFLOAD_FDIR_PF, bit 28),
+# which no stream carries: incompatible, the feature named
+{ cat "$GOLDEN/descriptor-16qp.txt"
+  printf 'vc_caps=0x67d84f9\nvc_opcodes=0x3f810003f86fffe\nused_vc_caps=0x10000001\nused_vc_opcodes=0x8\n'
+} >"$T/fdir.desc"
+expect 1 "$ICEMIG" compat check "$T/fdir.desc" 0000:01:10.0
+grep -q '^incompatible: 0000:01:10.0: vc_caps.FDIR_PF: the source VF uses this virtchnl feature' "$T/out" ||
+	fail "compat check FDIR: $(cat "$T/out")"
 # cannot check: exit 3
 printf 'format=icemig-stream\n' >"$T/short.desc"
 expect 3 "$ICEMIG" compat check "$T/short.desc" 0000:01:10.0
@@ -258,12 +266,12 @@ python3 - "$T/out" <<'EOT' || fail "state decode --json"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert [s["flags"] for s in d["streams"]] == [["precopy"], []]
-assert [r["type"] for r in d["streams"][1]["records"]] == ["VF_INFO", "TXQ", "RXQ", "STATS", "MSIX", "RSS", "MAC_FILTERS", "VLAN_FILTERS", "MBX"]
+assert [r["type"] for r in d["streams"][1]["records"]] == ["VF_INFO", "TXQ", "RXQ", "STATS", "MSIX", "RSS", "MAC_FILTERS", "VLAN_FILTERS", "MBX", "VF_EXT", "VLAN_V2", "RXQ_CTX", "TXQ_CTX"]
 assert d["streams"][1]["records"][3]["value"]["rx_packets"] == 1000000000
 EOT
 head -c 700 "$GOLDEN/state-sample.bin" >"$T/cut.bin"
 expect 1 "$ICEMIG" state decode "$T/cut.bin"
-grep -q "cut.bin: stream #2 at byte 344: hdr.total_len 384 runs past the end of the file" "$T/err" ||
+grep -q "cut.bin: stream #2 at byte 504: hdr.total_len 544 runs past the end of the file" "$T/err" ||
 	fail "truncated stream message: $(cat "$T/err")"
 [ ! -s "$T/out" ] || fail "state decode printed something for a bad file"
 ok "state decode"

@@ -68,6 +68,32 @@ static void sample_state(struct icemig_vf_state *st)
 	st->vlans[1] = 200;
 	st->has_mbx = 1;
 	st->mbx = (struct icemig_mbx){ 3, 64, 1, 2, 64, 3, 4 };
+	/* stream 1.1 records */
+	st->has_vf_ext = 1;
+	st->pf_set_mac = 1;
+	st->promisc = ICEMIG_VF_EXT_F_MC_PROMISC;
+	st->port_vlan_tpid = 0x8100;
+	st->driver_caps = 0x040884e1;
+	st->max_tx_rate = 10000;
+	st->opcodes = 0x3f86fffe;
+	st->config_gen = 7;
+	st->rss_hfunc = 1;
+	st->has_vlan_v2 = 1;
+	st->vlan_v2.filtering_inner = 0x1;
+	st->vlan_v2.stripping_inner = 0x1;
+	st->vlan_v2.insertion_inner = 0x1;
+	st->vlan_v2.max_filters = 8;
+	st->vlan_v2.strip_inner_tpid = 0x8100;
+	st->vlan_v2.flags = ICEMIG_VLAN_V2_F_FILTER_INNER;
+	st->has_rxq_ctx = 1;
+	st->has_txq_ctx = 1;
+	for (i = 0; i < 2; i++) {
+		st->rxctx[i].max_frame = 9728;
+		st->rxctx[i].rxdid = 22;
+		st->rxctx[i].lrxqthresh = 1;
+		st->rxctx[i].flags = ICEMIG_RXQ_CTX_F_DSIZE_32 | ICEMIG_RXQ_CTX_F_CRCSTRIP;
+		st->txctx[i].flags = ICEMIG_TXQ_CTX_F_TSO_ENA | ICEMIG_TXQ_CTX_F_LEGACY_INT;
+	}
 }
 
 /* A preview (PRE_COPY) followed by the final stream, as one VF's save data. */
@@ -107,7 +133,9 @@ static void test_decode_every_record(void **state)
 {
 	static const char *const final_types[] = { "VF_INFO",	  "TXQ",	  "RXQ",
 						   "STATS",	  "MSIX",	  "RSS",
-						   "MAC_FILTERS", "VLAN_FILTERS", "MBX" };
+						   "MAC_FILTERS", "VLAN_FILTERS", "MBX",
+						   "VF_EXT",	  "VLAN_V2",	  "RXQ_CTX",
+						   "TXQ_CTX" };
 	struct icemig_err err = { 0 };
 	struct json_object *doc, *streams, *s, *recs, *r, *v, *q;
 	size_t len, i;
@@ -123,17 +151,17 @@ static void test_decode_every_record(void **state)
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(jget(s, "flags"), 0)),
 			    "precopy");
 	recs = jget(s, "records");
-	assert_int_equal(json_object_array_length(recs), 8);
+	assert_int_equal(json_object_array_length(recs), 12);
 	/* the final stream: every record, in stream order */
 	s = json_object_array_get_idx(streams, 1);
-	assert_string_equal(jstr(s, "version"), "1.0");
+	assert_string_equal(jstr(s, "version"), "1.1");
 	assert_int_equal(json_object_array_length(jget(s, "flags")), 0);
 	assert_int_equal(
 		json_object_get_int64(jget(s, "offset")),
 		json_object_get_int64(jget(json_object_array_get_idx(streams, 0), "total_len")));
 	recs = jget(s, "records");
-	assert_int_equal(json_object_array_length(recs), 9);
-	for (i = 0; i < 9; i++) {
+	assert_int_equal(json_object_array_length(recs), 13);
+	for (i = 0; i < 13; i++) {
 		r = json_object_array_get_idx(recs, i);
 		assert_string_equal(jstr(r, "type"), final_types[i]);
 		assert_non_null(jget(r, "value"));
@@ -155,6 +183,25 @@ static void test_decode_every_record(void **state)
 		json_object_get_boolean(jget(json_object_array_get_idx(recs, 3), "mandatory")));
 	v = jget(json_object_array_get_idx(recs, 7), "value");
 	assert_int_equal(json_object_get_int(json_object_array_get_idx(jget(v, "vlans"), 1)), 200);
+	v = jget(json_object_array_get_idx(recs, 9), "value");
+	assert_true(json_object_get_boolean(jget(v, "pf_set_mac")));
+	assert_true(json_object_get_boolean(jget(v, "multicast_promisc")));
+	assert_false(json_object_get_boolean(jget(v, "unicast_promisc")));
+	assert_string_equal(jstr(v, "port_vlan_tpid"), "0x8100");
+	assert_int_equal(json_object_get_int(jget(v, "max_tx_rate_mbps")), 10000);
+	assert_int_equal(json_object_get_int(jget(v, "config_gen")), 7);
+	v = jget(json_object_array_get_idx(recs, 10), "value");
+	assert_string_equal(jstr(v, "strip_inner_tpid"), "0x8100");
+	assert_true(json_object_get_boolean(jget(v, "filter_inner")));
+	q = json_object_array_get_idx(
+		jget(jget(json_object_array_get_idx(recs, 11), "value"), "queues"), 1);
+	assert_int_equal(json_object_get_int(jget(q, "queue")), 1);
+	assert_int_equal(json_object_get_int(jget(q, "max_frame")), 9728);
+	assert_int_equal(json_object_get_int(jget(q, "rxdid")), 22);
+	assert_true(json_object_get_boolean(jget(q, "crc_strip")));
+	q = json_object_array_get_idx(
+		jget(jget(json_object_array_get_idx(recs, 12), "value"), "queues"), 0);
+	assert_true(json_object_get_boolean(jget(q, "tso")));
 	json_object_put(doc);
 	free(buf);
 }
