@@ -10,6 +10,7 @@
 #   kernel/ice/build.sh --no-glue       the patched ice.ko only
 #
 # Steps (each failing step stops the build, exit status 1):
+#  0. checkpatch.pl --strict of the source tree on the series;
 #  1. copy drivers/net/ethernet/intel/ice and include/linux/net/intel of the
 #     source tree to ${ICEMIG_CACHE:-/var/cache/icemig}/ice-build/<KVER>/work
 #     (outside the clone) and apply kernel/ice/[0-9]*.patch in order;
@@ -91,6 +92,21 @@ for p in "$here"/[0-9]*.patch; do
 	n=$((n + 1))
 done
 echo "ice-build: applied $n patches to $src/$rel"
+
+# Kernel style of the series (checkpatch.pl of the same Linux tree). The
+# new files sit under the existing Intel Ethernet MAINTAINERS entry, so
+# "does MAINTAINERS need updating?" (FILE_PATH_CHANGES) is not asked.
+if [ -e "$src/scripts/checkpatch.pl" ]; then
+	cp_out=$(cd "$src" && perl scripts/checkpatch.pl --strict --terse \
+		--ignore FILE_PATH_CHANGES "$here"/[0-9]*.patch 2>&1) || {
+		printf '%s\n' "$cp_out" >&2
+		echo "ice-build: FAIL: checkpatch --strict" >&2
+		exit 1
+	}
+	echo "ice-build: checkpatch --strict: $n patches clean"
+else
+	echo "ice-build: checkpatch: skipped ($src has no scripts/checkpatch.pl)"
+fi
 
 warn=$(build_ice "$work")
 echo "ice-build: W=1 warnings: $warn (unpatched: $base_warn)"
