@@ -8,6 +8,11 @@
 #                                        (default: scripts/kernel-src, the
 #                                        linux-source of the installed 6.12)
 #   kernel/ice/build.sh --no-glue       the patched ice.ko only
+#   kernel/ice/build.sh --glue-dir DIR  build the glue in DIR, a copy of
+#                                        kernel/ (default: kernel/ itself;
+#                                        also ICEMIG_GLUE_DIR)
+#   kernel/ice/build.sh --out DIR       copy ice.ko and ice_mig_glue.ko to DIR
+#                                        (the DKMS build, dkms-build.sh)
 #
 # Steps (each failing step stops the build, exit status 1):
 #  0. checkpatch.pl --strict of the source tree on the series;
@@ -30,11 +35,14 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-src="" glue=1
+src="" glue=1 out=""
+gdir=${ICEMIG_GLUE_DIR:-$top/kernel}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--src) src=$2; shift 2 ;;
 	--no-glue) glue=0; shift ;;
+	--glue-dir) gdir=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
 	*) echo "ice-build: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -138,11 +146,9 @@ if [ -n "$changed" ]; then
 fi
 echo "ice-build: symbol CRCs: $nship of $nship unchanged"
 
-"$here/check-fields.py" --kver "$KVER"
+"$here/check-fields.py" --kver "$KVER" --src "$src"
 
 echo "ice-build: $work/$rel/ice.ko"
-# The glue builds in kernel/ (ICEMIG_GLUE_DIR: another copy of it).
-gdir=${ICEMIG_GLUE_DIR:-$top/kernel}
 if [ $glue -eq 1 ]; then
 	if [ ! -e "$gdir/ice_mig_xlate.h" ]; then
 		echo "ice-build: FAIL: $gdir has no ice_mig_xlate.h (the glue needs the ice translation)" >&2
@@ -157,4 +163,10 @@ if [ $glue -eq 1 ]; then
 		exit 1
 	fi
 	echo "ice-build: $gdir/ice_mig_glue.ko (W=1 warnings: 0)"
+fi
+if [ -n "$out" ]; then
+	mkdir -p "$out"
+	cp "$work/$rel/ice.ko" "$out/"
+	[ $glue -eq 0 ] || cp "$gdir/ice_mig_glue.ko" "$out/"
+	echo "ice-build: modules copied to $out"
 fi

@@ -2,7 +2,7 @@
 """Check that every ice structure field the patch series uses exists in the
 target kernel's shipped ice.ko, from its BTF (pahole).
 
-Usage: check-fields.py [--kver KVER] [--list FILE] [PATCH...]
+Usage: check-fields.py [--kver KVER] [--list FILE] [--src LINUX] [PATCH...]
 
 The fields come from two sources, merged:
   * kernel/ice/fields.txt: "struct field" lines (nested and non-pointer
@@ -14,7 +14,7 @@ The fields come from two sources, merged:
 The shipped module is /lib/modules/KVER/kernel/drivers/net/ethernet/intel/
 ice/ice.ko[.xz|.zst]; its BTF is split BTF over the kernel image's, which
 is taken from /boot/vmlinuz-KVER with extract-vmlinux of the Linux source
-tree (scripts/kernel-src). Needs pahole (Debian package dwarves).
+tree (scripts/kernel-src). Needs pahole (Debian package pahole).
 
 Output: one line "ice-build: field check: ..." and, on failure, one line
 per missing field. Exit status 0 when all are present, 1 otherwise, 2 when
@@ -89,18 +89,20 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--kver', default=os.uname().release)
     ap.add_argument('--list', default=os.path.join(HERE, 'fields.txt'))
+    ap.add_argument('--src', help='Linux source tree (for scripts/extract-vmlinux); '
+                    'default: scripts/kernel-src')
     ap.add_argument('patches', nargs='*')
     a = ap.parse_args()
     patches = a.patches or sorted(glob.glob(os.path.join(HERE, '[0-9]*.patch')))
 
     if not shutil.which('pahole'):
-        fail('pahole not found (install dwarves)')
+        fail('pahole not found (install the pahole package)')
     mods = glob.glob('/lib/modules/%s/kernel/drivers/net/ethernet/intel/ice/ice.ko*' % a.kver)
     if not mods:
         fail('no shipped ice.ko for %s' % a.kver)
     vmlinuz = '/boot/vmlinuz-%s' % a.kver
-    src = subprocess.run([os.path.join(TOP, 'scripts', 'kernel-src')],
-                         capture_output=True, text=True).stdout.strip()
+    src = a.src or subprocess.run([os.path.join(TOP, 'scripts', 'kernel-src')],
+                                  capture_output=True, text=True).stdout.strip()
     extract = os.path.join(src, 'scripts', 'extract-vmlinux')
     if not os.path.exists(vmlinuz) or not os.path.exists(extract):
         fail('need %s and %s' % (vmlinuz, extract))
