@@ -551,9 +551,10 @@ static const struct icemig_provider glue_provider = {
 
 /* ---- PFs ---- */
 
-/* Called from ice's notifier with ice's PF list locked: no ice API call */
+/* From ice's PF notifier (ice calls it without the lock its API takes) */
 static void glue_pf_add(struct pci_dev *pdev)
 {
+	struct ice_mig_pf_caps caps;
 	struct glue_pf *gp;
 	int err;
 
@@ -571,6 +572,11 @@ static void glue_pf_add(struct pci_dev *pdev)
 	mutex_lock(&glue_lock);
 	list_add(&gp->list, &glue_pfs);
 	mutex_unlock(&glue_lock);
+	if (!ice_mig_get_pf_caps(pdev, &caps))
+		pci_info(pdev, "%s: per VF: %u queue pairs, %u MSI-X vectors; %u VF vectors left; RXDIDs %#llx; %s VLAN mode\n",
+			 glue_name, caps.max_qps, caps.max_msix,
+			 caps.total_vf_msix, caps.rxdids,
+			 caps.dvm ? "double" : "single");
 }
 
 static void glue_pf_remove(struct pci_dev *pdev)
