@@ -14,13 +14,16 @@
 # Usage: RIG_RUN=DIR ice-load.sh      (the rig in DIR must be up)
 #   ICE_KO=path   the patched ice.ko (default: the make ice build of the
 #                 rig kernel's version in ${ICEMIG_CACHE:-/var/cache/icemig})
+#   ICE_GLUE_KO=path  ice_mig_glue.ko (default: kernel/ice_mig_glue.ko); it
+#                 must come from the same build as the ice_vfio_pci the rig
+#                 loads (RIG_KO_DIR)
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 . "$HERE/lib.sh"
 
 kver=$(rx h2 'uname -r')
 ice_ko=${ICE_KO:-${ICEMIG_CACHE:-/var/cache/icemig}/ice-build/$kver/work/drivers/net/ethernet/intel/ice/ice.ko}
-glue_ko=$PROJECT/kernel/ice_mig_glue.ko
+glue_ko=${ICE_GLUE_KO:-$PROJECT/kernel/ice_mig_glue.ko}
 [ -f "$ice_ko" ] || fail "no patched ice.ko at $ice_ko (run make ice first)"
 [ -f "$glue_ko" ] || fail "no $glue_ko (run make ice first)"
 vm=$(modinfo -F vermagic "$ice_ko" | awk '{print $1}')
