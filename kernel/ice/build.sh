@@ -19,7 +19,8 @@
 #  1. copy drivers/net/ethernet/intel/ice and include/linux/net/intel of the
 #     source tree to ${ICEMIG_CACHE:-/var/cache/icemig}/ice-build/<KVER>/work
 #     (outside the clone) and apply kernel/ice/[0-9]*.patch in order;
-#  2. build ice.ko there with W=1 against /lib/modules/<KVER>/build; the
+#  2. after each patch, the objects it touches compile (W=1, no warning);
+#     build ice.ko there with W=1 against /lib/modules/<KVER>/build; the
 #     W=1 warnings must not outnumber those of the unpatched driver (built
 #     once per kernel version and cached in .../stock), and modpost must
 #     not warn;
@@ -115,6 +116,32 @@ if [ -e "$src/scripts/checkpatch.pl" ]; then
 else
 	echo "ice-build: checkpatch: skipped ($src has no scripts/checkpatch.pl)"
 fi
+
+# Each patch builds: after patch k, the objects of the .c files patch k
+# touches (and ice_main.o, which includes most headers) compile with W=1
+# and no warning. The whole module is built once, after the last patch.
+each=$cache/each
+stage "$each"
+k=0
+for p in "$here"/[0-9]*.patch; do
+	[ -e "$p" ] || continue
+	k=$((k + 1))
+	patch -d "$each" -p1 -s --no-backup-if-mismatch <"$p"
+	objs=$(sed -n 's|^+++ b/drivers/net/ethernet/intel/ice/\(.*\)\.c$|\1.o|p' "$p" | sort -u)
+	objs="$objs ice_main.o"
+	if ! make -C "$KDIR" M="$each/$rel" W=1 KCFLAGS="-I$each/include -I$each/include/trace" \
+		-j"$JOBS" $objs >"$each/build-$k.log" 2>&1; then
+		grep -E 'error' "$each/build-$k.log" | head -n 20 >&2
+		echo "ice-build: FAIL: $(basename "$p") alone does not build" >&2
+		exit 1
+	fi
+	if grep -q 'warning:' "$each/build-$k.log"; then
+		grep 'warning:' "$each/build-$k.log" >&2
+		echo "ice-build: FAIL: $(basename "$p") alone adds W=1 warnings" >&2
+		exit 1
+	fi
+done
+echo "ice-build: each patch: the objects it touches build with W=1, no warning ($k patches)"
 
 warn=$(build_ice "$work")
 echo "ice-build: W=1 warnings: $warn (unpatched: $base_warn)"
