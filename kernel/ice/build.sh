@@ -27,6 +27,8 @@
 #  3. symbol CRCs: every symbol the shipped ice exports (Module.symvers of
 #     the headers, used by irdma) keeps its CRC;
 #  4. field check: kernel/ice/check-fields.py against the shipped ice.ko;
+#     context check: kernel/ice/check-ctx.py (ice_set_ctx/ice_get_ctx round
+#     trips of the patched source, and ice_mig_xlate's tables against ice's);
 #  5. the glue: make -C kernel ICEMIG_ICE_GLUE=m with ice's Module.symvers
 #     (ICEMIG_GLUE_DIR=dir: build it in another copy of kernel/); W=1, no
 #     warning.
@@ -174,6 +176,12 @@ fi
 echo "ice-build: symbol CRCs: $nship of $nship unchanged"
 
 "$here/check-fields.py" --kver "$KVER" --src "$src"
+
+# The context packing code of the patched ice, in user space: round trips,
+# and agreement with the translation's own tables when the glue has it.
+xl=()
+[ $glue -eq 0 ] || [ ! -e "$gdir/ice_mig_xlate.h" ] || xl=(--xlate "$gdir")
+"$here/check-ctx.py" "$work/$rel" "${xl[@]}"
 
 echo "ice-build: $work/$rel/ice.ko"
 if [ $glue -eq 1 ]; then
