@@ -131,6 +131,7 @@ for p in "$here"/[0-9]*.patch; do
 	patch -d "$each" -p1 -s --no-backup-if-mismatch <"$p"
 	objs=$(sed -n 's|^+++ b/drivers/net/ethernet/intel/ice/\(.*\)\.c$|\1.o|p' "$p" | sort -u)
 	objs="$objs ice_main.o"
+	# shellcheck disable=SC2086 # $objs: one word per object
 	if ! make -C "$KDIR" M="$each/$rel" W=1 KCFLAGS="-I$each/include -I$each/include/trace" \
 		-j"$JOBS" $objs >"$each/build-$k.log" 2>&1; then
 		grep -E 'error' "$each/build-$k.log" | head -n 20 >&2
