@@ -19,7 +19,6 @@
 # Optional: ICEMIG_HW_SECONDS (traffic duration around a migration,
 # default 60), ICEMIG (the icemig program, default: icemig in PATH),
 # ICEMIG_HW_KVER (whose ice module lists the device IDs; default: running).
-HW_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 : "${ICEMIG:=icemig}"
 : "${ICEMIG_HW_SECONDS:=60}"
 
