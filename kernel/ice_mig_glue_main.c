@@ -70,28 +70,6 @@ static int glue_err(struct glue_vf *gv, const char *what, int err,
 
 /* ---- ice -> stream ---- */
 
-/* ice's RSS hash function (ICE_AQ_VSI_Q_OPT_RSS_HASH_*, as ice keeps it in
- * vsi->rss_hfunc) <-> enum virtchnl_rss_algorithm (the stream's), after
- * ice_vc_set_rss_hfunc() of Linux 6.12: Toeplitz <-> asymmetric Toeplitz,
- * symmetric Toeplitz <-> symmetric Toeplitz, XOR <-> "R" asymmetric.
- */
-static const u8 glue_hfunc_to_vc[4] = {
-	VIRTCHNL_RSS_ALG_TOEPLITZ_ASYMMETRIC,	/* 0: Toeplitz */
-	VIRTCHNL_RSS_ALG_TOEPLITZ_SYMMETRIC,	/* 1: symmetric Toeplitz */
-	VIRTCHNL_RSS_ALG_R_ASYMMETRIC,		/* 2: XOR */
-	VIRTCHNL_RSS_ALG_XOR_SYMMETRIC,		/* 3: Jenkins: no virtchnl name */
-};
-
-static u8 glue_hfunc_from_vc(u8 alg)
-{
-	u8 i;
-
-	for (i = 0; i < ARRAY_SIZE(glue_hfunc_to_vc); i++)
-		if (glue_hfunc_to_vc[i] == alg)
-			return i;
-	return 0;
-}
-
 static void glue_vlan_v2_to_state(const struct ice_mig_vf_info *in,
 				  struct icemig_vf_state *st)
 {
@@ -215,7 +193,10 @@ static int glue_to_state(struct glue_vf *gv, const struct ice_mig_vf_state *in,
 		st->rss_lut_len = min_t(u16, in->rss.lut_size, ICEMIG_RSS_LUT_MAX);
 		memcpy(st->rss_key, in->rss.key, ICEMIG_RSS_KEY_LEN);
 		memcpy(st->rss_lut, in->rss.lut, st->rss_lut_len);
-		st->rss_hfunc = glue_hfunc_to_vc[in->rss.hfunc & 3];
+		err = icemig_xlate_rss_hfunc_from_ice(in->rss.hfunc);
+		if (err < 0)
+			return glue_err(gv, "RSS hash function", err, NULL);
+		st->rss_hfunc = err;
 	}
 
 	err = icemig_xlate_macs_to_state(&in->macs[0][0], in->num_macs, st, &e);
@@ -360,7 +341,8 @@ static int glue_from_state(struct glue_vf *gv, const struct icemig_vf_state *st,
 	if (st->has_rss) {
 		out->has_rss = 1;
 		out->rss.hena = st->rss_hena;
-		out->rss.hfunc = st->has_vf_ext ? glue_hfunc_from_vc(st->rss_hfunc) :
+		out->rss.hfunc = st->has_vf_ext ?
+				 icemig_xlate_rss_hfunc_to_ice(st->rss_hfunc) :
 				 local->rss.hfunc;
 		out->rss.lut_size = st->rss_lut_len;
 		memcpy(out->rss.key, st->rss_key, ICE_MIG_RSS_KEY_SZ);
