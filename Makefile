@@ -18,6 +18,14 @@
 #   make install  icemig, the libvirt hook, man page, sample configuration and
 #                 icemig-provision.service (PREFIX, DESTDIR), then the modules
 #                 through DKMS (run only when dkms is installed and DESTDIR is empty)
+#   make ice      the patched ice driver and ice_mig_glue (kernel/ice/build.sh,
+#                 docs/e810.md): applies kernel/ice/*.patch to the target
+#                 kernel's ice sources in ${ICEMIG_CACHE:-/var/cache/icemig}/
+#                 ice-build/, builds and checks (checkpatch, W=1, modpost,
+#                 symbol CRCs, structure fields); not part of make check
+#   make install-ice  the icemig-ice DKMS package: patched ice + ice_mig_glue
+#                 into updates/dkms/ for KVER (default: the running kernel),
+#                 then update-initramfs (docs/e810.md)
 #
 # Every target that needs packages first runs scripts/install-deps, which
 # does nothing when everything is installed.
@@ -95,6 +103,12 @@ build/pattern.elf: tests/rig/guest/pattern.S
 	$(CC) -m32 -ffreestanding -nostdlib -static -Wl,-Ttext=0x100000 \
 		-Wl,--build-id=none -o $@ $<
 
+ice: deps
+	kernel/ice/build.sh
+
+install-ice:
+	kernel/ice/dkms-install.sh
+
 install: helper
 	$(MAKE) -C helper install
 	$(MAKE) -C helper install-dkms
@@ -106,4 +120,4 @@ clean:
 	$(MAKE) -C tests/uapi clean
 	$(MAKE) -C tests/fuzz clean
 
-.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check check-faults check-debug soak demo bench clean install
+.PHONY: all deps kernel helper uapi-test fuzz fuzz-check unit check check-faults check-debug soak demo bench clean install ice install-ice
