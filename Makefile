@@ -3,7 +3,9 @@
 #   make          build the kernel modules and the icemig helper
 #   make demo     boot the emulated two-host rig and live-migrate a VM holding
 #                 a VF, verifying the VF state on the destination (report)
-#   make check    unit tests, then the rig scenarios and the fault, load and
+#   make check    unit tests, the E810 provider build and its checks
+#                 (scripts/ice-check), the hardware kit (SKIPs without E810),
+#                 then the rig scenarios and the fault, load and
 #                 soak scenarios (docs/reliability.md), all in one rig boot
 #   make check-faults  the fault, load and soak scenarios alone, in the rig
 #   make check-debug  build (once; cached in /var/cache/icemig) a lockdep +
@@ -31,7 +33,7 @@
 # does nothing when everything is installed.
 
 SCENARIOS ?= uapi driver-faults vf-migrate icemig-migrate hook-interface hook-inuse incompatible-dest \
-	save-restore managedsave paused-migrate
+	save-restore managedsave paused-migrate ice-load
 FAULT_SCENARIOS ?= fault-cancel fault-destkill fault-hook fault-corrupt fault-flr \
 	fault-4vf fault-crossing soak
 # The debug rig run: the uAPI test and the fault scenarios (not the soak).
@@ -67,6 +69,8 @@ unit: deps helper
 	$(MAKE) -C helper check
 
 check: all unit fuzz-check
+	scripts/ice-check
+	tests/hw/run.sh
 	tests/run-rig.sh $(SCENARIOS) $(FAULT_SCENARIOS)
 
 # Fault, load and soak scenarios (docs/reliability.md) alone, in one booted
