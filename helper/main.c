@@ -1080,9 +1080,9 @@ static const struct icemig_opt opts_migrate[] = {
 	  "here), exit 1",
 	  0 },
 	{ "max-downtime", "MS",
-	  "maximum tolerable downtime (virDomainMigrateSetMaxDowntime; default\n"
-	  "for a domain holding a VF: QEMU's 300 ms); refuse (exit 3, nothing\n"
-	  "changed) when the predicted stop-copy exceeds it",
+	  "maximum tolerable downtime (virDomainMigrateSetMaxDowntime; set back\n"
+	  "if the migration fails); refuse (exit 3, nothing changed) when the\n"
+	  "predicted stop-copy exceeds it",
 	  0 },
 	{ "accept-downtime", NULL,
 	  "migrate even when the predicted stop-copy exceeds --max-downtime\n"

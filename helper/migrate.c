@@ -711,12 +711,11 @@ int icemig_migrate_run(virConnectPtr conn, const char *domain, const struct icem
 	if (r)
 		goto out;
 	meta_set = true;
-	/* Step 3: the live migration's downtime limit (migrate.h) */
+	/* Step 3: --max-downtime for this migration only (migrate.h) */
 	if (icemig_lv.virDomainMigrateGetMaxDowntime(dom, &prev_downtime, 0) == 0)
 		have_prev_downtime = true;
-	if (o->has_max_downtime || (plan.n > 0 && have_prev_downtime)) {
-		unsigned long long want =
-			o->has_max_downtime ? o->max_downtime_ms : ICEMIG_LIVE_DOWNTIME_MS;
+	if (o->has_max_downtime) {
+		unsigned long long want = o->max_downtime_ms;
 
 		if (!have_prev_downtime || want != prev_downtime) {
 			if (icemig_lv.virDomainMigrateSetMaxDowntime(dom, want, 0) < 0) {

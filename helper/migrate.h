@@ -27,17 +27,12 @@
  *      prediction line goes to opts->notes; over --max-downtime the run is
  *      refused (-ERANGE, nothing changed) unless accept_downtime, which
  *      only warns on opts->warnings.
- *   3. the downtime limit of the live migration: --max-downtime when
- *      given, else for a domain holding a VF QEMU's default
- *      (ICEMIG_LIVE_DOWNTIME_MS). The domain XML of such a VM raises QEMU's
- *      limit to its maximum so that a save or a paused VM's migration ends
- *      (docs/downtime.md); a live migration keeps a pre-copy pass with the
- *      default, which puts the destination's RAM in place while the VM
- *      runs (on the rig the stop-copy was 18-26 % shorter than with the
- *      raised limit). The previous limit (virDomainMigrateGetMaxDowntime())
- *      is set again when the migration fails and the domain stays here; a
- *      domain whose limit cannot be read keeps it, unless --max-downtime.
- *      Then
+ *   3. --max-downtime, when given, becomes the live migration's downtime
+ *      limit (virDomainMigrateSetMaxDowntime()); the previous limit
+ *      (virDomainMigrateGetMaxDowntime()) is set again when the migration
+ *      fails and the domain stays here, so that a domain whose XML raises
+ *      the limit for saves (docs/downtime.md) keeps it. Without the option
+ *      the domain's own limit is used. Then
  *      virDomainMigrateToURI3(VIR_MIGRATE_LIVE | VIR_MIGRATE_PEER2PEER, with
  *      VIR_MIGRATE_PARALLEL + VIR_MIGRATE_PARAM_PARALLEL_CONNECTIONS and
  *      VIR_MIGRATE_COMPRESSED + VIR_MIGRATE_PARAM_COMPRESSION[_XBZRLE_CACHE]
@@ -59,9 +54,6 @@
  */
 #ifndef ICEMIG_MIGRATE_H
 #define ICEMIG_MIGRATE_H
-
-/* QEMU's default downtime limit, ms (migration/options.c), for live migrations */
-#define ICEMIG_LIVE_DOWNTIME_MS 300ULL
 
 #include <stdbool.h>
 #include <stddef.h>

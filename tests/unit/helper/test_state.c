@@ -131,11 +131,10 @@ static struct json_object *jget(struct json_object *o, const char *k)
 
 static void test_decode_every_record(void **state)
 {
-	static const char *const final_types[] = { "VF_INFO",	  "TXQ",	  "RXQ",
-						   "STATS",	  "MSIX",	  "RSS",
-						   "MAC_FILTERS", "VLAN_FILTERS", "MBX",
-						   "VF_EXT",	  "VLAN_V2",	  "RXQ_CTX",
-						   "TXQ_CTX" };
+	static const char *const final_types[] = {
+		"VF_INFO",	"TXQ", "RXQ",	 "STATS",   "MSIX",    "RSS",	 "MAC_FILTERS",
+		"VLAN_FILTERS", "MBX", "VF_EXT", "VLAN_V2", "RXQ_CTX", "TXQ_CTX"
+	};
 	struct icemig_err err = { 0 };
 	struct json_object *doc, *streams, *s, *recs, *r, *v, *q;
 	size_t len, i;
