@@ -83,6 +83,10 @@ build_ice() {
 }
 
 mkdir -p "$cache"
+# One build at a time per kernel version: two checkouts building at once
+# (a CI clone beside a working tree) would restage each other's trees.
+exec 8>"$cache/.lock"
+flock 8
 if [ ! -e "$cache/stock/.warnings" ]; then
 	echo "ice-build: building the unpatched ice once for the warning baseline"
 	stage "$cache/stock"
@@ -102,7 +106,7 @@ for p in "$here"/[0-9]*.patch; do
 	fi
 	n=$((n + 1))
 done
-echo "ice-build: applied $n patches to $src/$rel"
+echo "ice-build: applied $n patches to a copy of $src/$rel in $work"
 
 # Kernel style of the series (checkpatch.pl of the same Linux tree). The
 # new files sit under the existing Intel Ethernet MAINTAINERS entry, so
