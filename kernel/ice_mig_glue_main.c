@@ -568,10 +568,25 @@ static void glue_pf_add(struct pci_dev *pdev)
 	if (!gp)
 		return;
 	gp->pdev = pdev;
+	/*
+	 * While the glue serves the PF, its VFs negotiate only the virtchnl
+	 * capabilities and opcodes the stream carries (docs/design.md,
+	 * "Features migration does not carry"); set before the PF can
+	 * migrate VFs, removed after it no longer can.
+	 */
+	err = ice_mig_pf_set_vc_mask(pdev, ICEMIG_VC_CAPS_CARRIED,
+				     ICEMIG_VC_OPS_CARRIED);
+	if (err) {
+		pci_warn(pdev, "%s: cannot limit the VFs' virtchnl features to what migration carries: %d\n",
+			 glue_name, err);
+		kfree(gp);
+		return;
+	}
 	err = ice_vfio_pci_register_provider(pdev, &glue_provider);
 	if (err) {
 		pci_warn(pdev, "%s: cannot register as migration provider: %d\n",
 			 glue_name, err);
+		ice_mig_pf_clear_vc_mask(pdev);
 		kfree(gp);
 		return;
 	}
@@ -602,6 +617,8 @@ static void glue_pf_remove(struct pci_dev *pdev)
 		return;
 	/* Closes every open VF of the PF (glue_close takes glue_lock) */
 	ice_vfio_pci_unregister_provider(pdev);
+	/* The PF's VFs negotiate every feature of ice again */
+	ice_mig_pf_clear_vc_mask(pdev);
 	kfree(found);
 }
 
