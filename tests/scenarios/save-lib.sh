@@ -16,7 +16,7 @@ GUEST_MB=64
 
 # A distinctive VF configuration and counters (as vf-migrate.sh).
 SV_STATE='defaults mac=52:54:00:5a:7e:01 trust=1 spoofchk=0 port_vlan=200 link_state=1
-num_msix=2 vc_api=1.1 vc_caps=0x00b0f0a1
+num_msix=2 vc_api=1.1 vc_caps=0x040884e1
 txq0=0x22340000:512:7:42:1 rxq0=0x66780000:1024:9:1000:2048:1
 rx_packets=3000000000 rx_bytes=64000000000 tx_packets=4000000000 tx_bytes=128000000000'
 
