@@ -8,17 +8,6 @@
 
 #include "util.h"
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Parse exactly @n hex digits at @s. */
 static int hexn(const char *s, int n, unsigned int *out)
 {
@@ -26,7 +15,7 @@ static int hexn(const char *s, int n, unsigned int *out)
 	int i, d;
 
 	for (i = 0; i < n; i++) {
-		d = hexval(s[i]);
+		d = icemig_digit_value(s[i]);
 		if (d < 0)
 			return -EINVAL;
 		v = v * 16 + (unsigned int)d;

@@ -65,7 +65,7 @@ void icemig_err_clear(struct icemig_err *err)
 	}
 }
 
-static int digit_value(char c)
+int icemig_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -100,14 +100,14 @@ int icemig_parse_ulong(const char *s, int base, unsigned long max, unsigned long
 	if (!*p)
 		return -EINVAL;
 	for (; *p; p++) {
-		int d = digit_value(*p);
+		int d = icemig_digit_value(*p);
 
 		if (d < 0 || d >= b)
 			return -EINVAL;
 		/* v * b + d > max, without overflow (v <= max holds throughout) */
 		if ((unsigned long)d > max || v > (max - (unsigned long)d) / (unsigned long)b) {
 			while (*++p)
-				if (digit_value(*p) < 0 || digit_value(*p) >= b)
+				if (icemig_digit_value(*p) < 0 || icemig_digit_value(*p) >= b)
 					return -EINVAL;
 			return -ERANGE;
 		}

@@ -49,6 +49,14 @@ void icemig_err_append(struct icemig_err *err, const char *fmt, ...) ICEMIG_PRIN
 void icemig_err_clear(struct icemig_err *err);
 
 /**
+ * icemig_digit_value() - value of one hexadecimal digit.
+ * @c: '0'-'9', 'a'-'f' or 'A'-'F'
+ *
+ * Return: 0..15, or -1 when @c is not a hexadecimal digit.
+ */
+int icemig_digit_value(char c);
+
+/**
  * icemig_parse_ulong() - strict unsigned integer parser.
  * @s:    NUL-terminated text; no sign, no surrounding whitespace
  * @base: 10, 16, or 0 (C/libvirt rules: "0x" hex, leading "0" octal, else decimal)

@@ -288,9 +288,14 @@ struct bind_state {
 	bool memo_made; /* this call wrote its memory of the previous driver */
 };
 
-static int bind_preflight(struct bind_state *s, const char *driver, struct icemig_err *err)
+/*
+ * The device @s->bdf exists and is a VF; fills @s->name. Only VFs are
+ * rebound: rebinding a PF would take the host's NIC away.
+ * Return: 0, -ENODEV (no such device), -EINVAL (not a VF), or the sysfs
+ * error, with @err naming the device.
+ */
+static int check_rebindable(struct bind_state *s, struct icemig_err *err)
 {
-	char ovr[ICEMIG_ATTR_MAX];
 	struct icemig_bdf pf;
 	int r;
 
@@ -298,16 +303,24 @@ static int bind_preflight(struct bind_state *s, const char *driver, struct icemi
 	r = icemig_pci_check_exists(&s->bdf, err);
 	if (r)
 		return r;
-	/* Only VFs: rebinding a PF would take the host's NIC away. */
 	r = icemig_pci_physfn(&s->bdf, &pf, err);
 	if (r == -ENOENT)
 		return icemig_err_set(err, EINVAL,
 				      "%s: not a VF (no physfn link); only VFs are rebound",
 				      s->name);
-	if (r) {
+	if (r)
 		icemig_err_prefix(err, "%s", s->name);
+	return r;
+}
+
+static int bind_preflight(struct bind_state *s, const char *driver, struct icemig_err *err)
+{
+	char ovr[ICEMIG_ATTR_MAX];
+	int r;
+
+	r = check_rebindable(s, err);
+	if (r)
 		return r;
-	}
 	r = icemig_pci_get_driver(&s->bdf, s->old_driver, sizeof(s->old_driver), err);
 	if (r) {
 		icemig_err_prefix(err, "%s", s->name);
@@ -544,20 +557,12 @@ struct unbind_state {
 static int unbind_plan(struct unbind_state *u, bool restore, struct icemig_err *err)
 {
 	struct bind_state *b = &u->before;
-	struct icemig_bdf pf;
 	int r;
 
-	icemig_bdf_format(&b->bdf, b->name);
-	r = icemig_pci_check_exists(&b->bdf, err);
+	r = check_rebindable(b, err);
 	if (r)
 		return r;
-	r = icemig_pci_physfn(&b->bdf, &pf, err);
-	if (r == -ENOENT)
-		return icemig_err_set(err, EINVAL,
-				      "%s: not a VF (no physfn link); only VFs are rebound",
-				      b->name);
-	if (!r)
-		r = icemig_pci_get_driver(&b->bdf, b->old_driver, sizeof(b->old_driver), err);
+	r = icemig_pci_get_driver(&b->bdf, b->old_driver, sizeof(b->old_driver), err);
 	if (!r)
 		r = icemig_pci_get_override(&b->bdf, b->old_override, sizeof(b->old_override), err);
 	if (r == -ENOENT)
