@@ -11,14 +11,14 @@
  * (iavf_send_vf_config_msg): VLAN_V2 rather than VLAN, TC_U32 with FDIR_PF;
  * RSS_AQ, RSS_REG and ADQ are not granted by ice.
  */
-#define IAVF_GRANT                                                            \
-	(VIRTCHNL_VF_OFFLOAD_L2 | VIRTCHNL_VF_OFFLOAD_VLAN_V2 |                \
-	 VIRTCHNL_VF_OFFLOAD_RSS_PF | VIRTCHNL_VF_OFFLOAD_FDIR_PF |            \
-	 VIRTCHNL_VF_OFFLOAD_TC_U32 | VIRTCHNL_VF_OFFLOAD_RSS_PCTYPE_V2 |      \
-	 VIRTCHNL_VF_OFFLOAD_ENCAP | VIRTCHNL_VF_OFFLOAD_ENCAP_CSUM |          \
-	 VIRTCHNL_VF_OFFLOAD_WB_ON_ITR | VIRTCHNL_VF_OFFLOAD_REQ_QUEUES |      \
-	 VIRTCHNL_VF_OFFLOAD_CRC | VIRTCHNL_VF_CAP_ADV_LINK_SPEED |            \
-	 VIRTCHNL_VF_OFFLOAD_ADV_RSS_PF | VIRTCHNL_VF_OFFLOAD_USO)
+#define IAVF_GRANT                                                                           \
+	(VIRTCHNL_VF_OFFLOAD_L2 | VIRTCHNL_VF_OFFLOAD_VLAN_V2 | VIRTCHNL_VF_OFFLOAD_RSS_PF | \
+	 VIRTCHNL_VF_OFFLOAD_FDIR_PF | VIRTCHNL_VF_OFFLOAD_TC_U32 |                          \
+	 VIRTCHNL_VF_OFFLOAD_RSS_PCTYPE_V2 | VIRTCHNL_VF_OFFLOAD_ENCAP |                     \
+	 VIRTCHNL_VF_OFFLOAD_ENCAP_CSUM | VIRTCHNL_VF_OFFLOAD_WB_ON_ITR |                    \
+	 VIRTCHNL_VF_OFFLOAD_REQ_QUEUES | VIRTCHNL_VF_OFFLOAD_CRC |                          \
+	 VIRTCHNL_VF_CAP_ADV_LINK_SPEED | VIRTCHNL_VF_OFFLOAD_ADV_RSS_PF |                   \
+	 VIRTCHNL_VF_OFFLOAD_USO)
 
 static struct pci_dev src_pdev, dst_pdev;
 static struct ice_pf src_pf = { .pdev = &src_pdev };
@@ -64,12 +64,10 @@ static void one(const char *what, int masked, u32 caps, int active, int used)
 		nbad++;
 		if (!shown[masked][active][used]++)
 			printf("allowlist after load: %s, %s, driver_caps 0x%08x, %s, destination %s: opcode %u (VIRTCHNL_OP_%s) %s on the source, %s after the load\n",
-			       what, masked ? "glue's PF mask" : "no PF mask",
-			       src.driver_caps,
+			       what, masked ? "glue's PF mask" : "no PF mask", src.driver_caps,
 			       active ? "active" : "not active",
-			       used ? "used, not reset" : "after reset", op,
-			       op_name(op), s ? "allowed" : "refused",
-			       d ? "allowed" : "refused");
+			       used ? "used, not reset" : "after reset", op, op_name(op),
+			       s ? "allowed" : "refused", d ? "allowed" : "refused");
 		return;
 	}
 }
@@ -82,12 +80,10 @@ static void sets(int masked, u32 bits)
 	for (used = 0; used < 2; used++)
 		for (active = 0; active < 2; active++) {
 			one("iavf grant", masked, IAVF_GRANT, active, used);
-			one("L2 only", masked, VIRTCHNL_VF_OFFLOAD_L2, active,
-			    used);
+			one("L2 only", masked, VIRTCHNL_VF_OFFLOAD_L2, active, used);
 			for (b = 0; b < 32; b++)
 				if (bits & (1U << b))
-					one("single bit", masked, 1U << b,
-					    active, used);
+					one("single bit", masked, 1U << b, active, used);
 		}
 }
 
@@ -109,10 +105,8 @@ int main(void)
 	/* the PFs known, no mask: as without one */
 	sets(0, ICEMIG_VC_CAPS_CARRIED);
 	/* as ice_mig_glue sets it on both PFs */
-	if (ice_mig_pf_set_vc_mask(&src_pdev, ICEMIG_VC_CAPS_CARRIED,
-				   ICEMIG_VC_OPS_CARRIED) ||
-	    ice_mig_pf_set_vc_mask(&dst_pdev, ICEMIG_VC_CAPS_CARRIED,
-				   ICEMIG_VC_OPS_CARRIED))
+	if (ice_mig_pf_set_vc_mask(&src_pdev, ICEMIG_VC_CAPS_CARRIED, ICEMIG_VC_OPS_CARRIED) ||
+	    ice_mig_pf_set_vc_mask(&dst_pdev, ICEMIG_VC_CAPS_CARRIED, ICEMIG_VC_OPS_CARRIED))
 		return printf("allowlist after load: cannot set the mask\n"), 1;
 	sets(1, ICEMIG_VC_CAPS_CARRIED);
 	mask = ", and with ice_mig_glue's PF mask";
