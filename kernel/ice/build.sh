@@ -187,6 +187,9 @@ echo "ice-build: symbol CRCs: $nship of $nship unchanged"
 xl=()
 [ $glue -eq 0 ] || [ ! -e "$gdir/ice_mig_xlate.h" ] || xl=(--xlate "$gdir")
 "$here/check-ctx.py" "$work/$rel" "${xl[@]}"
+# The opcode allowlist a VF gets from ice_mig_vf_load, against the one the
+# source's VF had (the patched allowlist code and restore, in user space).
+"$here/check-allowlist.py" "$work/$rel" --src "$src"
 
 echo "ice-build: $work/$rel/ice.ko"
 if [ $glue -eq 1 ]; then

@@ -28,6 +28,7 @@ src=$tree/ice-src
 rm -rf "$src" "$tree/ice-out"
 mkdir -p "$src"
 tar -C "$src" --strip-components=1 -xJf "$tarball" --wildcards \
-	'*/drivers/net/ethernet/intel/ice' '*/include/linux/net/intel' '*/scripts/extract-vmlinux'
+	'*/drivers/net/ethernet/intel/ice' '*/include/linux/net/intel' '*/include/linux/avf' \
+	'*/scripts/extract-vmlinux'
 ICEMIG_CACHE=$tree/cache KVER=$kver KDIR=$kdir \
 	bash "$tree/ice/build.sh" --src "$src" --glue-dir "$tree" --out "$tree/ice-out"

@@ -21,8 +21,10 @@ for f in "$top"/kernel/*.c "$top"/kernel/*.h; do
 done
 install -m 0644 "$top"/kernel/include/*.h "$dst/include/"
 install -m 0644 "$here"/dkms.conf "$dst/dkms.conf"
-install -m 0644 "$here"/[0-9]*.patch "$here"/fields.txt "$here"/check-ctx-main.c "$dst/ice/"
+install -m 0644 "$here"/[0-9]*.patch "$here"/fields.txt "$here"/check-ctx-main.c \
+	"$here"/check-allowlist-main.c "$dst/ice/"
 install -m 0755 "$here"/build.sh "$here"/check-fields.py "$here"/check-ctx.py \
+	"$here"/check-allowlist.py \
 	"$here"/dkms-build.sh "$dst/ice/"
 
 if [ -n "${DESTDIR:-}" ]; then
