@@ -123,6 +123,35 @@ static struct json_object *rxq_ctx_value(const struct icemig_vf_state *st)
 	return a;
 }
 
+/*
+ * IRQ (stream 1.2): each vector's interrupt registers. Intervals are the
+ * registers' values, in units of ICEMIG_ITR_GRAN_US (2) microseconds.
+ */
+static struct json_object *irq_value(const struct icemig_vf_state *st)
+{
+	struct json_object *a = json_object_new_array();
+	unsigned int i;
+
+	for (i = 0; i < st->num_msix && i < ICEMIG_MAX_MSIX; i++) {
+		const struct icemig_irq *q = &st->irq[i];
+		struct json_object *e = json_object_new_object();
+
+		icemig_json_int(e, "vector", i);
+		put_hex(e, "flags", q->flags);
+		icemig_json_bool(e, "intena", q->flags & ICEMIG_IRQ_F_INTENA);
+		icemig_json_bool(e, "wb_on_itr", q->flags & ICEMIG_IRQ_F_WB_ON_ITR);
+		icemig_json_bool(e, "sw_itr_ena", q->flags & ICEMIG_IRQ_F_SW_ITR_ENA);
+		icemig_json_int(e, "itr_idx", q->itr_idx);
+		icemig_json_int(e, "sw_itr_idx", q->sw_itr_idx);
+		icemig_json_int(e, "interval_2us", q->interval);
+		icemig_json_int(e, "itr0_2us", q->itr[0]);
+		icemig_json_int(e, "itr1_2us", q->itr[1]);
+		icemig_json_int(e, "itr2_2us", q->itr[2]);
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
 /* The decoded values of one record type. */
 static struct json_object *record_value(uint16_t type, const struct icemig_vf_state *st)
 {
@@ -213,6 +242,8 @@ static struct json_object *record_value(uint16_t type, const struct icemig_vf_st
 			icemig_json_int(e, "queue", i);
 			put_hex(e, "flags", st->txctx[i].flags);
 			icemig_json_bool(e, "tso", st->txctx[i].flags & ICEMIG_TXQ_CTX_F_TSO_ENA);
+			icemig_json_bool(e, "tail_unknown",
+					 st->txctx[i].flags & ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN);
 			icemig_json_int(e, "cache_prof_idx", st->txctx[i].cache_prof_idx);
 			json_object_array_add(a, e);
 		}
@@ -226,6 +257,15 @@ static struct json_object *record_value(uint16_t type, const struct icemig_vf_st
 		icemig_json_int(o, "arq_len", st->mbx.arq_len);
 		icemig_json_int(o, "arq_head", st->mbx.arq_head);
 		icemig_json_int(o, "arq_tail", st->mbx.arq_tail);
+		break;
+	case ICEMIG_TLV_IRQ:
+		json_object_object_add(o, "vectors", irq_value(st));
+		break;
+	case ICEMIG_TLV_MBX_RING:
+		put_hex(o, "asq_base", st->mbx_ring.asq_base);
+		put_hex(o, "arq_base", st->mbx_ring.arq_base);
+		icemig_json_bool(o, "asq_enabled", st->mbx_ring.flags & ICEMIG_MBX_RING_F_ASQ_ENA);
+		icemig_json_bool(o, "arq_enabled", st->mbx_ring.flags & ICEMIG_MBX_RING_F_ARQ_ENA);
 		break;
 	}
 	return o;

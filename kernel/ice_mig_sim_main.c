@@ -49,10 +49,17 @@
  *	     insert_inner_tpid:flags:ethertype_match), rxq_ctx and txq_ctx (0
  *	     or 1), rxctx<i> (max_frame:hbuf_len:rxdid:rxdid_prio:dtype:
  *	     hsplit_0:hsplit_1:lrxqthresh:flags), txctx<i>
- *	     (flags:cache_prof_idx); entries of queues at or above num_qps are
- *	     dropped; as the admin commands do, a port VLAN without a TPID
+ *	     (flags:cache_prof_idx; never TAIL_UNKNOWN: this PF knows its Tx
+ *	     tails), stream 1.2 records: irq (0 or 1; 0 emulates a provider
+ *	     that does not carry the interrupt registers), irq<i> (vector i's
+ *	     flags:itr_idx:sw_itr_idx:interval:itr0:itr1:itr2, intervals in
+ *	     2 us units), mbx_ring (none, or asq_base:arq_base:flags); entries
+ *	     of queues at or above num_qps and of vectors at or above num_msix
+ *	     are dropped; as the admin commands do, a port VLAN without a TPID
  *	     gets 0x8100, no port VLAN has none, an untrusted VF has no
- *	     promiscuous mode, rss=off clears rss_hfunc. rx_packets,
+ *	     promiscuous mode, rss=off clears rss_hfunc; mbx=none drops the
+ *	     mailbox rings, a mailbox set up (mbx=...) on a VF without one gets
+ *	     them at their reset values (zero, disabled). rx_packets,
  *	     rx_bytes, tx_packets, tx_bytes. Read-only: running.
  *	     The token "defaults" first resets everything but the counters to
  *	     a fresh VF's state, so a test need not know what came before.
@@ -74,6 +81,13 @@
  *   pf_reset  write anything: the PF resets the VF on its own (queues
  *	     disabled, the VF running again) and tells ice_vfio_pci, which
  *	     fails a migration in progress
+ *
+ * The interrupt registers of each vector and the mailbox rings (stream 1.2)
+ * are held as plain values in the VF state (no register images): a fresh
+ * VF has them for each of its vectors, and for its mailbox rings whenever
+ * the mailbox is set up; saves carry them (IRQ, MBX_RING) unless the state
+ * written turned them off (irq=0, mbx_ring=none). A load without them keeps
+ * this VF's (sim_load_state()).
  *
  * The provider belongs to the PF's driver, as an E810 VF's state belongs
  * to ice: when a listed PF's driver unbinds, the provider is unregistered
@@ -152,6 +166,7 @@ struct sim_vf {
 	bool captured;			/* suspended with capture */
 	u64 gen;			/* configuration generation */
 	struct sim_hw *hw;		/* the queue context registers */
+	struct icemig_vf_state *load;	/* scratch: the state a load gives */
 };
 
 /* The queue context registers of one VF (images as ice_mig_xlate.h). */
@@ -563,8 +578,38 @@ static ssize_t sim_save(void *h, u32 flags, void *buf, size_t size)
 }
 
 /*
+ * The state VF @vf takes from a loaded @st, into @out (stream 1.2): a
+ * stream without IRQ or MBX_RING leaves this VF's registers as they are
+ * (vectors it did not have start at zero; the mailbox rings are kept only
+ * while the stream has MBX, the record's condition). A Tx queue whose tail
+ * the source could not read (TXQ_CTX TAIL_UNKNOWN, its tail then equal to
+ * its head) gets that tail here; this PF knows its tails, so the flag is
+ * not kept. Caller holds vf->lock.
+ */
+static void sim_load_state(const struct sim_vf *vf, const struct icemig_vf_state *st,
+			   struct icemig_vf_state *out)
+{
+	const struct icemig_vf_state *cur = &vf->st;
+	unsigned int i;
+
+	*out = *st;
+	for (i = 0; i < ICEMIG_MAX_QP; i++)
+		out->txctx[i].flags &= ~ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN;
+	if (!st->has_irq && cur->has_irq && st->num_msix) {
+		out->has_irq = 1;
+		for (i = 0; i < st->num_msix && i < cur->num_msix && i < ICEMIG_MAX_MSIX; i++)
+			out->irq[i] = cur->irq[i];
+	}
+	if (!st->has_mbx_ring && st->has_mbx && cur->has_mbx_ring) {
+		out->has_mbx_ring = 1;
+		out->mbx_ring = cur->mbx_ring;
+	}
+}
+
+/*
  * Can this suspended VF take @st? Everything sim_load_apply() needs is
- * checked here; nothing changes.
+ * checked here, on the state the VF would take (sim_load_state()); nothing
+ * changes.
  */
 static int sim_load_validate(void *h, const struct icemig_vf_state *st)
 {
@@ -581,9 +626,14 @@ static int sim_load_validate(void *h, const struct icemig_vf_state *st)
 	else
 		ret = sim_check_fits(vf, st, "load");
 	if (!ret) {
+		sim_load_state(vf, st, vf->load);
+		if (icemig_state_check(vf->load, &err))
+			ret = -EINVAL;
+	}
+	if (!ret) {
 		struct sim_hw *hw = kzalloc(sizeof(*hw), GFP_KERNEL);
 
-		ret = hw ? sim_hw_program(vf, st, hw) : -ENOMEM;
+		ret = hw ? sim_hw_program(vf, vf->load, hw) : -ENOMEM;
 		kfree(hw);
 	}
 	mutex_unlock(&vf->lock);
@@ -614,16 +664,18 @@ static int sim_load_apply(void *h, const struct icemig_vf_state *st)
 		return -EIO;
 	}
 	/* Validated by sim_load_validate(): programming cannot fail here. */
-	if (sim_hw_program(vf, st, vf->hw)) {
+	sim_load_state(vf, st, vf->load);
+	if (sim_hw_program(vf, vf->load, vf->hw)) {
 		mutex_unlock(&vf->lock);
 		return -EIO;
 	}
-	vf->st = *st;
+	vf->st = *vf->load;
 	/* The counter keeps growing across a migration. */
 	vf->gen = max(vf->gen, st->config_gen) + 1;
 	vf->st.config_gen = 0;
 	vf->run_since_ns = ktime_get_ns();
-	icemig_stream_size(&vf->st, 0, &size);
+	/* The bytes of the stream loaded (not of what this VF kept besides). */
+	icemig_stream_size(st, 0, &size);
 	sim_snapshot(&vf->loaded, &vf->st, size);
 	mutex_unlock(&vf->lock);
 	return 0;
@@ -728,6 +780,25 @@ static void sim_print_v11(struct sim_buf *b, const struct icemig_vf_state *st)
 			   st->txctx[i].cache_prof_idx);
 }
 
+/* The stream 1.2 members: interrupt registers, mailbox rings. */
+static void sim_print_v12(struct sim_buf *b, const struct icemig_vf_state *st)
+{
+	unsigned int i;
+
+	sim_printf(b, "irq=%u\n", st->has_irq);
+	for (i = 0; st->has_irq && i < st->num_msix && i < ICEMIG_MAX_MSIX; i++) {
+		const struct icemig_irq *q = &st->irq[i];
+
+		sim_printf(b, "irq%u=0x%x:%u:%u:%u:%u:%u:%u\n", i, q->flags, q->itr_idx,
+			   q->sw_itr_idx, q->interval, q->itr[0], q->itr[1], q->itr[2]);
+	}
+	if (st->has_mbx_ring)
+		sim_printf(b, "mbx_ring=0x%llx:0x%llx:0x%x\n", st->mbx_ring.asq_base,
+			   st->mbx_ring.arq_base, st->mbx_ring.flags);
+	else
+		sim_printf(b, "mbx_ring=none\n");
+}
+
 static void sim_print_state(struct sim_buf *b, const struct icemig_vf_state *st)
 {
 	unsigned int i, j;
@@ -783,6 +854,7 @@ static void sim_print_state(struct sim_buf *b, const struct icemig_vf_state *st)
 	else
 		sim_printf(b, "mbx=none\n");
 	sim_print_v11(b, st);
+	sim_print_v12(b, st);
 	sim_printf(b, "rx_packets=%llu\nrx_bytes=%llu\ntx_packets=%llu\ntx_bytes=%llu\n",
 		   st->rx_packets, st->rx_bytes, st->tx_packets, st->tx_bytes);
 }
@@ -988,16 +1060,47 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 		if (!strcmp(val, "none")) {
 			st->has_mbx = 0;
 			memset(&st->mbx, 0, sizeof(st->mbx));
+			/* No mailbox, no rings. */
+			st->has_mbx_ring = 0;
+			memset(&st->mbx_ring, 0, sizeof(st->mbx_ring));
 			return 0;
 		}
 		if (sim_parse_nums(val, x, 7, U32_MAX) || x[1] > U16_MAX || x[2] > U16_MAX ||
 		    x[3] > U16_MAX || x[4] > U16_MAX || x[5] > U16_MAX || x[6] > U16_MAX)
 			return -EINVAL;
+		/* A mailbox set up now has ring registers, at their reset values. */
+		if (!st->has_mbx) {
+			st->has_mbx_ring = 1;
+			memset(&st->mbx_ring, 0, sizeof(st->mbx_ring));
+		}
 		st->mbx = (struct icemig_mbx){ .last_opcode = x[0], .asq_len = x[1],
 					       .asq_head = x[2], .asq_tail = x[3],
 					       .arq_len = x[4], .arq_head = x[5],
 					       .arq_tail = x[6] };
 		st->has_mbx = 1;
+		return 0;
+	}
+	if (!strncmp(tok, "irq", 3) && isdigit(tok[3])) {
+		if (kstrtouint(tok + 3, 10, &u) || u >= ICEMIG_MAX_MSIX ||
+		    sim_parse_nums(val, x, 7, U16_MAX) || x[0] > U8_MAX || x[1] > U8_MAX ||
+		    x[2] > U8_MAX)
+			return -EINVAL;
+		st->irq[u] = (struct icemig_irq){ .flags = x[0], .itr_idx = x[1],
+						  .sw_itr_idx = x[2], .interval = x[3],
+						  .itr = { x[4], x[5], x[6] } };
+		return 0;
+	}
+	if (!strcmp(tok, "mbx_ring")) {
+		if (!strcmp(val, "none")) {
+			st->has_mbx_ring = 0;
+			memset(&st->mbx_ring, 0, sizeof(st->mbx_ring));
+			return 0;
+		}
+		if (sim_parse_nums(val, x, 3, U64_MAX) || x[2] > U16_MAX)
+			return -EINVAL;
+		st->mbx_ring = (struct icemig_mbx_ring){ .asq_base = x[0], .arq_base = x[1],
+							 .flags = x[2] };
+		st->has_mbx_ring = 1;
 		return 0;
 	}
 	if (!strncmp(tok, "rxctx", 5) || !strncmp(tok, "txctx", 5)) {
@@ -1073,6 +1176,14 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 			memset(st->rxctx, 0, sizeof(st->rxctx));
 		else if (!x[0])
 			memset(st->txctx, 0, sizeof(st->txctx));
+		return 0;
+	}
+	if (!strcmp(tok, "irq")) {
+		if (x[0] > 1)
+			return -EINVAL;
+		st->has_irq = x[0];
+		if (!x[0])
+			memset(st->irq, 0, sizeof(st->irq));
 		return 0;
 	}
 	if (!strcmp(tok, "vc_caps") && x[0] <= U32_MAX)
@@ -1185,7 +1296,13 @@ static ssize_t sim_state_write(struct file *f, const char __user *ubuf,
 			memset(&st->rxctx[i], 0, sizeof(st->rxctx[i]));
 			memset(&st->txctx[i], 0, sizeof(st->txctx[i]));
 		}
-		ret = icemig_state_check(st, &err);
+		for (i = st->num_msix; i < ICEMIG_MAX_MSIX; i++)
+			memset(&st->irq[i], 0, sizeof(st->irq[i]));
+		/* This PF reads its Tx tails: it never leaves one unknown. */
+		for (i = 0; i < ICEMIG_MAX_QP; i++)
+			if (st->txctx[i].flags & ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN)
+				err.what = "txq_ctx.tail_unknown";
+		ret = err.what ? -EINVAL : icemig_state_check(st, &err);
 		if (ret)
 			pci_warn(vf->pf->pdev, "VF %u: debugfs: state rejected: %s\n",
 				 vf->id, err.what);
@@ -1508,6 +1625,11 @@ static void sim_state_defaults(struct sim_vf *vf, struct icemig_vf_state *st)
 			 ICEMIG_RXQ_CTX_F_TPH_WDESC };
 	st->has_txq_ctx = 1;
 	st->txctx[0].flags = ICEMIG_TXQ_CTX_F_TSO_ENA | ICEMIG_TXQ_CTX_F_LEGACY_INT;
+	/*
+	 * 1.2: the interrupt registers of both vectors, at zero (modelled
+	 * reset values); no mailbox set up, so no mailbox rings.
+	 */
+	st->has_irq = 1;
 }
 
 static int sim_vf_init(struct sim_pf *spf, struct sim_vf *vf, unsigned int id)
@@ -1517,7 +1639,8 @@ static int sim_vf_init(struct sim_pf *spf, struct sim_vf *vf, unsigned int id)
 	mutex_init(&vf->lock);
 	sim_state_defaults(vf, &vf->st);
 	vf->hw = kzalloc(sizeof(*vf->hw), GFP_KERNEL);
-	if (!vf->hw)
+	vf->load = kzalloc(sizeof(*vf->load), GFP_KERNEL);
+	if (!vf->hw || !vf->load)
 		return -ENOMEM;
 	/* A fresh VF's queue is unconfigured: nothing to program, cannot fail. */
 	return sim_hw_program(vf, &vf->st, vf->hw);
@@ -1533,6 +1656,7 @@ static void sim_pf_free(struct sim_pf *spf)
 	for (i = 0; spf->vfs && i < spf->num_vfs; i++) {
 		mutex_destroy(&spf->vfs[i].lock);
 		kfree(spf->vfs[i].hw);
+		kfree(spf->vfs[i].load);
 	}
 	kfree(spf->vfs);
 	pci_dev_put(spf->pdev);

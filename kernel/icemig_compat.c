@@ -142,7 +142,9 @@ static unsigned int low_bit64(__u64 v)
  * @st: the VF's current (or incoming) state
  *
  * used_records holds the mandatory record types a stream of @st carries:
- * the ones a destination must understand.
+ * the ones a destination must understand (the 1.1 and 1.2 records too, so
+ * that a destination whose records= lacks them refuses before any guest
+ * memory moves).
  */
 void icemig_compat_set_used(struct icemig_compat *c, const struct icemig_vf_state *st)
 {
@@ -158,6 +160,18 @@ void icemig_compat_set_used(struct icemig_compat *c, const struct icemig_vf_stat
 		r |= 1u << ICEMIG_TLV_VLAN_FILTERS;
 	if (st->has_mbx)
 		r |= 1u << ICEMIG_TLV_MBX;
+	if (st->has_vf_ext)
+		r |= 1u << ICEMIG_TLV_VF_EXT;
+	if (st->has_vlan_v2)
+		r |= 1u << ICEMIG_TLV_VLAN_V2;
+	if (st->has_rxq_ctx)
+		r |= 1u << ICEMIG_TLV_RXQ_CTX;
+	if (st->has_txq_ctx)
+		r |= 1u << ICEMIG_TLV_TXQ_CTX;
+	if (st->has_irq)
+		r |= 1u << ICEMIG_TLV_IRQ;
+	if (st->has_mbx_ring)
+		r |= 1u << ICEMIG_TLV_MBX_RING;
 	c->used_records = r;
 	c->used_qps = st->num_qps;
 	c->used_msix = st->num_msix;

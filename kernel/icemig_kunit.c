@@ -51,6 +51,19 @@ static void sample_state(struct icemig_vf_state *st, unsigned int nqp)
 	st->has_stats = 1;
 	st->rx_packets = 0x0102030405060708ull;
 	st->tx_bytes = 42;
+	/* Stream 1.2: every vector's registers and the mailbox rings. */
+	st->has_mbx = 1;
+	st->mbx = (struct icemig_mbx){ .asq_len = 64, .arq_len = 64, .arq_tail = 63 };
+	st->has_mbx_ring = 1;
+	st->mbx_ring = (struct icemig_mbx_ring){ .asq_base = 0x0102030405060700ull,
+						 .arq_base = 0x1000,
+						 .flags = ICEMIG_MBX_RING_F_ASQ_ENA |
+							  ICEMIG_MBX_RING_F_ARQ_ENA };
+	st->has_irq = 1;
+	for (i = 0; i < st->num_msix; i++)
+		st->irq[i] = (struct icemig_irq){ .flags = ICEMIG_IRQ_F_INTENA,
+						  .itr_idx = i % 3, .interval = 0x0abc,
+						  .itr = { 1, 0x0def, ICEMIG_ITR_INTERVAL_MAX } };
 }
 
 struct stream_ctx {

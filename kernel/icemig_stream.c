@@ -39,6 +39,8 @@ static_assert(sizeof(struct icemig_wire_vf_ext) == 40, "vf_ext is 40 bytes");
 static_assert(sizeof(struct icemig_wire_vlan_v2) == 40, "vlan_v2 is 40 bytes");
 static_assert(sizeof(struct icemig_wire_rxq_ctx) == 16, "rxq_ctx is 16 bytes");
 static_assert(sizeof(struct icemig_wire_txq_ctx) == 8, "txq_ctx is 8 bytes");
+static_assert(sizeof(struct icemig_wire_irq) == 16, "irq is 16 bytes");
+static_assert(sizeof(struct icemig_wire_mbx_ring) == 24, "mbx_ring is 24 bytes");
 
 #define HDR_LEN ((__u32)sizeof(struct icemig_stream_hdr))
 #define TLV_LEN ((__u32)sizeof(struct icemig_tlv))
@@ -84,6 +86,8 @@ static const char *const tlv_names[] = {
 	[ICEMIG_TLV_VLAN_V2] = "VLAN_V2",
 	[ICEMIG_TLV_RXQ_CTX] = "RXQ_CTX",
 	[ICEMIG_TLV_TXQ_CTX] = "TXQ_CTX",
+	[ICEMIG_TLV_IRQ] = "IRQ",
+	[ICEMIG_TLV_MBX_RING] = "MBX_RING",
 };
 
 /**
@@ -280,8 +284,61 @@ static int check_v11(const struct icemig_vf_state *st, struct icemig_stream_err 
 				return fail(err, "txq_ctx.qid", 0);
 		} else if ((t->flags & ~ICEMIG_TXQ_CTX_F_ALL) || t->cache_prof_idx > 3) {
 			return fail(err, "txq_ctx.field", 0);
+		} else if ((t->flags & ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN) &&
+			   st->txq[i].tail != st->txq[i].head) {
+			/* The provider could not read the tail: TXQ says head. */
+			return fail(err, "txq_ctx.tail_unknown", 0);
 		}
 	}
+	return 0;
+}
+
+/* The 1.2 members: zero unless their has_ flag is set, then in range. */
+static int check_v12(const struct icemig_vf_state *st, struct icemig_stream_err *err)
+{
+	const struct icemig_mbx_ring *r = &st->mbx_ring;
+	unsigned int i;
+
+	if (st->has_irq > 1 || st->has_mbx_ring > 1)
+		return fail(err, "state.has", 0);
+	/* The record holds one entry per vector: no vector, no record. */
+	if (st->has_irq && !st->num_msix)
+		return fail(err, "irq.count", 0);
+	if (!st->has_irq && !mem_zero(st->irq, sizeof(st->irq)))
+		return fail(err, "irq.missing", 0);
+	for (i = 0; i < ICEMIG_MAX_MSIX; i++) {
+		const struct icemig_irq *q = &st->irq[i];
+
+		if (i >= st->num_msix) {
+			if (!mem_zero(q, sizeof(*q)))
+				return fail(err, "irq.vector", 0);
+			continue;
+		}
+		if (q->flags & ~ICEMIG_IRQ_F_ALL)
+			return fail(err, "irq.flags", 0);
+		if (q->itr_idx > ICEMIG_ITR_NONE)
+			return fail(err, "irq.itr_idx", 0);
+		if (q->sw_itr_idx > 3)
+			return fail(err, "irq.sw_itr_idx", 0);
+		if (q->interval > ICEMIG_ITR_INTERVAL_MAX ||
+		    q->itr[0] > ICEMIG_ITR_INTERVAL_MAX || q->itr[1] > ICEMIG_ITR_INTERVAL_MAX ||
+		    q->itr[2] > ICEMIG_ITR_INTERVAL_MAX)
+			return fail(err, "irq.interval", 0);
+	}
+	if (!st->has_mbx_ring) {
+		if (!mem_zero(r, sizeof(*r)))
+			return fail(err, "mbx_ring.missing", 0);
+		return 0;
+	}
+	if (!st->has_mbx)
+		return fail(err, "mbx_ring.no_mbx", 0);
+	if (r->flags & ~ICEMIG_MBX_RING_F_ALL)
+		return fail(err, "mbx_ring.flags", 0);
+	if ((r->asq_base | r->arq_base) & (ICEMIG_MBX_RING_ALIGN - 1))
+		return fail(err, "mbx_ring.align", 0);
+	if (((r->flags & ICEMIG_MBX_RING_F_ASQ_ENA) && !r->asq_base) ||
+	    ((r->flags & ICEMIG_MBX_RING_F_ARQ_ENA) && !r->arq_base))
+		return fail(err, "mbx_ring.base", 0);
 	return 0;
 }
 
@@ -304,10 +361,19 @@ static int check_v11(const struct icemig_vf_state *st, struct icemig_stream_err 
  * VF_EXT: pf_set_mac 0 or 1, promiscuous modes only for a trusted VF
  * (ice_vc_cfg_promiscuous_mode_msg()), port VLAN priority 0..7 and TPID
  * 0x8100 or 0x88a8 exactly when a port VLAN is set, min Tx rate <= max Tx
- * rate when a max is set, RSS hash function 0..3 and 0 without RSS; VLAN_V2: TPIDs 0x8100/0x88a8/0x9100, a setting
- * on only where its capability is offered; RXQ_CTX/TXQ_CTX entries only
- * for queues below num_qps, each field within its context width (E810
- * datasheet, Rx/Tx queue context; Linux 6.12 ice_common.c field tables).
+ * rate when a max is set, RSS hash function 0..3 and 0 without RSS;
+ * VLAN_V2: TPIDs 0x8100/0x88a8/0x9100, a setting on only where its
+ * capability is offered; RXQ_CTX/TXQ_CTX entries only for queues below
+ * num_qps, each field within its context width (E810 datasheet, Rx/Tx
+ * queue context; Linux 6.12 ice_common.c field tables), and a Tx queue
+ * whose TXQ_CTX has TAIL_UNKNOWN has its tail equal to its head. 1.2
+ * members: zero unless their has_ flag is set; IRQ: num_msix >= 1 and
+ * entries only for vectors below num_msix, flags within ICEMIG_IRQ_F_ALL,
+ * ITR index 0..2 or ICEMIG_ITR_NONE, software ITR index 0..3, intervals
+ * at most ICEMIG_ITR_INTERVAL_MAX (12-bit GLINT_ITR / GLINT_DYN_CTL
+ * INTERVAL fields); MBX_RING: only with MBX, flags within
+ * ICEMIG_MBX_RING_F_ALL, bases ICEMIG_MBX_RING_ALIGN-aligned and non-zero
+ * when their ring is enabled (icemig_stream.h).
  *
  * Return: 0 or -EINVAL.
  */
@@ -347,9 +413,9 @@ int icemig_state_check(const struct icemig_vf_state *st,
 		if (check_queue(&st->rxq[i], "rxq.context", err))
 			return -EINVAL;
 	}
-	if (check_extra(st, err))
+	if (check_extra(st, err) || check_v11(st, err))
 		return -EINVAL;
-	return check_v11(st, err);
+	return check_v12(st, err);
 }
 EXPORT_SYMBOL_NS_GPL(icemig_state_check, ICEMIG);
 
@@ -369,6 +435,7 @@ int icemig_stream_size(const struct icemig_vf_state *st, __u32 flags, __u32 *siz
 	__u32 q;
 
 	if (st->num_qps < 1 || st->num_qps > ICEMIG_MAX_QP ||
+	    (st->has_irq && st->num_msix > ICEMIG_MAX_MSIX) ||
 	    st->num_msix_maps > ICEMIG_MAX_MSIX || st->rss_lut_len > ICEMIG_RSS_LUT_MAX ||
 	    st->num_macs > ICEMIG_MAX_MAC_FILTERS || st->num_vlans > ICEMIG_MAX_VLAN_FILTERS)
 		return -EINVAL;
@@ -399,6 +466,10 @@ int icemig_stream_size(const struct icemig_vf_state *st, __u32 flags, __u32 *siz
 	if (st->has_txq_ctx)
 		*size += TLV_LEN +
 			 ALIGN_UP(st->num_qps * (__u32)sizeof(struct icemig_wire_txq_ctx));
+	if (st->has_irq)
+		*size += TLV_LEN + ALIGN_UP(st->num_msix * (__u32)sizeof(struct icemig_wire_irq));
+	if (st->has_mbx_ring)
+		*size += TLV_LEN + ALIGN_UP((__u32)sizeof(struct icemig_wire_mbx_ring));
 	return 0;
 }
 EXPORT_SYMBOL_NS_GPL(icemig_stream_size, ICEMIG);
@@ -598,6 +669,41 @@ static __u8 *put_v11(__u8 *p, const struct icemig_vf_state *st)
 	return p;
 }
 
+static __u8 *put_v12(__u8 *p, const struct icemig_vf_state *st)
+{
+	unsigned int i;
+	__u8 *val;
+
+	if (st->has_irq) {
+		val = put_array(&p, ICEMIG_TLV_IRQ,
+				st->num_msix * (__u32)sizeof(struct icemig_wire_irq));
+		for (i = 0; i < st->num_msix; i++) {
+			const struct icemig_irq *q = &st->irq[i];
+			struct icemig_wire_irq w = {
+				.vector = cpu_to_le16(i),
+				.flags = q->flags,
+				.itr_idx = q->itr_idx,
+				.sw_itr_idx = q->sw_itr_idx,
+				.interval = cpu_to_le16(q->interval),
+				.itr = { cpu_to_le16(q->itr[0]), cpu_to_le16(q->itr[1]),
+					 cpu_to_le16(q->itr[2]) },
+			};
+
+			memcpy(val + i * sizeof(w), &w, sizeof(w));
+		}
+	}
+	if (st->has_mbx_ring) {
+		struct icemig_wire_mbx_ring w = {
+			.asq_base = cpu_to_le64(st->mbx_ring.asq_base),
+			.arq_base = cpu_to_le64(st->mbx_ring.arq_base),
+			.flags = cpu_to_le16(st->mbx_ring.flags),
+		};
+
+		p = put_tlv(p, ICEMIG_TLV_MBX_RING, ICEMIG_TLV_F_MANDATORY, &w, sizeof(w));
+	}
+	return p;
+}
+
 /**
  * icemig_stream_encode() - serialize a VF state
  * @st: state, valid per icemig_state_check()
@@ -655,6 +761,7 @@ int icemig_stream_encode(const struct icemig_vf_state *st, __u32 flags, void *bu
 	}
 	p = put_extra(p, st);
 	p = put_v11(p, st);
+	p = put_v12(p, st);
 
 	hdr.total_len = cpu_to_le32(total);
 	hdr.checksum = cpu_to_le32(icemig_crc32((__u8 *)buf + HDR_LEN, total - HDR_LEN));
@@ -810,6 +917,61 @@ static int get_vlan_v2(const __u8 *val, __u32 len, __u32 off, struct icemig_vf_s
 	v->insert_inner_tpid = le16_to_cpu(w.insert_inner_tpid);
 	v->flags = w.flags;
 	v->ethertype_match = w.ethertype_match;
+	return 0;
+}
+
+/* Parse IRQ (vector indexes checked here, ranges later); @mask: vectors seen. */
+static int get_irq(const __u8 *val, __u32 len, __u32 off, struct icemig_vf_state *st,
+		   __u8 *mask, struct icemig_stream_err *err)
+{
+	const __u32 esz = sizeof(struct icemig_wire_irq);
+	__u32 n, i;
+
+	if (len % esz)
+		return fail(err, "irq.len", off);
+	n = len / esz;
+	if (n < 1 || n > ICEMIG_MAX_MSIX)
+		return fail(err, "irq.count", off);
+	for (i = 0; i < n; i++) {
+		const __u32 eoff = off + TLV_LEN + i * esz;
+		struct icemig_wire_irq w;
+		struct icemig_irq *q;
+		__u16 v;
+
+		memcpy(&w, val + i * esz, sizeof(w));
+		v = le16_to_cpu(w.vector);
+		if (v >= ICEMIG_MAX_MSIX || (mask[v / 8] & (1u << (v % 8))))
+			return fail(err, "irq.vector", eoff);
+		mask[v / 8] |= 1u << (v % 8);
+		if (w.reserved0 || w.reserved)
+			return fail(err, "irq.reserved", eoff);
+		q = &st->irq[v];
+		q->flags = w.flags;
+		q->itr_idx = w.itr_idx;
+		q->sw_itr_idx = w.sw_itr_idx;
+		q->interval = le16_to_cpu(w.interval);
+		q->itr[0] = le16_to_cpu(w.itr[0]);
+		q->itr[1] = le16_to_cpu(w.itr[1]);
+		q->itr[2] = le16_to_cpu(w.itr[2]);
+	}
+	st->has_irq = 1;
+	return 0;
+}
+
+static int get_mbx_ring(const __u8 *val, __u32 len, __u32 off, struct icemig_vf_state *st,
+			struct icemig_stream_err *err)
+{
+	struct icemig_wire_mbx_ring w;
+
+	if (len != sizeof(w))
+		return fail(err, "mbx_ring.len", off);
+	memcpy(&w, val, sizeof(w));
+	if (!mem_zero(w.reserved, sizeof(w.reserved)))
+		return fail(err, "mbx_ring.reserved", off);
+	st->has_mbx_ring = 1;
+	st->mbx_ring.asq_base = le64_to_cpu(w.asq_base);
+	st->mbx_ring.arq_base = le64_to_cpu(w.arq_base);
+	st->mbx_ring.flags = le16_to_cpu(w.flags);
 	return 0;
 }
 
@@ -970,6 +1132,7 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 	struct icemig_stream_hdr hdr;
 	__u32 total, off, seen = 0, txmask = 0, rxmask = 0, sflags;
 	__u32 rxcmask = 0, txcmask = 0;
+	__u8 irqmask[(ICEMIG_MAX_MSIX + 7) / 8] = { 0 };
 	int ret;
 
 	memset(st, 0, sizeof(*st));
@@ -1094,6 +1257,16 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 			if (ret)
 				return ret;
 			break;
+		case ICEMIG_TLV_IRQ:
+			ret = get_irq(val, vlen, off, st, irqmask, err);
+			if (ret)
+				return ret;
+			break;
+		case ICEMIG_TLV_MBX_RING:
+			ret = get_mbx_ring(val, vlen, off, st, err);
+			if (ret)
+				return ret;
+			break;
 		default:
 			if (flags & ICEMIG_TLV_F_MANDATORY)
 				return fail(err, "tlv.type.unknown_mandatory", off);
@@ -1119,6 +1292,19 @@ int icemig_stream_decode(const void *buf, __u32 len, struct icemig_vf_state *st,
 		return fail(err, "rxq_ctx.count", total);
 	if (st->has_txq_ctx && txcmask != (1u << st->num_qps) - 1)
 		return fail(err, "txq_ctx.count", total);
+	/* IRQ: exactly vectors 0 .. num_msix - 1, each once. */
+	if (st->has_irq) {
+		__u32 i;
+
+		if (st->num_msix > ICEMIG_MAX_MSIX)
+			return fail(err, "vf_info.num_msix", HDR_LEN);
+		for (i = st->num_msix; i < ICEMIG_MAX_MSIX; i++)
+			if (irqmask[i / 8] & (1u << (i % 8)))
+				return fail(err, "irq.vector", total);
+		for (i = 0; i < st->num_msix; i++)
+			if (!(irqmask[i / 8] & (1u << (i % 8))))
+				return fail(err, "irq.count", total);
+	}
 	return icemig_state_check(st, err);
 }
 EXPORT_SYMBOL_NS_GPL(icemig_stream_decode, ICEMIG);

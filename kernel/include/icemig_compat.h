@@ -11,8 +11,8 @@
  *
  *   format=icemig-stream          stream format name
  *   stream_major=1                major version (must be equal)
- *   stream_minor=1                highest minor version written/understood
- *   records=0x3ffe                bit N set: record type N understood
+ *   stream_minor=2                highest minor version written/understood
+ *   records=0xfffe                bit N set: record type N understood
  *   device=8086:10ca              VF vendor:device ID
  *   provider=ice_mig_sim          PF-side provider (informational)
  *   max_qps=16                    capacity limits of this VF
@@ -21,7 +21,7 @@
  *   max_vlan_filters=512
  *   rss_lut_size=64               RSS LUT entries the VF is offered
  *   rss_key_len=52                RSS key bytes the VF is offered
- *   used_records=0x3fe            record types the VF's state needs now
+ *   used_records=0xfffe           record types the VF's state needs now
  *   used_qps=4                    what the VF uses now
  *   used_msix=5
  *   used_mac_filters=2

@@ -32,6 +32,12 @@
  * provider's defaults); a 1.0 reader refuses a 1.1 stream that carries a
  * 1.1 record (unknown mandatory record), and the compatibility descriptor
  * (records=) says so before any guest memory moves.
+ *
+ * 1.2 adds two records on the same terms, IRQ (the interrupt registers of
+ * every vector: GLINT_DYN_CTL and GLINT_ITR on an E810) and MBX_RING (the
+ * mailbox rings' guest addresses and enable bits), and one TXQ_CTX flag,
+ * TAIL_UNKNOWN. A missing 1.2 record means what 1.1 meant: the
+ * destination's interrupt and mailbox registers stay as they are.
  */
 #ifndef ICEMIG_STREAM_H
 #define ICEMIG_STREAM_H
@@ -40,7 +46,7 @@
 
 #define ICEMIG_STREAM_MAGIC		0x474d4349u /* "ICMG" read as LE u32 */
 #define ICEMIG_STREAM_VERSION_MAJOR	1
-#define ICEMIG_STREAM_VERSION_MINOR	1
+#define ICEMIG_STREAM_VERSION_MINOR	2
 #define ICEMIG_STREAM_ALIGN		8
 /* Cap on a whole stream, bytes. A 16 queue-pair VF needs far less. */
 #define ICEMIG_STREAM_MAX_LEN		(64u * 1024u)
@@ -62,6 +68,13 @@
 #define ICEMIG_RX_MAX_FRAME_MAX		16383	/* Rx context rxmax, 14 bits, bytes */
 #define ICEMIG_RX_HBUF_UNIT		64	/* Rx context hbuf unit, bytes */
 #define ICEMIG_RX_HBUF_MAX		(31 * ICEMIG_RX_HBUF_UNIT) /* 5 bits */
+/* 1.2: interrupt throttling intervals (GLINT_ITR / GLINT_DYN_CTL INTERVAL,
+ * 12 bits, in units of ICEMIG_ITR_GRAN_US microseconds).
+ */
+#define ICEMIG_ITR_INTERVAL_MAX		4095
+#define ICEMIG_ITR_GRAN_US		2
+/* 1.2: mailbox ring base addresses are aligned to this many bytes. */
+#define ICEMIG_MBX_RING_ALIGN		64
 
 /*
  * What the stream carries (1.1), as virtchnl bits of Linux 6.12
@@ -157,6 +170,13 @@ struct icemig_tlv {
  *	not carried (the provider's defaults, as with a 1.0 stream)
  * @ICEMIG_TLV_TXQ_CTX: (1.1) array of struct icemig_wire_txq_ctx, the same
  *	for the Tx queue contexts
+ * @ICEMIG_TLV_IRQ: (1.2) array of struct icemig_wire_irq, the interrupt
+ *	registers of each vector the VF has (vectors 0 .. num_msix - 1, each
+ *	once; 0 is the mailbox vector); at most one, mandatory; absent: not
+ *	carried (the destination's registers stay as they are)
+ * @ICEMIG_TLV_MBX_RING: (1.2) struct icemig_wire_mbx_ring, the mailbox
+ *	rings' guest addresses and enable bits; only with MBX; at most one,
+ *	mandatory; absent: not carried (the destination's stay as they are)
  */
 enum icemig_tlv_type {
 	ICEMIG_TLV_VF_INFO = 1,
@@ -172,7 +192,9 @@ enum icemig_tlv_type {
 	ICEMIG_TLV_VLAN_V2 = 11,
 	ICEMIG_TLV_RXQ_CTX = 12,
 	ICEMIG_TLV_TXQ_CTX = 13,
-	ICEMIG_TLV_MAX_KNOWN = ICEMIG_TLV_TXQ_CTX,
+	ICEMIG_TLV_IRQ = 14,
+	ICEMIG_TLV_MBX_RING = 15,
+	ICEMIG_TLV_MAX_KNOWN = ICEMIG_TLV_MBX_RING,
 };
 
 /* virtchnl link state forced by the PF admin (ip link set vf state). */
@@ -466,7 +488,70 @@ struct icemig_wire_txq_ctx {
 #define ICEMIG_TXQ_CTX_F_TSO_ENA	0x0080u
 #define ICEMIG_TXQ_CTX_F_LEGACY_INT	0x0100u
 #define ICEMIG_TXQ_CTX_F_DROP_ENA	0x0200u
-#define ICEMIG_TXQ_CTX_F_ALL		0x03ffu
+/*
+ * (1.2) The provider could not read the queue's tail: on an E810 the Tx
+ * doorbell (QTX_COMM_DBELL) is write-only. TXQ's tail then equals its
+ * head, and any descriptor the VF driver posted past the head when the
+ * queue stopped goes out at its next doorbell write, which carries its own
+ * tail. A destination writes no Tx doorbell for such a queue.
+ */
+#define ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN	0x0400u
+#define ICEMIG_TXQ_CTX_F_ALL		0x07ffu
+
+/**
+ * struct icemig_wire_irq - one vector's interrupt registers (1.2), 16 bytes
+ * @vector: MSI-X vector index, < num_msix (0: the mailbox vector)
+ * @flags: ICEMIG_IRQ_F_*
+ * @itr_idx: the ITR index the vector's dynamic control selects (GLINT_DYN_CTL
+ *	ITR_INDX), 0..2 or ICEMIG_ITR_NONE
+ * @sw_itr_idx: the software-interrupt ITR index (SW_ITR_INDX), 0..3
+ * @reserved0: zero
+ * @interval: GLINT_DYN_CTL INTERVAL, 0..ICEMIG_ITR_INTERVAL_MAX, in units of
+ *	ICEMIG_ITR_GRAN_US microseconds
+ * @itr: the throttling interval of ITR index 0..2 (GLINT_ITR),
+ *	0..ICEMIG_ITR_INTERVAL_MAX, in units of ICEMIG_ITR_GRAN_US microseconds
+ * @reserved: zero
+ *
+ * The write-only triggers (CLEARPBA, SWINT_TRIG, INTENA_MSK) are not
+ * carried: a destination writes none of them.
+ */
+struct icemig_wire_irq {
+	__le16 vector;
+	__u8 flags;
+	__u8 itr_idx;
+	__u8 sw_itr_idx;
+	__u8 reserved0;
+	__le16 interval;
+	__le16 itr[3];
+	__le16 reserved;
+};
+
+#define ICEMIG_IRQ_F_INTENA		0x01u	/* interrupt enabled */
+#define ICEMIG_IRQ_F_WB_ON_ITR		0x02u	/* write back on ITR expiry */
+#define ICEMIG_IRQ_F_SW_ITR_ENA		0x04u	/* SW_ITR_INDX_ENA */
+#define ICEMIG_IRQ_F_ALL		0x07u
+
+/**
+ * struct icemig_wire_mbx_ring - the mailbox rings (1.2), 24 bytes
+ * @asq_base: send queue (VF to PF) ring, guest DMA address in bytes,
+ *	ICEMIG_MBX_RING_ALIGN-aligned (VF_MBX_ATQBAL/ATQBAH on an E810);
+ *	non-zero when ICEMIG_MBX_RING_F_ASQ_ENA is set
+ * @arq_base: receive queue (PF to VF) ring, the same (ARQBAL/ARQBAH)
+ * @flags: ICEMIG_MBX_RING_F_*
+ * @reserved: zero
+ *
+ * Lengths, heads and tails travel in MBX.
+ */
+struct icemig_wire_mbx_ring {
+	__le64 asq_base;
+	__le64 arq_base;
+	__le16 flags;
+	__le16 reserved[3];
+};
+
+#define ICEMIG_MBX_RING_F_ASQ_ENA	0x0001u	/* ATQLEN.ATQENABLE */
+#define ICEMIG_MBX_RING_F_ARQ_ENA	0x0002u	/* ARQLEN.ARQENABLE */
+#define ICEMIG_MBX_RING_F_ALL		0x0003u
 
 /* ---- native (in-memory) state: what a provider saves and loads ---- */
 
@@ -487,6 +572,22 @@ struct icemig_rxq_ctx {
 struct icemig_txq_ctx {
 	__u16 flags;
 	__u8 cache_prof_idx;
+};
+
+/* Interrupt registers (1.2), CPU order; fields as struct icemig_wire_irq. */
+struct icemig_irq {
+	__u8 flags;
+	__u8 itr_idx;
+	__u8 sw_itr_idx;
+	__u16 interval;
+	__u16 itr[3];
+};
+
+/* Mailbox rings (1.2), CPU order; fields as struct icemig_wire_mbx_ring. */
+struct icemig_mbx_ring {
+	__u64 asq_base;
+	__u64 arq_base;
+	__u16 flags;
 };
 
 /* VLAN v2 (1.1), CPU order; fields as struct icemig_wire_vlan_v2. */
@@ -540,7 +641,8 @@ struct icemig_queue {
  * The 1.1 members (after @mbx) are meaningful when their has_ flag is
  * set (@has_vf_ext: @pf_set_mac .. @rss_hfunc; @has_vlan_v2; @has_rxq_ctx:
  * @rxctx[i < num_qps]; @has_txq_ctx: @txctx[i < num_qps]) and zero
- * otherwise.
+ * otherwise. So are the 1.2 members (@has_irq: @irq[i] is vector i's, for
+ * i < num_msix; @has_mbx_ring: @mbx_ring, only with @has_mbx).
  */
 struct icemig_vf_state {
 	__u8 mac[6];
@@ -591,6 +693,11 @@ struct icemig_vf_state {
 	struct icemig_vlan_v2 vlan_v2;
 	struct icemig_rxq_ctx rxctx[ICEMIG_MAX_QP];
 	struct icemig_txq_ctx txctx[ICEMIG_MAX_QP];
+	/* 1.2 */
+	__u8 has_irq;
+	__u8 has_mbx_ring;
+	struct icemig_irq irq[ICEMIG_MAX_MSIX];
+	struct icemig_mbx_ring mbx_ring;
 };
 
 /**

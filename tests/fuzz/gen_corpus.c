@@ -112,6 +112,35 @@ static uint32_t enc_v11(unsigned int nqp)
 	return len;
 }
 
+/*
+ * Every 1.2 record on top of state_v11(): each vector's interrupt
+ * registers, the mailbox rings, and one Tx queue whose tail the provider
+ * could not read (TAIL_UNKNOWN: tail at head). @nmsix vectors.
+ */
+static uint32_t enc_v12(unsigned int nqp, unsigned int nmsix)
+{
+	struct icemig_vf_state st;
+	unsigned int i;
+	uint32_t len;
+
+	state_v11(&st, nqp);
+	st.num_msix = nmsix;
+	st.has_irq = 1;
+	for (i = 0; i < nmsix; i++)
+		st.irq[i] = (struct icemig_irq){ .flags = ICEMIG_IRQ_F_INTENA,
+						 .itr_idx = i ? i % 3 : ICEMIG_ITR_NONE,
+						 .sw_itr_idx = i % 4, .interval = i,
+						 .itr = { 25, 122, ICEMIG_ITR_INTERVAL_MAX } };
+	st.has_mbx_ring = 1;
+	st.mbx_ring = (struct icemig_mbx_ring){ .asq_base = 0x7f000040, .arq_base = 0x7f001000,
+						.flags = ICEMIG_MBX_RING_F_ALL };
+	st.txctx[0].flags |= ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN;
+	st.txq[0].tail = st.txq[0].head;
+	if (icemig_stream_encode(&st, 0, buf, sizeof(buf), &len))
+		exit(1);
+	return len;
+}
+
 /* Offset of the first record of @type in the stream in buf. */
 static uint32_t rec(uint32_t len, uint16_t type)
 {
@@ -269,5 +298,40 @@ int main(int argc, char **argv)
 	put16(rec(len, ICEMIG_TLV_RXQ) + 8 + 16, 2000);
 	fix(len);
 	put("bad-v11-rx-buf_len", buf, len);
+
+	/* Stream 1.2 records. */
+	len = enc_v12(4, 5);
+	put("valid-v12-4qp", buf, len);
+	len = enc_v12(16, ICEMIG_MAX_MSIX);
+	put("valid-v12-65msix", buf, len);
+	len = enc_v12(4, 5);
+	put16(rec(len, ICEMIG_TLV_IRQ) + 8 + 16, 0);	/* vector 0 twice */
+	fix(len);
+	put("bad-v12-irq-vector", buf, len);
+	len = enc_v12(4, 5);
+	put16(rec(len, ICEMIG_TLV_VF_INFO) + 8 + 14, 6);	/* vector 5 missing */
+	fix(len);
+	put("bad-v12-irq-count", buf, len);
+	len = enc_v12(4, 5);
+	put16(rec(len, ICEMIG_TLV_IRQ) + 8 + 6, ICEMIG_ITR_INTERVAL_MAX + 1);
+	fix(len);
+	put("bad-v12-irq-interval", buf, len);
+	len = enc_v12(4, 5);
+	buf[rec(len, ICEMIG_TLV_IRQ) + 8 + 3] = 4;	/* ITR index */
+	fix(len);
+	put("bad-v12-irq-itr_idx", buf, len);
+	len = enc_v12(4, 5);
+	buf[rec(len, ICEMIG_TLV_MBX_RING) + 8] = 0x48;	/* base not 64-byte aligned */
+	fix(len);
+	put("bad-v12-mbx_ring-align", buf, len);
+	len = enc_v12(4, 5);
+	put16(rec(len, ICEMIG_TLV_MBX), 0x7f02);	/* MBX as an optional unknown */
+	put16(rec(len, 0x7f02) + 2, 0);
+	fix(len);
+	put("bad-v12-mbx_ring-without-mbx", buf, len);
+	len = enc_v12(4, 5);
+	put16(rec(len, ICEMIG_TLV_TXQ) + 8 + 14, 9);	/* queue 0's tail off its head */
+	fix(len);
+	put("bad-v12-tail_unknown", buf, len);
 	return 0;
 }

@@ -429,6 +429,7 @@ vf_reset_all() {
 		s+=" trust=0 spoofchk=1 link_state=0 port_vlan=0 num_qps=1 num_msix=2"
 		s+=" num_msix_maps=0 vc_api=1.1 vc_caps=0 rss=off rss_key=$(printf '%0104d' 0)"
 		s+=" mac_filters=none vlan_filters=none mbx=none"
+		s+=" irq=1 irq0=0:0:0:0:0:0:0 irq1=0:0:0:0:0:0:0"
 		for ((i = 0; i < 16; i++)); do s+=" txq$i=0:0:0:0:0 rxq$i=0:0:0:0:0:0"; done
 		echo "$s rx_packets=0 rx_bytes=0 tx_packets=0 tx_bytes=0" >"$d/state" || return 1
 		echo none >"$d/fault"

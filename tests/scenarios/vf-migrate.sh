@@ -61,10 +61,17 @@ check_mmaps() {
 check_mmaps h1 $VM "$src_vf" "h1 before migration"
 
 step "write a distinctive VF state through ice_mig_sim's debugfs on h1"
-STATE='defaults mac=52:54:00:ab:cd:ef trust=1 spoofchk=0 port_vlan=100 link_state=1
+# Stream 1.2: both vectors' interrupt registers (flags:itr_idx:sw_itr_idx:
+# interval:itr0:itr1:itr2, intervals in 2 us units) and the mailbox rings
+# (asq_base:arq_base:flags), none of them a fresh VF's values.
+IRQ0=0x1:3:0:0:25:61:4095
+IRQ1=0x7:1:2:50:10:125:4000
+MBX_RING=0x7f001000:0x7f002040:0x3
+STATE="defaults mac=52:54:00:ab:cd:ef trust=1 spoofchk=0 port_vlan=100 link_state=1
 num_msix=2 vc_api=1.1 vc_caps=0x040884e1
 txq0=0x12340000:512:7:42:1 rxq0=0x56780000:1024:9:1000:2048:1
-rx_packets=1000000000 rx_bytes=64000000000 tx_packets=2000000000 tx_bytes=128000000000'
+mbx=6:64:1:1:64:2:3 mbx_ring=$MBX_RING irq0=$IRQ0 irq1=$IRQ1
+rx_packets=1000000000 rx_bytes=64000000000 tx_packets=2000000000 tx_bytes=128000000000"
 rx h1 "echo '$STATE' > $src_dbg/state"
 sleep 1
 # Configuration fields only: the statistics move while the VF runs.
@@ -73,6 +80,16 @@ src_before=$(rx h1 "cat $src_dbg/state")
 src_config=$(config_of <<<"$src_before")
 grep -q '^running=1$' <<<"$src_before" || fail "source VF $src_vf is not RUNNING before migration"
 src_rx0=$(sed -n 's/^rx_packets=//p' <<<"$src_before")
+for l in "irq=1" "irq0=$IRQ0" "irq1=$IRQ1" "mbx_ring=$MBX_RING"; do
+	grep -qx "$l" <<<"$src_before" || fail "source VF $src_vf does not show $l after the write"
+done
+# The destination's VFs start with other values, so equal values after the
+# migration can only have come with the stream (IRQ and MBX_RING records).
+for i in 0 1; do
+	pre=$(rx h2 "cat \$(vf_dbg \$(vf_bdf $i))/state")
+	grep -qxE "irq1=$IRQ1|mbx_ring=$MBX_RING" <<<"$pre" &&
+		fail "h2 VF $i already has the source's interrupt or mailbox ring values"
+done
 
 step "virsh migrate --live $VM h1 -> h2"
 t0=$(date +%s%N)
@@ -108,6 +125,11 @@ if [ "$src_config" != "$dst_config" ]; then
 	fail "VF configuration differs between h1 ($src_vf) and h2 ($dst_vf)"
 fi
 grep -q '^running=1$' <<<"$dst_after" || fail "destination VF $dst_vf is not RUNNING after migration"
+# Stream 1.2: the interrupt registers and mailbox rings arrived (they are in
+# the configuration compared above; named here so a regression says so).
+for l in "irq=1" "irq0=$IRQ0" "irq1=$IRQ1" "mbx_ring=$MBX_RING"; do
+	grep -qx "$l" <<<"$dst_after" || fail "destination VF $dst_vf lacks $l after migration"
+done
 # The counter was frozen at the source's stop, travelled in the stream and
 # resumed from that value: not from zero, not from a later value.
 [ "$saved_rx" -ge "$src_rx0" ] || fail "source saved rx_packets $saved_rx < $src_rx0 read before migration"
@@ -143,7 +165,8 @@ down_novf=$(rx h2 "jobinfo_ms $VM0 'Total downtime'")
 	printf '  %-34s %12s %12s\n' "libvirt job time elapsed (ms)" "$total_vf" "$total_novf"
 	printf '  %-34s %12s %12s\n' "libvirt total downtime (ms)" "$down_vf" "$down_novf"
 	printf '  %-34s %12s %12s\n' "VF device-state bytes" "$bytes" "0"
-	echo "  VF: h1 $src_vf -> h2 $dst_vf; configuration identical;"
+	echo "  VF: h1 $src_vf -> h2 $dst_vf; configuration identical (interrupt"
+	echo "  registers and mailbox rings of stream 1.2 included);"
 	echo "  rx_packets: source stopped at $saved_rx, destination loaded $loaded_rx, now $dst_rx"
 	echo "  VF BARs mmap'd in QEMU on both hosts (MSI-X BAR trapped)"
 	echo "  destination state verified"

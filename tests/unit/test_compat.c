@@ -188,6 +188,54 @@ static void test_check_state(void **state)
 }
 
 /*
+ * used_records names every mandatory record a stream of the state carries,
+ * the 1.1 and 1.2 ones included, and records= is every type this codec
+ * knows: so a destination whose records= predates a record the source
+ * needs (a 1.1 writer: 0x3ffe) refuses, naming "records".
+ */
+static void test_records(void **state)
+{
+	struct icemig_vf_state st = { .num_qps = 1, .num_msix = 2 };
+	struct icemig_compat src, dst;
+	struct icemig_compat_err err = { 0 };
+
+	(void)state;
+	icemig_compat_init(&dst, "ice_mig_sim", 0x8086, 0x10ca);
+	assert_int_equal(dst.records, 0xfffe);
+	assert_int_equal(dst.stream_minor, 2);
+	icemig_compat_init(&src, "ice_mig_sim", 0x8086, 0x10ca);
+	icemig_compat_set_used(&src, &st);
+	assert_int_equal(src.used_records, 0x000e);	/* VF_INFO, TXQ, RXQ */
+	st.has_vf_ext = st.has_vlan_v2 = st.has_rxq_ctx = st.has_txq_ctx = 1;
+	icemig_compat_set_used(&src, &st);
+	assert_int_equal(src.used_records, 0x3c0e);
+	st.has_irq = 1;
+	icemig_compat_set_used(&src, &st);
+	assert_int_equal(src.used_records, 0x7c0e);
+	st.has_mbx = st.has_mbx_ring = 1;
+	icemig_compat_set_used(&src, &st);
+	assert_int_equal(src.used_records, 0xfe0e);
+	assert_int_equal(icemig_compat_check(&src, &dst, NULL), 0);
+	/* A 1.1 destination: knows types 1..13 only. */
+	dst.records = 0x3ffe;
+	dst.stream_minor = 1;
+	assert_int_equal(icemig_compat_check(&src, &dst, &err), -EINVAL);
+	assert_string_equal(err.field, "records");
+	assert_int_equal(err.src, 0xfe0e);
+	/* Without the 1.2 records the same source fits it. */
+	st.has_irq = st.has_mbx_ring = 0;
+	icemig_compat_set_used(&src, &st);
+	assert_int_equal(icemig_compat_check(&src, &dst, NULL), 0);
+	/* A 1.0 destination (types 1..9) refuses a source with 1.1 records. */
+	dst.records = 0x3fe;
+	expect_incompatible(&src, &dst, "records");
+	/* The kernel's load-time check sees the state's records as well. */
+	st.has_irq = 1;
+	assert_int_equal(icemig_compat_check_state(&dst, &st, &err), -EINVAL);
+	assert_string_equal(err.field, "records");
+}
+
+/*
  * PF-admin settings travel with the VM (icemig_compat.h): they never make
  * two VFs incompatible, icemig_compat_admin_diff() names what changes, and
  * their keys are optional but all-or-none.
@@ -333,6 +381,7 @@ int main(void)
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_check_state),
+		cmocka_unit_test(test_records),
 		cmocka_unit_test(test_admin),
 		cmocka_unit_test(test_features),
 	};

@@ -107,6 +107,29 @@ static void sample_state(struct icemig_vf_state *st, unsigned int nqp)
 								 ICEMIG_TXQ_CTX_F_LEGACY_INT,
 							.cache_prof_idx = i % 4 };
 	}
+	/* 1.2 records: every vector's registers, distinct per vector. */
+	st->has_irq = 1;
+	for (i = 0; i < st->num_msix; i++)
+		st->irq[i] = (struct icemig_irq){ .flags = i ? ICEMIG_IRQ_F_INTENA |
+							       ICEMIG_IRQ_F_WB_ON_ITR :
+							       ICEMIG_IRQ_F_INTENA,
+						  .itr_idx = i ? i % 3 : ICEMIG_ITR_NONE,
+						  .sw_itr_idx = i % 4,
+						  .interval = 25 * i,
+						  .itr = { 25 + i, 122 + i, ICEMIG_ITR_INTERVAL_MAX } };
+	st->has_mbx_ring = 1;
+	st->mbx_ring = (struct icemig_mbx_ring){ .asq_base = 0x12345000ull,
+						 .arq_base = 0xfedcba9876543200ull,
+						 .flags = ICEMIG_MBX_RING_F_ASQ_ENA |
+							  ICEMIG_MBX_RING_F_ARQ_ENA };
+}
+
+/* Drop the 1.2 members (what a 1.1 writer's state holds). */
+static void drop_v12(struct icemig_vf_state *st)
+{
+	st->has_irq = st->has_mbx_ring = 0;
+	memset(st->irq, 0, sizeof(st->irq));
+	memset(&st->mbx_ring, 0, sizeof(st->mbx_ring));
 }
 
 /* Encode a sample state into a fresh buffer with @extra spare bytes. */
@@ -171,10 +194,13 @@ static void test_roundtrip(void **state)
 	}
 	/*
 	 * Contract 1 size target: 16 queue pairs, no VLAN filter, within 2 KiB,
-	 * with every 1.1 record present (1720 bytes; 1232 without them).
+	 * with every 1.1 and 1.2 record present (2032 bytes: 1720 without the
+	 * 1.2 records, 1232 without the 1.1 ones). IRQ: 8 + 17 x 16 bytes,
+	 * MBX_RING: 8 + 24.
 	 */
 	assert_true(in.has_vf_ext && in.has_vlan_v2 && in.has_rxq_ctx && in.has_txq_ctx);
-	assert_int_equal(len, 1720);
+	assert_true(in.has_irq && in.has_mbx_ring && in.num_msix == 17);
+	assert_int_equal(len, 2032);
 	assert_true(len <= 2048);
 
 	/* The largest state: every VLAN filter and MAC filter. */
@@ -606,6 +632,7 @@ static void test_v10_file_readable(void **state)
 		assert_int_equal(buf[off + 6], 0);	/* minor 0 */
 		assert_int_equal(icemig_stream_decode(buf + off, total, &st, &err), 0);
 		assert_false(st.has_vf_ext || st.has_vlan_v2 || st.has_rxq_ctx || st.has_txq_ctx);
+		assert_false(st.has_irq || st.has_mbx_ring);
 		assert_memory_equal(st.rxctx, zero, sizeof(st.rxctx));
 		assert_int_equal(st.num_qps, 2);
 		off += total;
@@ -625,6 +652,7 @@ static void test_v10_stream_readable(void **state)
 	(void)state;
 	sample_state(&in, 4);
 	in.has_vf_ext = in.has_vlan_v2 = in.has_rxq_ctx = in.has_txq_ctx = 0;
+	drop_v12(&in);
 	in.pf_set_mac = in.promisc = in.port_vlan_prio = 0;
 	in.port_vlan_tpid = 0;
 	in.driver_caps = in.min_tx_rate = in.max_tx_rate = 0;
@@ -635,7 +663,7 @@ static void test_v10_stream_readable(void **state)
 	memset(in.txctx, 0, sizeof(in.txctx));
 	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), 0);
 	/* Exactly the 1.0 record types, in the 1.0 order. */
-	for (i = ICEMIG_TLV_VF_EXT; i <= ICEMIG_TLV_TXQ_CTX; i++)
+	for (i = ICEMIG_TLV_VF_EXT; i <= ICEMIG_TLV_MAX_KNOWN; i++)
 		assert_int_equal(find_record(buf, len, i), 0);
 	put16(buf + 6, 0);
 	fix_crc(buf, len);
@@ -679,8 +707,8 @@ static void test_bad_v11_records(void **state)
 	break_field(2, ICEMIG_TLV_RXQ_CTX, 16, 0, "rxq_ctx.qid");	/* qid 0 twice */
 	break_field(2, ICEMIG_TLV_RXQ_CTX, 16, 16, "rxq_ctx.qid");
 	break_field(2, ICEMIG_TLV_RXQ_CTX, 16, 5, "rxq_ctx.count");	/* 0 and 5 */
-	/* TXQ_CTX */
-	break_field(1, ICEMIG_TLV_TXQ_CTX, 2, 0x0400, "txq_ctx.field");
+	/* TXQ_CTX (0x0400 is TAIL_UNKNOWN since 1.2: test_tail_unknown) */
+	break_field(1, ICEMIG_TLV_TXQ_CTX, 2, 0x0800, "txq_ctx.field");
 	break_field(1, ICEMIG_TLV_TXQ_CTX, 4, 4, "txq_ctx.field");
 	break_field(1, ICEMIG_TLV_TXQ_CTX, 6, 1, "txq_ctx.reserved");
 	break_field(2, ICEMIG_TLV_TXQ_CTX, 8, 7, "txq_ctx.count");
@@ -726,6 +754,277 @@ static void test_v11_state_rules(void **state)
 	assert_string_equal(err.what, "vf_ext.port_vlan_tpid");
 }
 
+static void put64(uint8_t *p, uint64_t v)
+{
+	v = htole64(v);
+	memcpy(p, &v, 8);
+}
+
+/* Break a record's length field (value bytes kept), expect @what. */
+static void break_len(unsigned int nqp, uint16_t type, uint32_t vlen, const char *what)
+{
+	uint32_t len, off;
+	uint8_t *buf = make_stream(nqp, 0, &len);
+
+	off = find_record(buf, len, type);
+	assert_int_not_equal(off, 0);
+	put32(buf + off + 4, vlen);
+	fix_crc(buf, len);
+	expect_reject(buf, len, what);
+	free(buf);
+}
+
+/* The 1.2 records: present, mandatory, sized by num_msix; values round trip. */
+static void test_v12_records(void **state)
+{
+	struct icemig_vf_state in, out;
+	struct icemig_stream_err err = { 0 };
+	uint8_t buf[8192];
+	uint32_t len, off, v;
+	uint16_t f;
+
+	(void)state;
+	sample_state(&in, 4);
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), 0);
+	assert_int_equal(le16toh(*(uint16_t *)(buf + 6)), 2);	/* minor 2 */
+	off = find_record(buf, len, ICEMIG_TLV_IRQ);
+	assert_int_not_equal(off, 0);
+	memcpy(&f, buf + off + 2, 2);
+	memcpy(&v, buf + off + 4, 4);
+	assert_int_equal(le16toh(f), ICEMIG_TLV_F_MANDATORY);
+	assert_int_equal(le32toh(v), 5 * sizeof(struct icemig_wire_irq));
+	/* Entry 3: vector 3, flags, itr_idx 0, sw_itr_idx 3, interval 75. */
+	assert_int_equal(buf[off + 8 + 3 * 16], 3);
+	assert_int_equal(buf[off + 8 + 3 * 16 + 2], ICEMIG_IRQ_F_INTENA | ICEMIG_IRQ_F_WB_ON_ITR);
+	assert_int_equal(buf[off + 8 + 3 * 16 + 4], 3);
+	assert_int_equal(buf[off + 8 + 3 * 16 + 6], 75);
+	off = find_record(buf, len, ICEMIG_TLV_MBX_RING);
+	assert_int_not_equal(off, 0);
+	memcpy(&f, buf + off + 2, 2);
+	memcpy(&v, buf + off + 4, 4);
+	assert_int_equal(le16toh(f), ICEMIG_TLV_F_MANDATORY);
+	assert_int_equal(le32toh(v), 24);
+	assert_int_equal(buf[off + 8 + 15], 0xfe);	/* arq_base, little-endian */
+	assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
+	assert_memory_equal(&in, &out, sizeof(in));
+	assert_string_equal(icemig_tlv_type_name(ICEMIG_TLV_IRQ), "IRQ");
+	assert_string_equal(icemig_tlv_type_name(ICEMIG_TLV_MBX_RING), "MBX_RING");
+	assert_string_equal(icemig_tlv_type_name(16), "UNKNOWN");
+
+	/* IRQ alone (no mailbox: no MBX_RING either), then MBX_RING alone. */
+	in.has_mbx = in.has_mbx_ring = 0;
+	memset(&in.mbx, 0, sizeof(in.mbx));
+	memset(&in.mbx_ring, 0, sizeof(in.mbx_ring));
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), 0);
+	assert_int_equal(find_record(buf, len, ICEMIG_TLV_MBX_RING), 0);
+	assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
+	assert_memory_equal(&in, &out, sizeof(in));
+	sample_state(&in, 4);
+	in.has_irq = 0;
+	memset(in.irq, 0, sizeof(in.irq));
+	in.mbx_ring.flags = ICEMIG_MBX_RING_F_ARQ_ENA;
+	in.mbx_ring.asq_base = 0;	/* a disabled ring may have no base */
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), 0);
+	assert_int_equal(find_record(buf, len, ICEMIG_TLV_IRQ), 0);
+	assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
+	assert_memory_equal(&in, &out, sizeof(in));
+	/* The largest vector count: 65 entries. */
+	sample_state(&in, 16);
+	in.num_msix = ICEMIG_MAX_MSIX;
+	for (v = 17; v < ICEMIG_MAX_MSIX; v++)
+		in.irq[v] = (struct icemig_irq){ .itr_idx = ICEMIG_ITR_NONE, .itr = { v } };
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), 0);
+	assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
+	assert_memory_equal(&in, &out, sizeof(in));
+}
+
+/*
+ * A 1.1 stream (minor 1, every 1.1 record, no 1.2 record) still decodes,
+ * to has_irq == has_mbx_ring == 0 and the rest as written.
+ */
+static void test_v11_stream_readable(void **state)
+{
+	struct icemig_vf_state in, out;
+	struct icemig_stream_err err = { 0 };
+	uint8_t buf[8192];
+	uint32_t len;
+
+	(void)state;
+	sample_state(&in, 4);
+	drop_v12(&in);
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), 0);
+	assert_int_equal(find_record(buf, len, ICEMIG_TLV_IRQ), 0);
+	assert_int_equal(find_record(buf, len, ICEMIG_TLV_MBX_RING), 0);
+	assert_int_not_equal(find_record(buf, len, ICEMIG_TLV_TXQ_CTX), 0);
+	put16(buf + 6, 1);
+	fix_crc(buf, len);
+	memset(&out, 0xff, sizeof(out));
+	assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
+	assert_int_equal(out.has_irq, 0);
+	assert_int_equal(out.has_mbx_ring, 0);
+	assert_true(out.has_mbx && out.has_txq_ctx);
+	assert_memory_equal(&in, &out, sizeof(in));
+	/* 1.2 members without their record are refused by the state check. */
+	in.irq[0].interval = 1;
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), -EINVAL);
+	assert_int_equal(icemig_state_check(&in, &err), -EINVAL);
+	assert_string_equal(err.what, "irq.missing");
+	in.irq[0].interval = 0;
+	in.mbx_ring.flags = ICEMIG_MBX_RING_F_ASQ_ENA;
+	assert_int_equal(icemig_state_check(&in, &err), -EINVAL);
+	assert_string_equal(err.what, "mbx_ring.missing");
+}
+
+/* Each rule of the 1.2 records, broken in an otherwise valid stream. */
+static void test_bad_v12_records(void **state)
+{
+	(void)state;
+	/*
+	 * IRQ, nqp 1 (num_msix 2). Entry: vector @0, flags @2, itr_idx @3,
+	 * sw_itr_idx @4, reserved0 @5, interval @6, itr[] @8, reserved @14.
+	 */
+	break_field(1, ICEMIG_TLV_IRQ, 2, 0x0308, "irq.flags");
+	break_field(1, ICEMIG_TLV_IRQ, 2, 0x0401, "irq.itr_idx");	/* 4 */
+	break_field(1, ICEMIG_TLV_IRQ, 4, 0x0004, "irq.sw_itr_idx");
+	break_field(1, ICEMIG_TLV_IRQ, 4, 0x0100, "irq.reserved");
+	break_field(1, ICEMIG_TLV_IRQ, 14, 1, "irq.reserved");
+	break_field(1, ICEMIG_TLV_IRQ, 6, ICEMIG_ITR_INTERVAL_MAX + 1, "irq.interval");
+	break_field(1, ICEMIG_TLV_IRQ, 8, ICEMIG_ITR_INTERVAL_MAX + 1, "irq.interval");
+	break_field(1, ICEMIG_TLV_IRQ, 10, 0x8000, "irq.interval");
+	break_field(1, ICEMIG_TLV_IRQ, 12, 0xffff, "irq.interval");
+	break_field(1, ICEMIG_TLV_IRQ, 16, 0, "irq.vector");	/* vector 0 twice */
+	break_field(1, ICEMIG_TLV_IRQ, 16, ICEMIG_MAX_MSIX, "irq.vector");
+	break_field(1, ICEMIG_TLV_IRQ, 16, 2, "irq.vector");	/* >= num_msix */
+	break_field(1, ICEMIG_TLV_VF_INFO, 14, 3, "irq.count");	/* vector 2 missing */
+	break_field(1, ICEMIG_TLV_VF_INFO, 14, 1, "irq.vector");	/* vector 1 extra */
+	break_len(1, ICEMIG_TLV_IRQ, 24, "irq.len");
+	break_len(1, ICEMIG_TLV_IRQ, 0, "irq.count");
+	/* MBX_RING: asq_base @0, arq_base @8, flags @16, reserved @18. */
+	break_field(1, ICEMIG_TLV_MBX_RING, 16, 0x0004, "mbx_ring.flags");
+	break_field(1, ICEMIG_TLV_MBX_RING, 0, 0x5020, "mbx_ring.align");
+	break_field(1, ICEMIG_TLV_MBX_RING, 8, 0x3201, "mbx_ring.align");
+	break_field(1, ICEMIG_TLV_MBX_RING, 18, 1, "mbx_ring.reserved");
+	break_field(1, ICEMIG_TLV_MBX_RING, 22, 0x100, "mbx_ring.reserved");
+	break_len(1, ICEMIG_TLV_MBX_RING, 16, "mbx_ring.len");
+	{
+		uint32_t len, off;
+		uint8_t *buf = make_stream(1, 64, &len);
+
+		/* Enabled ring without a base. */
+		off = find_record(buf, len, ICEMIG_TLV_MBX_RING);
+		assert_int_not_equal(off, 0);
+		put64(buf + off + 8 + 8, 0);	/* arq_base */
+		fix_crc(buf, len);
+		expect_reject(buf, len, "mbx_ring.base");
+		/* ...which is fine once the ring is disabled. */
+		put16(buf + off + 8 + 16, ICEMIG_MBX_RING_F_ASQ_ENA);
+		fix_crc(buf, len);
+		assert_int_equal(icemig_stream_decode(buf, len, &(struct icemig_vf_state){ 0 },
+						      NULL), 0);
+		put64(buf + off + 8, 0);	/* asq_base, ASQ enabled */
+		fix_crc(buf, len);
+		expect_reject(buf, len, "mbx_ring.base");
+		/* A second MBX_RING record. */
+		len = append_record(buf, len, ICEMIG_TLV_MBX_RING, ICEMIG_TLV_F_MANDATORY, 24);
+		expect_reject(buf, len, "tlv.duplicate");
+		free(buf);
+
+		/* MBX_RING without MBX: MBX turned into an unknown optional record. */
+		buf = make_stream(1, 0, &len);
+		off = find_record(buf, len, ICEMIG_TLV_MBX);
+		assert_int_not_equal(off, 0);
+		put16(buf + off, 0x7f02);
+		put16(buf + off + 2, 0);
+		fix_crc(buf, len);
+		expect_reject(buf, len, "mbx_ring.no_mbx");
+		free(buf);
+	}
+}
+
+/*
+ * TXQ_CTX's TAIL_UNKNOWN (1.2): accepted only where TXQ's tail equals its
+ * head, and it round trips.
+ */
+static void test_tail_unknown(void **state)
+{
+	/* TXQ record after the header and VF_INFO; entry: head @12, tail @14. */
+	const uint32_t txq = HDR + 8 + 32;
+	struct icemig_vf_state in, out;
+	struct icemig_stream_err err = { 0 };
+	uint8_t buf[8192];
+	uint32_t len;
+
+	(void)state;
+	sample_state(&in, 2);
+	in.txctx[1].flags |= ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN;
+	/* Queue 1: head 1, tail 17. */
+	assert_int_equal(icemig_state_check(&in, &err), -EINVAL);
+	assert_string_equal(err.what, "txq_ctx.tail_unknown");
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), -EINVAL);
+	in.txq[1].tail = in.txq[1].head;
+	assert_int_equal(icemig_stream_encode(&in, 0, buf, sizeof(buf), &len), 0);
+	assert_int_equal(icemig_stream_decode(buf, len, &out, &err), 0);
+	assert_memory_equal(&in, &out, sizeof(in));
+	assert_true(out.txctx[1].flags & ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN);
+	/* The other queue's tail is not bound by it. */
+	assert_int_not_equal(out.txq[0].tail, out.txq[0].head);
+	/* Queue 1's tail moved off its head in the stream. */
+	put16(buf + txq + 8 + 24 + 14, 5);
+	fix_crc(buf, len);
+	expect_reject(buf, len, "txq_ctx.tail_unknown");
+}
+
+/* State-level rules of the 1.2 members (what icemig_state_check() sees). */
+static void test_v12_state_rules(void **state)
+{
+	struct icemig_stream_err err = { 0 };
+	struct icemig_vf_state st;
+
+	(void)state;
+	sample_state(&st, 2);
+	assert_int_equal(icemig_state_check(&st, &err), 0);
+	st.has_irq = 2;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "state.has");
+	sample_state(&st, 2);
+	st.has_mbx_ring = 2;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "state.has");
+	/* An entry past num_msix. */
+	sample_state(&st, 2);
+	st.irq[3].sw_itr_idx = 1;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "irq.vector");
+	/* IRQ with no vector at all: the record would be empty. */
+	sample_state(&st, 2);
+	memset(st.irq, 0, sizeof(st.irq));
+	st.num_msix = 0;
+	st.num_msix_maps = 0;
+	memset(st.msix, 0, sizeof(st.msix));
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "irq.count");
+	st.has_irq = 0;
+	assert_int_equal(icemig_state_check(&st, &err), 0);
+	/* MBX_RING needs MBX. */
+	sample_state(&st, 2);
+	st.has_mbx = 0;
+	memset(&st.mbx, 0, sizeof(st.mbx));
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "mbx_ring.no_mbx");
+	/* Every ITR index value the hardware field can hold but 3 is out. */
+	sample_state(&st, 2);
+	st.irq[1].itr_idx = ICEMIG_ITR_NONE;
+	st.irq[1].sw_itr_idx = 3;
+	st.irq[1].flags = ICEMIG_IRQ_F_ALL;
+	st.irq[1].interval = ICEMIG_ITR_INTERVAL_MAX;
+	assert_int_equal(icemig_state_check(&st, &err), 0);
+	st.mbx_ring.asq_base = ICEMIG_MBX_RING_ALIGN;
+	assert_int_equal(icemig_state_check(&st, &err), 0);
+	st.mbx_ring.asq_base = ICEMIG_MBX_RING_ALIGN / 2;
+	assert_int_equal(icemig_state_check(&st, &err), -EINVAL);
+	assert_string_equal(err.what, "mbx_ring.align");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -754,6 +1053,11 @@ int main(void)
 		cmocka_unit_test(test_v10_file_readable),
 		cmocka_unit_test(test_bad_v11_records),
 		cmocka_unit_test(test_v11_state_rules),
+		cmocka_unit_test(test_v12_records),
+		cmocka_unit_test(test_v11_stream_readable),
+		cmocka_unit_test(test_bad_v12_records),
+		cmocka_unit_test(test_tail_unknown),
+		cmocka_unit_test(test_v12_state_rules),
 	};
 
 	return cmocka_run_group_tests_name("stream codec", tests, NULL, NULL);

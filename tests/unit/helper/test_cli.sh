@@ -266,12 +266,14 @@ python3 - "$T/out" <<'EOT' || fail "state decode --json"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert [s["flags"] for s in d["streams"]] == [["precopy"], []]
-assert [r["type"] for r in d["streams"][1]["records"]] == ["VF_INFO", "TXQ", "RXQ", "STATS", "MSIX", "RSS", "MAC_FILTERS", "VLAN_FILTERS", "MBX", "VF_EXT", "VLAN_V2", "RXQ_CTX", "TXQ_CTX"]
+assert [r["type"] for r in d["streams"][1]["records"]] == ["VF_INFO", "TXQ", "RXQ", "STATS", "MSIX", "RSS", "MAC_FILTERS", "VLAN_FILTERS", "MBX", "VF_EXT", "VLAN_V2", "RXQ_CTX", "TXQ_CTX", "IRQ", "MBX_RING"]
 assert d["streams"][1]["records"][3]["value"]["rx_packets"] == 1000000000
+assert d["streams"][1]["records"][13]["value"]["vectors"][2]["interval_2us"] == 20
+assert d["streams"][1]["records"][14]["value"]["arq_base"] == "0x7f002040"
 EOT
 head -c 700 "$GOLDEN/state-sample.bin" >"$T/cut.bin"
 expect 1 "$ICEMIG" state decode "$T/cut.bin"
-grep -q "cut.bin: stream #2 at byte 504: hdr.total_len 544 runs past the end of the file" "$T/err" ||
+grep -q "cut.bin: stream #2 at byte 592: hdr.total_len 632 runs past the end of the file" "$T/err" ||
 	fail "truncated stream message: $(cat "$T/err")"
 [ ! -s "$T/out" ] || fail "state decode printed something for a bad file"
 ok "state decode"

@@ -94,6 +94,21 @@ static void sample_state(struct icemig_vf_state *st)
 		st->rxctx[i].flags = ICEMIG_RXQ_CTX_F_DSIZE_32 | ICEMIG_RXQ_CTX_F_CRCSTRIP;
 		st->txctx[i].flags = ICEMIG_TXQ_CTX_F_TSO_ENA | ICEMIG_TXQ_CTX_F_LEGACY_INT;
 	}
+	/* stream 1.2 records; queue 1's tail unknown (at its head) */
+	st->txctx[1].flags |= ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN;
+	st->txq[1].tail = st->txq[1].head;
+	st->has_irq = 1;
+	for (i = 0; i < 3; i++)
+		st->irq[i] = (struct icemig_irq){ .flags = ICEMIG_IRQ_F_INTENA,
+						  .itr_idx = i ? i - 1 : ICEMIG_ITR_NONE,
+						  .interval = 10 * i,
+						  .itr = { 25, 61, 4095 } };
+	st->irq[2].flags |= ICEMIG_IRQ_F_WB_ON_ITR | ICEMIG_IRQ_F_SW_ITR_ENA;
+	st->irq[2].sw_itr_idx = 2;
+	st->has_mbx_ring = 1;
+	st->mbx_ring = (struct icemig_mbx_ring){ .asq_base = 0x7f001000,
+						 .arq_base = 0x7f002040,
+						 .flags = ICEMIG_MBX_RING_F_ASQ_ENA };
 }
 
 /* A preview (PRE_COPY) followed by the final stream, as one VF's save data. */
@@ -131,10 +146,11 @@ static struct json_object *jget(struct json_object *o, const char *k)
 
 static void test_decode_every_record(void **state)
 {
-	static const char *const final_types[] = {
-		"VF_INFO",	"TXQ", "RXQ",	 "STATS",   "MSIX",    "RSS",	 "MAC_FILTERS",
-		"VLAN_FILTERS", "MBX", "VF_EXT", "VLAN_V2", "RXQ_CTX", "TXQ_CTX"
-	};
+	static const char *const final_types[] = { "VF_INFO",	  "TXQ",	  "RXQ",
+						   "STATS",	  "MSIX",	  "RSS",
+						   "MAC_FILTERS", "VLAN_FILTERS", "MBX",
+						   "VF_EXT",	  "VLAN_V2",	  "RXQ_CTX",
+						   "TXQ_CTX",	  "IRQ",	  "MBX_RING" };
 	struct icemig_err err = { 0 };
 	struct json_object *doc, *streams, *s, *recs, *r, *v, *q;
 	size_t len, i;
@@ -150,17 +166,17 @@ static void test_decode_every_record(void **state)
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(jget(s, "flags"), 0)),
 			    "precopy");
 	recs = jget(s, "records");
-	assert_int_equal(json_object_array_length(recs), 12);
+	assert_int_equal(json_object_array_length(recs), 14);
 	/* the final stream: every record, in stream order */
 	s = json_object_array_get_idx(streams, 1);
-	assert_string_equal(jstr(s, "version"), "1.1");
+	assert_string_equal(jstr(s, "version"), "1.2");
 	assert_int_equal(json_object_array_length(jget(s, "flags")), 0);
 	assert_int_equal(
 		json_object_get_int64(jget(s, "offset")),
 		json_object_get_int64(jget(json_object_array_get_idx(streams, 0), "total_len")));
 	recs = jget(s, "records");
-	assert_int_equal(json_object_array_length(recs), 13);
-	for (i = 0; i < 13; i++) {
+	assert_int_equal(json_object_array_length(recs), 15);
+	for (i = 0; i < 15; i++) {
 		r = json_object_array_get_idx(recs, i);
 		assert_string_equal(jstr(r, "type"), final_types[i]);
 		assert_non_null(jget(r, "value"));
@@ -201,6 +217,33 @@ static void test_decode_every_record(void **state)
 	q = json_object_array_get_idx(
 		jget(jget(json_object_array_get_idx(recs, 12), "value"), "queues"), 0);
 	assert_true(json_object_get_boolean(jget(q, "tso")));
+	assert_false(json_object_get_boolean(jget(q, "tail_unknown")));
+	q = json_object_array_get_idx(
+		jget(jget(json_object_array_get_idx(recs, 12), "value"), "queues"), 1);
+	assert_true(json_object_get_boolean(jget(q, "tail_unknown")));
+	/* IRQ: one entry per vector, in vector order */
+	r = json_object_array_get_idx(recs, 13);
+	assert_true(json_object_get_boolean(jget(r, "mandatory")));
+	v = jget(jget(r, "value"), "vectors");
+	assert_int_equal(json_object_array_length(v), 3);
+	q = json_object_array_get_idx(v, 2);
+	assert_int_equal(json_object_get_int(jget(q, "vector")), 2);
+	assert_true(json_object_get_boolean(jget(q, "intena")));
+	assert_true(json_object_get_boolean(jget(q, "wb_on_itr")));
+	assert_true(json_object_get_boolean(jget(q, "sw_itr_ena")));
+	assert_int_equal(json_object_get_int(jget(q, "itr_idx")), 1);
+	assert_int_equal(json_object_get_int(jget(q, "sw_itr_idx")), 2);
+	assert_int_equal(json_object_get_int(jget(q, "interval_2us")), 20);
+	assert_int_equal(json_object_get_int(jget(q, "itr2_2us")), 4095);
+	q = json_object_array_get_idx(v, 0);
+	assert_int_equal(json_object_get_int(jget(q, "itr_idx")), ICEMIG_ITR_NONE);
+	assert_false(json_object_get_boolean(jget(q, "wb_on_itr")));
+	/* MBX_RING */
+	v = jget(json_object_array_get_idx(recs, 14), "value");
+	assert_string_equal(jstr(v, "asq_base"), "0x7f001000");
+	assert_string_equal(jstr(v, "arq_base"), "0x7f002040");
+	assert_true(json_object_get_boolean(jget(v, "asq_enabled")));
+	assert_false(json_object_get_boolean(jget(v, "arq_enabled")));
 	json_object_put(doc);
 	free(buf);
 }

@@ -412,7 +412,7 @@ static void test_list(void **state)
 	assert_string_equal(
 		text,
 		"PF           PROVIDER    INDEX VF           DRIVER       IOMMU_GROUP DOMAIN MIGRATION  STREAM\n"
-		"0000:01:00.0 ice_mig_sim 0     0000:01:10.0 ice_vfio_pci 11          vm-one yes        1.1\n"
+		"0000:01:00.0 ice_mig_sim 0     0000:01:10.0 ice_vfio_pci 11          vm-one yes        1.2\n"
 		"0000:01:00.0 ice_mig_sim 1     0000:01:10.1 -            12          -      needs-bind -\n"
 		"0000:01:00.0 ice_mig_sim 2     0000:01:10.2 iavf         13          vm-two needs-bind -\n"
 		"0000:02:00.0 -           -     -            -            -           -      -          -\n");
@@ -442,7 +442,7 @@ static void test_list(void **state)
 	assert_true(json_object_object_get_ex(row, "migration", &v));
 	assert_string_equal(json_object_get_string(v), "yes");
 	assert_true(json_object_object_get_ex(row, "stream", &v));
-	assert_string_equal(json_object_get_string(v), "1.1");
+	assert_string_equal(json_object_get_string(v), "1.2");
 	row = json_object_array_get_idx(arr, 1);
 	assert_true(json_object_object_get_ex(row, "driver", &v));
 	assert_null(v); /* unbound: JSON null, '-' in text */
