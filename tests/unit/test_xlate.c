@@ -756,9 +756,10 @@ static void test_irq_known_positions(void **state)
 	}
 	/* GLINT_ITR(j): INTERVAL, 12 bits, into itr[j] and back */
 	for (i = 0; i < 3; i++) {
-		struct icemig_irq irq = { 0 }, back;
+		struct icemig_irq irq, back;
 		uint32_t dyn, itr[3] = { 0, 0, 0 }, out[3];
 
+		memset(&irq, 0, sizeof(irq));
 		itr[i] = 0xfff;
 		assert_int_equal(icemig_xlate_irq_to_state(0, itr, &back, NULL), 0);
 		irq.itr[i] = ICEMIG_ITR_INTERVAL_MAX;
@@ -776,9 +777,10 @@ static void test_irq_limits(void **state)
 
 	(void)state;
 	for (e = 0; e < 2; e++) {
-		struct icemig_irq irq = { 0 }, back;
+		struct icemig_irq irq, back;
 		uint32_t dyn, itr[3];
 
+		memset(&irq, 0, sizeof(irq));
 		if (e) {
 			irq.flags = ICEMIG_IRQ_F_ALL;
 			irq.itr_idx = ICEMIG_ITR_NONE;
@@ -828,7 +830,7 @@ static void test_irq_refused(void **state)
 	for (b = 0; b < 32; b++) {
 		int want = (DYN_RSVD >> b) & 1 ? -EINVAL : 0;
 
-		out = good;
+		memcpy(&out, &good, sizeof(out));
 		err.what = NULL;
 		assert_int_equal(icemig_xlate_irq_to_state(1u << b, itr0, &out, &err), want);
 		if (want) {
@@ -840,7 +842,7 @@ static void test_irq_refused(void **state)
 		for (b = 12; b < 32; b++) {
 			memset(itr, 0, sizeof(itr));
 			itr[j] = 1u << b;
-			out = good;
+			memcpy(&out, &good, sizeof(out));
 			assert_int_equal(icemig_xlate_irq_to_state(0, itr, &out, &err), -EINVAL);
 			assert_string_equal(err.what, "irq.itr");
 			assert_memory_equal(&out, &good, sizeof(out));
@@ -941,10 +943,11 @@ static void mbx_example(struct icemig_mbx *pos, struct icemig_mbx_ring *ring, bo
 static void test_mbx_known_positions(void **state)
 {
 	struct icemig_mbx pos = { .last_opcode = 77 }, back = { .last_opcode = 12 };
-	struct icemig_mbx_ring ring = { 0 }, rback;
+	struct icemig_mbx_ring ring, rback;
 	struct icemig_xlate_mbx_regs r;
 
 	(void)state;
+	memset(&ring, 0, sizeof(ring));
 	pos.asq_len = 32;
 	pos.asq_head = 3;
 	pos.asq_tail = 4;
@@ -1001,7 +1004,8 @@ static void test_mbx_limits(void **state)
 
 		base_state(&st);
 		st.txq[0] = (struct icemig_queue){ .base = 0x1000, .ring_len = 64 };
-		st.rxq[0] = (struct icemig_queue){ .base = 0x2000, .ring_len = 64, .buf_len = 2048 };
+		st.rxq[0] =
+			(struct icemig_queue){ .base = 0x2000, .ring_len = 64, .buf_len = 2048 };
 		st.has_mbx = 1;
 		st.mbx = back;
 		assert_int_equal(icemig_state_check(&st, &err), 0);
@@ -1037,7 +1041,7 @@ static void test_mbx_not_set_up(void **state)
 /* Error bits are events, not state: ignored, never produced. */
 static void test_mbx_error_bits(void **state)
 {
-	struct icemig_mbx pos, a, b;
+	struct icemig_mbx pos, a = { 0 }, b = { 0 }; /* to_state keeps last_opcode */
 	struct icemig_mbx_ring ring, ra, rb;
 	struct icemig_xlate_mbx_regs r, r2;
 	unsigned int bit;
@@ -1066,8 +1070,8 @@ static void expect_mbx_to_refused(const struct icemig_xlate_mbx_regs *r, const c
 
 	memset(&pos, 0x5a, sizeof(pos));
 	memset(&ring, 0x5a, sizeof(ring));
-	keep = pos;
-	rkeep = ring;
+	memcpy(&keep, &pos, sizeof(keep));
+	memcpy(&rkeep, &ring, sizeof(rkeep));
 	assert_int_equal(icemig_xlate_mbx_to_state(r, &pos, &ring, &err), -EINVAL);
 	assert_string_equal(err.what, what);
 	assert_memory_equal(&pos, &keep, sizeof(pos));
@@ -1149,7 +1153,7 @@ static void expect_mbx_from_refused(const struct icemig_mbx *pos,
 	struct icemig_xlate_mbx_regs r, keep;
 
 	memset(&r, 0x5a, sizeof(r));
-	keep = r;
+	memset(&keep, 0x5a, sizeof(keep));
 	assert_int_equal(icemig_xlate_mbx_from_state(pos, ring, &r, &err), -EINVAL);
 	assert_string_equal(err.what, what);
 	assert_memory_equal(&r, &keep, sizeof(r));
@@ -1216,9 +1220,10 @@ static void test_mbx_random(void **state)
 	(void)state;
 	for (it = 0; it < 5000; it++) {
 		struct icemig_mbx pos = { 0 }, back = { 0 };
-		struct icemig_mbx_ring ring = { 0 }, rback;
+		struct icemig_mbx_ring ring, rback;
 		struct icemig_xlate_mbx_regs r, r2;
 
+		memset(&ring, 0, sizeof(ring));
 		pos.asq_len = (uint16_t)(1 + rnd() % 1023);
 		pos.asq_head = (uint16_t)(rnd() % pos.asq_len);
 		pos.asq_tail = (uint16_t)(rnd() % pos.asq_len);
@@ -1251,12 +1256,18 @@ static void test_mbx_random(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tables),		cmocka_unit_test(test_known_positions),
-		cmocka_unit_test(test_each_field_max),	cmocka_unit_test(test_random_roundtrip),
-		cmocka_unit_test(test_image_roundtrip), cmocka_unit_test(test_rxq_state_roundtrip),
-		cmocka_unit_test(test_rxq_refused),	cmocka_unit_test(test_txq_state_roundtrip),
-		cmocka_unit_test(test_txq_refused),	cmocka_unit_test(test_vf_info),
-		cmocka_unit_test(test_filters),		cmocka_unit_test(test_rss_hfunc),
+		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_known_positions),
+		cmocka_unit_test(test_each_field_max),
+		cmocka_unit_test(test_random_roundtrip),
+		cmocka_unit_test(test_image_roundtrip),
+		cmocka_unit_test(test_rxq_state_roundtrip),
+		cmocka_unit_test(test_rxq_refused),
+		cmocka_unit_test(test_txq_state_roundtrip),
+		cmocka_unit_test(test_txq_refused),
+		cmocka_unit_test(test_vf_info),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_rss_hfunc),
 		cmocka_unit_test(test_irq_known_positions),
 		cmocka_unit_test(test_irq_limits),
 		cmocka_unit_test(test_irq_write_only),
