@@ -124,6 +124,65 @@ static void glue_msix_to_state(const struct ice_mig_vf_state *in,
 	st->num_msix_maps = n;
 }
 
+/* GLINT_DYN_CTL and GLINT_ITR of every vector of the VF (stream 1.2 IRQ) */
+static int glue_irq_to_state(struct glue_vf *gv,
+			     const struct ice_mig_vf_state *in,
+			     struct icemig_vf_state *st)
+{
+	struct icemig_stream_err e = {};
+	int err;
+	u16 i;
+
+	BUILD_BUG_ON(ICEMIG_MAX_MSIX > ICE_MIG_MAX_VECTORS);
+	if (in->num_vectors != in->info.num_msix) {
+		pci_err(gv->pdev, "interrupt registers: %u vectors read, the VF has %u\n",
+			in->num_vectors, in->info.num_msix);
+		return -EINVAL;
+	}
+	/* num_msix <= ICEMIG_MAX_MSIX: icemig_xlate_vf_to_state() checked */
+	for (i = 0; i < in->num_vectors; i++) {
+		err = icemig_xlate_irq_to_state(in->vec[i].dyn_ctl,
+						in->vec[i].itr, &st->irq[i], &e);
+		if (err) {
+			pci_err(gv->pdev, "interrupt registers of vector %u: %s (%d)\n",
+				i, e.what, err);
+			return err;
+		}
+	}
+	st->has_irq = in->num_vectors != 0;
+	return 0;
+}
+
+/* The mailbox's positions (MBX) and rings (MBX_RING) */
+static int glue_mbx_to_state(struct glue_vf *gv, const struct ice_mig_mbx *m,
+			     struct icemig_vf_state *st)
+{
+	const struct icemig_xlate_mbx_regs r = {
+		.atq_bal = m->atq_bal, .atq_bah = m->atq_bah,
+		.atq_len = m->atq_len, .atq_head = m->atq_head,
+		.atq_tail = m->atq_tail,
+		.arq_bal = m->arq_bal, .arq_bah = m->arq_bah,
+		.arq_len = m->arq_len, .arq_head = m->arq_head,
+		.arq_tail = m->arq_tail,
+	};
+	struct icemig_stream_err e = {};
+	int err;
+
+	if ((r.atq_len | r.arq_len) & ICEMIG_XLATE_MBX_LEN_ERR)
+		pci_info_ratelimited(gv->pdev,
+				     "mailbox error bits not carried: ATQLEN %#x ARQLEN %#x\n",
+				     r.atq_len, r.arq_len);
+	err = icemig_xlate_mbx_to_state(&r, &st->mbx, &st->mbx_ring, &e);
+	if (err)
+		return glue_err(gv, "mailbox", err, &e);
+	/* A VF whose mailbox was never set up has no length */
+	if (st->mbx.asq_len) {
+		st->has_mbx = 1;
+		st->has_mbx_ring = 1;
+	}
+	return 0;
+}
+
 static int glue_to_state(struct glue_vf *gv, const struct ice_mig_vf_state *in,
 			 struct icemig_vf_state *st, u64 config_gen)
 {
@@ -175,17 +234,28 @@ static int glue_to_state(struct glue_vf *gv, const struct ice_mig_vf_state *in,
 		if (err)
 			return glue_err(gv, "Rx queue", err, &e);
 		icemig_xlate_txq_ctx_unpack(in->txq[q].ctx, &tx);
-		/* The Tx tail is write-only: a stopped queue has sent it all */
 		err = icemig_xlate_txq_to_state(&tx, in->txq[q].head,
 						in->txq[q].head,
 						in->txq[q].flags & ICE_MIG_Q_ENABLED,
 						&st->txq[q], &st->txctx[q], &e);
 		if (err)
 			return glue_err(gv, "Tx queue", err, &e);
+		/*
+		 * The Tx doorbell (QTX_COMM_DBELL) is write-only: the tail
+		 * the VF driver last wrote cannot be read back, so the
+		 * stream carries the head in its place and says so. Any
+		 * descriptor posted past the head when the queue stopped is
+		 * not sent by the destination until the VF driver writes
+		 * the doorbell again (each write carries the whole tail).
+		 */
+		st->txctx[q].flags |= ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN;
 	}
 	st->has_rxq_ctx = 1;
 	st->has_txq_ctx = 1;
 	glue_msix_to_state(in, st);
+	err = glue_irq_to_state(gv, in, st);
+	if (err)
+		return err;
 
 	if (in->has_rss) {
 		st->has_rss = 1;
@@ -209,16 +279,9 @@ static int glue_to_state(struct glue_vf *gv, const struct ice_mig_vf_state *in,
 		return glue_err(gv, "VLAN filters", err, &e);
 
 	if (in->has_mbx) {
-		st->has_mbx = 1;
-		st->mbx.asq_len = in->mbx.atq_len & 0x3ff;
-		st->mbx.asq_head = in->mbx.atq_head & 0x3ff;
-		st->mbx.asq_tail = in->mbx.atq_tail & 0x3ff;
-		st->mbx.arq_len = in->mbx.arq_len & 0x3ff;
-		st->mbx.arq_head = in->mbx.arq_head & 0x3ff;
-		st->mbx.arq_tail = in->mbx.arq_tail & 0x3ff;
-		/* A VF whose mailbox was never set up has no length */
-		if (!st->mbx.asq_len || !st->mbx.arq_len)
-			st->has_mbx = 0;
+		err = glue_mbx_to_state(gv, &in->mbx, st);
+		if (err)
+			return err;
 	}
 
 	st->has_stats = 1;
@@ -333,10 +396,22 @@ static int glue_from_state(struct glue_vf *gv, const struct icemig_vf_state *st,
 			}
 		}
 	}
-	/* The stream carries no GLINT_DYN_CTL/GLINT_ITR values: the
-	 * destination's stay as they are (num_vectors 0).
+	/* Without IRQ (a stream before 1.2) the interrupt registers stay as
+	 * the destination has them: num_vectors 0.
 	 */
-	out->num_vectors = 0;
+	if (st->has_irq) {
+		for (i = 0; i < st->num_msix && i < ICE_MIG_MAX_VECTORS; i++) {
+			err = icemig_xlate_irq_from_state(&st->irq[i],
+							  &out->vec[i].dyn_ctl,
+							  out->vec[i].itr, &e);
+			if (err) {
+				pci_err(gv->pdev, "interrupt registers of vector %u: %s (%d)\n",
+					i, e.what, err);
+				return err;
+			}
+		}
+		out->num_vectors = i;
+	}
 
 	if (st->has_rss) {
 		out->has_rss = 1;
@@ -356,10 +431,27 @@ static int glue_from_state(struct glue_vf *gv, const struct icemig_vf_state *st,
 		out->vlans[i].tpid = ETH_P_8021Q;
 	}
 	out->num_vlans = i;
-	/* The stream's mailbox record has positions, not the ring addresses:
-	 * the mailbox is left as the destination has it.
+	/* Without MBX_RING (a stream before 1.2) the positions alone cannot
+	 * be written: the mailbox stays as the destination has it (has_mbx 0).
 	 */
-	out->has_mbx = 0;
+	if (st->has_mbx && st->has_mbx_ring) {
+		struct icemig_xlate_mbx_regs r;
+
+		err = icemig_xlate_mbx_from_state(&st->mbx, &st->mbx_ring, &r, &e);
+		if (err)
+			return glue_err(gv, "mailbox", err, &e);
+		out->mbx.atq_bal = r.atq_bal;
+		out->mbx.atq_bah = r.atq_bah;
+		out->mbx.atq_len = r.atq_len;
+		out->mbx.atq_head = r.atq_head;
+		out->mbx.atq_tail = r.atq_tail;
+		out->mbx.arq_bal = r.arq_bal;
+		out->mbx.arq_bah = r.arq_bah;
+		out->mbx.arq_len = r.arq_len;
+		out->mbx.arq_head = r.arq_head;
+		out->mbx.arq_tail = r.arq_tail;
+		out->has_mbx = 1;
+	}
 	return 0;
 }
 

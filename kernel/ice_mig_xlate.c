@@ -777,3 +777,255 @@ __u8 icemig_xlate_rss_hfunc_to_ice(__u8 alg)
 		return ICE_HASH_TPLZ;
 	}
 }
+
+/* GLINT_DYN_CTL bits 23:17 and 29:27 */
+#define DYN_CTL_RSVD	(~(ICEMIG_XLATE_DYN_CTL_INTENA | ICEMIG_XLATE_DYN_CTL_WO | \
+			   ICEMIG_XLATE_DYN_CTL_ITR_INDX_M | ICEMIG_XLATE_DYN_CTL_INTERVAL_M | \
+			   ICEMIG_XLATE_DYN_CTL_SW_ITR_INDX_ENA | \
+			   ICEMIG_XLATE_DYN_CTL_SW_ITR_INDX_M | ICEMIG_XLATE_DYN_CTL_WB_ON_ITR))
+
+/**
+ * icemig_xlate_irq_to_state() - one vector's interrupt registers as the
+ * stream models them
+ * @dyn_ctl: the vector's GLINT_DYN_CTL as read
+ * @itr: its GLINT_ITR(0..2) as read
+ * @out: out: flags (INTENA, WB_ON_ITR, SW_ITR_INDX_ENA), itr_idx
+ *	(ITR_INDX, 0..3, 3 being ICEMIG_ITR_NONE), sw_itr_idx (SW_ITR_INDX,
+ *	0..3), interval (INTERVAL) and itr[] (GLINT_ITR INTERVAL); intervals in
+ *	units of ICEMIG_ITR_GRAN_US (2) microseconds, as the registers count
+ * @err: optional, names what does not fit
+ *
+ * The write-only bits of @dyn_ctl (CLEARPBA, SWINT_TRIG, INTENA_MSK) are
+ * commands, not state: whatever a read returns for them is ignored.
+ *
+ * Return: 0, or -EINVAL when a reserved bit is set ("irq.dyn_ctl": bits
+ * 23:17, 29:27; "irq.itr": GLINT_ITR bits 31:12); @out is then unchanged.
+ */
+int icemig_xlate_irq_to_state(__u32 dyn_ctl, const __u32 itr[3], struct icemig_irq *out,
+			      struct icemig_stream_err *err)
+{
+	unsigned int i;
+
+	if (dyn_ctl & DYN_CTL_RSVD)
+		return fail(err, "irq.dyn_ctl");
+	for (i = 0; i < 3; i++)
+		if (itr[i] & ~ICEMIG_XLATE_ITR_INTERVAL_M)
+			return fail(err, "irq.itr");
+	memset(out, 0, sizeof(*out));
+	if (dyn_ctl & ICEMIG_XLATE_DYN_CTL_INTENA)
+		out->flags |= ICEMIG_IRQ_F_INTENA;
+	if (dyn_ctl & ICEMIG_XLATE_DYN_CTL_WB_ON_ITR)
+		out->flags |= ICEMIG_IRQ_F_WB_ON_ITR;
+	if (dyn_ctl & ICEMIG_XLATE_DYN_CTL_SW_ITR_INDX_ENA)
+		out->flags |= ICEMIG_IRQ_F_SW_ITR_ENA;
+	out->itr_idx = (dyn_ctl & ICEMIG_XLATE_DYN_CTL_ITR_INDX_M) >>
+		       ICEMIG_XLATE_DYN_CTL_ITR_INDX_S;
+	out->sw_itr_idx = (dyn_ctl & ICEMIG_XLATE_DYN_CTL_SW_ITR_INDX_M) >>
+			  ICEMIG_XLATE_DYN_CTL_SW_ITR_INDX_S;
+	out->interval = (dyn_ctl & ICEMIG_XLATE_DYN_CTL_INTERVAL_M) >>
+			ICEMIG_XLATE_DYN_CTL_INTERVAL_S;
+	for (i = 0; i < 3; i++)
+		out->itr[i] = itr[i];
+	return 0;
+}
+
+/**
+ * icemig_xlate_irq_from_state() - the interrupt registers to write for a
+ * vector
+ * @in: the vector's state (struct icemig_irq, units as in
+ *	icemig_xlate_irq_to_state())
+ * @dyn_ctl: out, GLINT_DYN_CTL; its write-only bits (CLEARPBA, SWINT_TRIG,
+ *	INTENA_MSK) and reserved bits are zero
+ * @itr: out, GLINT_ITR(0..2)
+ * @err: optional, names what does not fit
+ *
+ * Return: 0, or -EINVAL when a field is outside its register field
+ * ("irq.flags": a bit outside ICEMIG_IRQ_F_ALL; "irq.itr_idx",
+ * "irq.sw_itr_idx": above 3; "irq.interval", "irq.itr": above
+ * ICEMIG_ITR_INTERVAL_MAX); the outputs are then unchanged.
+ */
+int icemig_xlate_irq_from_state(const struct icemig_irq *in, __u32 *dyn_ctl, __u32 itr[3],
+				struct icemig_stream_err *err)
+{
+	unsigned int i;
+	__u32 v = 0;
+
+	if (in->flags & ~ICEMIG_IRQ_F_ALL)
+		return fail(err, "irq.flags");
+	if (in->itr_idx > 3)
+		return fail(err, "irq.itr_idx");
+	if (in->sw_itr_idx > 3)
+		return fail(err, "irq.sw_itr_idx");
+	if (in->interval > ICEMIG_ITR_INTERVAL_MAX)
+		return fail(err, "irq.interval");
+	for (i = 0; i < 3; i++)
+		if (in->itr[i] > ICEMIG_ITR_INTERVAL_MAX)
+			return fail(err, "irq.itr");
+	if (in->flags & ICEMIG_IRQ_F_INTENA)
+		v |= ICEMIG_XLATE_DYN_CTL_INTENA;
+	if (in->flags & ICEMIG_IRQ_F_WB_ON_ITR)
+		v |= ICEMIG_XLATE_DYN_CTL_WB_ON_ITR;
+	if (in->flags & ICEMIG_IRQ_F_SW_ITR_ENA)
+		v |= ICEMIG_XLATE_DYN_CTL_SW_ITR_INDX_ENA;
+	v |= (__u32)in->itr_idx << ICEMIG_XLATE_DYN_CTL_ITR_INDX_S;
+	v |= (__u32)in->sw_itr_idx << ICEMIG_XLATE_DYN_CTL_SW_ITR_INDX_S;
+	v |= (__u32)in->interval << ICEMIG_XLATE_DYN_CTL_INTERVAL_S;
+	*dyn_ctl = v;
+	for (i = 0; i < 3; i++)
+		itr[i] = in->itr[i];
+	return 0;
+}
+
+/* xQLEN bits 27:10 */
+#define MBX_LEN_RSVD	(~(ICEMIG_XLATE_MBX_LEN_M | ICEMIG_XLATE_MBX_LEN_ERR | \
+			   ICEMIG_XLATE_MBX_LEN_ENABLE))
+
+/* One mailbox queue's registers: reserved bits clear? */
+static int mbx_regs_ok(__u32 bal, __u32 len, __u32 head, __u32 tail, const char *rbase,
+		       const char *rlen, const char *rptr, struct icemig_stream_err *err)
+{
+	if (bal & ~ICEMIG_XLATE_MBX_BAL_M)
+		return fail(err, rbase);
+	if (len & MBX_LEN_RSVD)
+		return fail(err, rlen);
+	if ((head | tail) & ~ICEMIG_XLATE_MBX_PTR_M)
+		return fail(err, rptr);
+	return 0;
+}
+
+/**
+ * icemig_xlate_mbx_to_state() - a VF's mailbox as the stream models it
+ * @r: the ten VF_MBX_* registers, as read
+ * @pos: out: asq_len/head/tail (ATQLEN LEN, ATQH, ATQT) and arq_len/
+ *	head/tail (ARQLEN LEN, ARQH, ARQT), in descriptors; last_opcode is
+ *	not a register and is left as it was
+ * @ring: out: asq_base (ATQBAH:ATQBAL) and arq_base (ARQBAH:ARQBAL), guest
+ *	DMA addresses in bytes; flags ICEMIG_MBX_RING_F_ASQ_ENA (ATQLEN bit 31)
+ *	and ICEMIG_MBX_RING_F_ARQ_ENA (ARQLEN bit 31)
+ * @err: optional, names what does not fit
+ *
+ * A mailbox with either length 0 was never set up (or was shut down: the
+ * VF driver clears the lengths) and the stream carries none: the lengths,
+ * heads and tails in @pos and all of @ring are then zero, and the caller
+ * leaves has_mbx and has_mbx_ring clear. The error bits of xQLEN (VFE,
+ * OVFL, CRIT, bits 30:28) are events the VF driver reports and clears when
+ * it next reads the register (Linux 6.12 iavf_adminq_task()); the stream
+ * has no field for them and they are ignored here (the caller may log
+ * them: ICEMIG_XLATE_MBX_LEN_ERR).
+ *
+ * Return: 0, or -EINVAL ("mbx_ring.asq_base", "mbx_ring.arq_base": address
+ * bits in xQBAL 5:0, or an enabled queue without a base; "mbx.asq_len",
+ * "mbx.arq_len": xQLEN bits 27:10 set; "mbx.asq_ptr", "mbx.arq_ptr": head
+ * or tail bits 31:10 set; "mbx.asq", "mbx.arq": head or tail not below the
+ * length). @pos and @ring are then unchanged.
+ */
+int icemig_xlate_mbx_to_state(const struct icemig_xlate_mbx_regs *r, struct icemig_mbx *pos,
+			      struct icemig_mbx_ring *ring, struct icemig_stream_err *err)
+{
+	__u16 alen = r->atq_len & ICEMIG_XLATE_MBX_LEN_M;
+	__u16 rlen = r->arq_len & ICEMIG_XLATE_MBX_LEN_M;
+	__u64 abase = (__u64)r->atq_bah << 32 | r->atq_bal;
+	__u64 rbase = (__u64)r->arq_bah << 32 | r->arq_bal;
+	bool aena = r->atq_len & ICEMIG_XLATE_MBX_LEN_ENABLE;
+	bool rena = r->arq_len & ICEMIG_XLATE_MBX_LEN_ENABLE;
+	int ret;
+
+	ret = mbx_regs_ok(r->atq_bal, r->atq_len, r->atq_head, r->atq_tail, "mbx_ring.asq_base",
+			  "mbx.asq_len", "mbx.asq_ptr", err);
+	if (!ret)
+		ret = mbx_regs_ok(r->arq_bal, r->arq_len, r->arq_head, r->arq_tail,
+				  "mbx_ring.arq_base", "mbx.arq_len", "mbx.arq_ptr", err);
+	if (ret)
+		return ret;
+	if (!alen || !rlen) {
+		pos->asq_len = 0;
+		pos->asq_head = 0;
+		pos->asq_tail = 0;
+		pos->arq_len = 0;
+		pos->arq_head = 0;
+		pos->arq_tail = 0;
+		memset(ring, 0, sizeof(*ring));
+		return 0;
+	}
+	if (r->atq_head >= alen || r->atq_tail >= alen)
+		return fail(err, "mbx.asq");
+	if (r->arq_head >= rlen || r->arq_tail >= rlen)
+		return fail(err, "mbx.arq");
+	if (aena && !abase)
+		return fail(err, "mbx_ring.asq_base");
+	if (rena && !rbase)
+		return fail(err, "mbx_ring.arq_base");
+	pos->asq_len = alen;
+	pos->asq_head = (__u16)r->atq_head;
+	pos->asq_tail = (__u16)r->atq_tail;
+	pos->arq_len = rlen;
+	pos->arq_head = (__u16)r->arq_head;
+	pos->arq_tail = (__u16)r->arq_tail;
+	memset(ring, 0, sizeof(*ring));
+	ring->asq_base = abase;
+	ring->arq_base = rbase;
+	ring->flags = (aena ? ICEMIG_MBX_RING_F_ASQ_ENA : 0) |
+		      (rena ? ICEMIG_MBX_RING_F_ARQ_ENA : 0);
+	return 0;
+}
+
+/* One mailbox queue of a state: does it fit its registers? */
+static int mbx_queue_ok(__u16 len, __u16 head, __u16 tail, __u64 base, bool ena,
+			const char *rlen, const char *rpos, const char *rbase,
+			struct icemig_stream_err *err)
+{
+	if (!len || len > ICEMIG_XLATE_MBX_LEN_M)
+		return fail(err, rlen);
+	if (head >= len || tail >= len)
+		return fail(err, rpos);
+	if (base % ICEMIG_MBX_RING_ALIGN || (ena && !base))
+		return fail(err, rbase);
+	return 0;
+}
+
+/**
+ * icemig_xlate_mbx_from_state() - the mailbox registers to write for a VF
+ * @pos: the mailbox positions (the stream's MBX), lengths in descriptors
+ * @ring: the ring addresses and enable bits (the stream's MBX_RING)
+ * @r: out, the ten VF_MBX_* values: xQBAL/xQBAH the base's low/high 32
+ *	bits, xQLEN the length with bit 31 set for an enabled queue (error
+ *	bits clear), xQH/xQT the head and tail
+ * @err: optional, names what does not fit
+ *
+ * Return: 0, or -EINVAL ("mbx.asq_len", "mbx.arq_len": length 0 or above
+ * 1023, what the 10-bit LEN field holds, although the stream allows
+ * ICEMIG_MBX_LEN_MAX (1024); "mbx.asq", "mbx.arq": head or tail not below
+ * the length; "mbx_ring.asq_base", "mbx_ring.arq_base": base not
+ * ICEMIG_MBX_RING_ALIGN aligned, or 0 for an enabled queue;
+ * "mbx_ring.flags": a bit outside ICEMIG_MBX_RING_F_ALL). @r is then
+ * unchanged.
+ */
+int icemig_xlate_mbx_from_state(const struct icemig_mbx *pos,
+				const struct icemig_mbx_ring *ring,
+				struct icemig_xlate_mbx_regs *r, struct icemig_stream_err *err)
+{
+	bool aena = ring->flags & ICEMIG_MBX_RING_F_ASQ_ENA;
+	bool rena = ring->flags & ICEMIG_MBX_RING_F_ARQ_ENA;
+	int ret;
+
+	if (ring->flags & ~ICEMIG_MBX_RING_F_ALL)
+		return fail(err, "mbx_ring.flags");
+	ret = mbx_queue_ok(pos->asq_len, pos->asq_head, pos->asq_tail, ring->asq_base, aena,
+			   "mbx.asq_len", "mbx.asq", "mbx_ring.asq_base", err);
+	if (!ret)
+		ret = mbx_queue_ok(pos->arq_len, pos->arq_head, pos->arq_tail, ring->arq_base,
+				   rena, "mbx.arq_len", "mbx.arq", "mbx_ring.arq_base", err);
+	if (ret)
+		return ret;
+	r->atq_bal = (__u32)ring->asq_base;
+	r->atq_bah = (__u32)(ring->asq_base >> 32);
+	r->atq_len = pos->asq_len | (aena ? ICEMIG_XLATE_MBX_LEN_ENABLE : 0);
+	r->atq_head = pos->asq_head;
+	r->atq_tail = pos->asq_tail;
+	r->arq_bal = (__u32)ring->arq_base;
+	r->arq_bah = (__u32)(ring->arq_base >> 32);
+	r->arq_len = pos->arq_len | (rena ? ICEMIG_XLATE_MBX_LEN_ENABLE : 0);
+	r->arq_head = pos->arq_head;
+	r->arq_tail = pos->arq_tail;
+	return 0;
+}

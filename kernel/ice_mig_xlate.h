@@ -228,4 +228,75 @@ int icemig_xlate_vlans_to_state(const __u16 *vids, unsigned int n,
 int icemig_xlate_rss_hfunc_from_ice(__u8 ice_hfunc);
 __u8 icemig_xlate_rss_hfunc_to_ice(__u8 alg);
 
+/*
+ * Interrupt registers (stream 1.2, ICEMIG_TLV_IRQ). Bit positions of
+ * GLINT_DYN_CTL and GLINT_ITR as Linux 6.12 ice_hw_autogen.h defines them
+ * (GLINT_DYN_CTL_*_M / _S), field names of the E810 datasheet. Bits not
+ * listed are reserved.
+ */
+#define ICEMIG_XLATE_DYN_CTL_INTENA		0x00000001u	/* bit 0 */
+#define ICEMIG_XLATE_DYN_CTL_CLEARPBA		0x00000002u	/* bit 1, write-only */
+#define ICEMIG_XLATE_DYN_CTL_SWINT_TRIG		0x00000004u	/* bit 2, write-only */
+#define ICEMIG_XLATE_DYN_CTL_ITR_INDX_S		3		/* bits 4:3 */
+#define ICEMIG_XLATE_DYN_CTL_ITR_INDX_M		0x00000018u
+#define ICEMIG_XLATE_DYN_CTL_INTERVAL_S		5		/* bits 16:5 */
+#define ICEMIG_XLATE_DYN_CTL_INTERVAL_M		0x0001ffe0u
+#define ICEMIG_XLATE_DYN_CTL_SW_ITR_INDX_ENA	0x01000000u	/* bit 24 */
+#define ICEMIG_XLATE_DYN_CTL_SW_ITR_INDX_S	25		/* bits 26:25 */
+#define ICEMIG_XLATE_DYN_CTL_SW_ITR_INDX_M	0x06000000u
+#define ICEMIG_XLATE_DYN_CTL_WB_ON_ITR		0x40000000u	/* bit 30 */
+#define ICEMIG_XLATE_DYN_CTL_INTENA_MSK		0x80000000u	/* bit 31, write-only */
+/* The triggers: a write acts on them, a read tells nothing. */
+#define ICEMIG_XLATE_DYN_CTL_WO			(ICEMIG_XLATE_DYN_CTL_CLEARPBA | \
+						 ICEMIG_XLATE_DYN_CTL_SWINT_TRIG | \
+						 ICEMIG_XLATE_DYN_CTL_INTENA_MSK)
+#define ICEMIG_XLATE_ITR_INTERVAL_M		0x00000fffu	/* GLINT_ITR bits 11:0 */
+
+/*
+ * Mailbox registers (stream 1.2, ICEMIG_TLV_MBX_RING with ICEMIG_TLV_MBX).
+ * Linux 6.12 ice_hw_autogen.h names only the VF_MBX_ATQLEN / ARQLEN
+ * addresses; the fields are those of the PF's own mailbox registers there
+ * (PF_MBX_ATQLEN_ATQLEN_M, PF_MBX_ATQH_ATQH_M, ..._ATQENABLE_M) and of the
+ * VF's view in iavf_register.h (IAVF_VF_ATQLEN1_*: VFE 28, OVFL 29, CRIT
+ * 30, ENABLE 31), which is the same register. xBAL bits 5:0 hold no
+ * address: ring bases are ICEMIG_MBX_RING_ALIGN (64) byte aligned.
+ */
+#define ICEMIG_XLATE_MBX_LEN_M			0x000003ffu	/* xQLEN bits 9:0 */
+#define ICEMIG_XLATE_MBX_LEN_ERR		0x70000000u	/* VFE, OVFL, CRIT */
+#define ICEMIG_XLATE_MBX_LEN_ENABLE		0x80000000u	/* bit 31 */
+#define ICEMIG_XLATE_MBX_PTR_M			0x000003ffu	/* xQH, xQT bits 9:0 */
+#define ICEMIG_XLATE_MBX_BAL_M			0xffffffc0u	/* xQBAL bits 31:6 */
+
+/**
+ * struct icemig_xlate_mbx_regs - a VF's mailbox registers as its PF reads
+ * them (VF_MBX_*(vf_id)); Linux 6.12-patched struct ice_mig_mbx member for
+ * member. ATQ is the VF's send queue (the stream's asq), ARQ its receive
+ * queue (arq).
+ * @atq_bal: VF_MBX_ATQBAL, send ring base, bits 31:0
+ * @atq_bah: VF_MBX_ATQBAH, send ring base, bits 63:32
+ * @atq_len: VF_MBX_ATQLEN: length in descriptors, error bits, enable
+ * @atq_head: VF_MBX_ATQH
+ * @atq_tail: VF_MBX_ATQT
+ * @arq_bal: VF_MBX_ARQBAL
+ * @arq_bah: VF_MBX_ARQBAH
+ * @arq_len: VF_MBX_ARQLEN
+ * @arq_head: VF_MBX_ARQH
+ * @arq_tail: VF_MBX_ARQT
+ */
+struct icemig_xlate_mbx_regs {
+	__u32 atq_bal, atq_bah, atq_len, atq_head, atq_tail;
+	__u32 arq_bal, arq_bah, arq_len, arq_head, arq_tail;
+};
+
+/* Interrupt and mailbox registers <-> state (1.2) */
+int icemig_xlate_irq_to_state(__u32 dyn_ctl, const __u32 itr[3], struct icemig_irq *out,
+			      struct icemig_stream_err *err);
+int icemig_xlate_irq_from_state(const struct icemig_irq *in, __u32 *dyn_ctl, __u32 itr[3],
+				struct icemig_stream_err *err);
+int icemig_xlate_mbx_to_state(const struct icemig_xlate_mbx_regs *r, struct icemig_mbx *pos,
+			      struct icemig_mbx_ring *ring, struct icemig_stream_err *err);
+int icemig_xlate_mbx_from_state(const struct icemig_mbx *pos,
+				const struct icemig_mbx_ring *ring,
+				struct icemig_xlate_mbx_regs *r, struct icemig_stream_err *err);
+
 #endif /* ICE_MIG_XLATE_H */

@@ -457,7 +457,8 @@ static void test_txq_state_roundtrip(void **state)
 		st.rxq[0] = (struct icemig_queue){ .base = 0x1000, .ring_len = 64 };
 		assert_int_equal(icemig_state_check(&st, &err), 0);
 		assert_int_equal(st.txctx[0].flags,
-				 e     ? ICEMIG_TXQ_CTX_F_ALL :
+				 /* every context bit; TAIL_UNKNOWN is the provider's */
+				 e     ? ICEMIG_TXQ_CTX_F_ALL & ~ICEMIG_TXQ_CTX_F_TAIL_UNKNOWN :
 					 /* odd table indexes are 1 */
 					 ICEMIG_TXQ_CTX_F_TSYN_ENA | ICEMIG_TXQ_CTX_F_ALT_VLAN |
 						 ICEMIG_TXQ_CTX_F_WB_MODE | ICEMIG_TXQ_CTX_F_TPHRD |
@@ -711,15 +712,574 @@ static void test_rss_hfunc(void **state)
 			h);
 }
 
+/*
+ * Interrupt registers. Expected bit positions written out by hand from the
+ * GLINT_DYN_CTL / GLINT_ITR layout of Linux 6.12 ice_hw_autogen.h
+ * (INTENA 0, CLEARPBA 1, SWINT_TRIG 2, ITR_INDX 4:3, INTERVAL 16:5,
+ * SW_ITR_INDX_ENA 24, SW_ITR_INDX 26:25, WB_ON_ITR 30, INTENA_MSK 31;
+ * GLINT_ITR INTERVAL 11:0), not from ice_mig_xlate.h.
+ */
+#define DYN_WO 0x80000006u /* CLEARPBA, SWINT_TRIG, INTENA_MSK */
+#define DYN_RSVD 0x38fe0000u /* bits 23:17, 29:27 */
+
+static const uint32_t itr0[3] = { 0, 0, 0 };
+
+/* Each field alone, at its largest value, lands on its own bits. */
+static void test_irq_known_positions(void **state)
+{
+	static const struct {
+		struct icemig_irq irq;
+		uint32_t dyn_ctl;
+	} one[] = {
+		{ { .flags = ICEMIG_IRQ_F_INTENA }, 0x00000001u },
+		{ { .itr_idx = 3 }, 0x00000018u },
+		{ { .itr_idx = 1 }, 0x00000008u },
+		{ { .interval = 4095 }, 0x0001ffe0u },
+		{ { .interval = 1 }, 0x00000020u },
+		{ { .flags = ICEMIG_IRQ_F_SW_ITR_ENA }, 0x01000000u },
+		{ { .sw_itr_idx = 3 }, 0x06000000u },
+		{ { .sw_itr_idx = 2 }, 0x04000000u },
+		{ { .flags = ICEMIG_IRQ_F_WB_ON_ITR }, 0x40000000u },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(one) / sizeof(one[0]); i++) {
+		struct icemig_irq back;
+		uint32_t dyn = 0xdeadbeef, itr[3];
+
+		assert_int_equal(icemig_xlate_irq_from_state(&one[i].irq, &dyn, itr, NULL), 0);
+		assert_int_equal(dyn, one[i].dyn_ctl);
+		assert_int_equal(itr[0] | itr[1] | itr[2], 0);
+		assert_int_equal(icemig_xlate_irq_to_state(one[i].dyn_ctl, itr0, &back, NULL), 0);
+		assert_memory_equal(&back, &one[i].irq, sizeof(back));
+	}
+	/* GLINT_ITR(j): INTERVAL, 12 bits, into itr[j] and back */
+	for (i = 0; i < 3; i++) {
+		struct icemig_irq irq, back;
+		uint32_t dyn, itr[3] = { 0, 0, 0 }, out[3];
+
+		memset(&irq, 0, sizeof(irq));
+		itr[i] = 0xfff;
+		assert_int_equal(icemig_xlate_irq_to_state(0, itr, &back, NULL), 0);
+		irq.itr[i] = ICEMIG_ITR_INTERVAL_MAX;
+		assert_memory_equal(&back, &irq, sizeof(back));
+		assert_int_equal(icemig_xlate_irq_from_state(&irq, &dyn, out, NULL), 0);
+		assert_memory_equal(out, itr, sizeof(out));
+		assert_int_equal(dyn, 0);
+	}
+}
+
+/* Every field at 0 and at its limit, together: state -> regs -> state. */
+static void test_irq_limits(void **state)
+{
+	unsigned int e;
+
+	(void)state;
+	for (e = 0; e < 2; e++) {
+		struct icemig_irq irq, back;
+		uint32_t dyn, itr[3];
+
+		memset(&irq, 0, sizeof(irq));
+		if (e) {
+			irq.flags = ICEMIG_IRQ_F_ALL;
+			irq.itr_idx = ICEMIG_ITR_NONE;
+			irq.sw_itr_idx = 3;
+			irq.interval = ICEMIG_ITR_INTERVAL_MAX;
+			irq.itr[0] = irq.itr[1] = irq.itr[2] = ICEMIG_ITR_INTERVAL_MAX;
+		}
+		assert_int_equal(icemig_xlate_irq_from_state(&irq, &dyn, itr, NULL), 0);
+		/* all readable fields of the register, no write-only bit */
+		assert_int_equal(dyn, e ? 0x4701fff9u : 0);
+		assert_int_equal(itr[0], e ? 0xfffu : 0);
+		assert_int_equal(itr[2], e ? 0xfffu : 0);
+		assert_int_equal(icemig_xlate_irq_to_state(dyn, itr, &back, NULL), 0);
+		assert_memory_equal(&back, &irq, sizeof(back));
+	}
+}
+
+/* A read's write-only bits change nothing; from_state never sets them. */
+static void test_irq_write_only(void **state)
+{
+	static const uint32_t wo[] = { 0x2, 0x4, 0x80000000u, DYN_WO };
+	struct icemig_irq a, b;
+	unsigned int i;
+	uint32_t dyn, itr[3];
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(icemig_xlate_irq_to_state(0x4701fff9u, itr0, &a, NULL), 0);
+		assert_int_equal(icemig_xlate_irq_to_state(0x4701fff9u | wo[i], itr0, &b, NULL), 0);
+		assert_memory_equal(&a, &b, sizeof(a));
+		assert_int_equal(icemig_xlate_irq_to_state(wo[i], itr0, &b, NULL), 0);
+		assert_int_equal(b.flags | b.itr_idx | b.sw_itr_idx | b.interval, 0);
+	}
+	assert_int_equal(icemig_xlate_irq_to_state(0xffffffffu & ~DYN_RSVD, itr0, &a, NULL), 0);
+	assert_int_equal(icemig_xlate_irq_from_state(&a, &dyn, itr, NULL), 0);
+	assert_int_equal(dyn, 0xffffffffu & ~DYN_RSVD & ~DYN_WO);
+}
+
+static void test_irq_refused(void **state)
+{
+	struct icemig_stream_err err = { 0 };
+	struct icemig_irq good = { .flags = 1, .itr_idx = 2, .interval = 50 }, irq, out;
+	uint32_t itr[3], dyn, keep[3] = { 7, 8, 9 };
+	unsigned int b, j;
+
+	(void)state;
+	for (b = 0; b < 32; b++) {
+		int want = (DYN_RSVD >> b) & 1 ? -EINVAL : 0;
+
+		memcpy(&out, &good, sizeof(out));
+		err.what = NULL;
+		assert_int_equal(icemig_xlate_irq_to_state(1u << b, itr0, &out, &err), want);
+		if (want) {
+			assert_string_equal(err.what, "irq.dyn_ctl");
+			assert_memory_equal(&out, &good, sizeof(out));
+		}
+	}
+	for (j = 0; j < 3; j++)
+		for (b = 12; b < 32; b++) {
+			memset(itr, 0, sizeof(itr));
+			itr[j] = 1u << b;
+			memcpy(&out, &good, sizeof(out));
+			assert_int_equal(icemig_xlate_irq_to_state(0, itr, &out, &err), -EINVAL);
+			assert_string_equal(err.what, "irq.itr");
+			assert_memory_equal(&out, &good, sizeof(out));
+		}
+
+	for (b = 0; b < 8; b++) {
+		irq = good;
+		irq.flags = (uint8_t)(1u << b);
+		dyn = 0x1234;
+		memcpy(itr, keep, sizeof(itr));
+		assert_int_equal(icemig_xlate_irq_from_state(&irq, &dyn, itr, &err),
+				 (1u << b) & ICEMIG_IRQ_F_ALL ? 0 : -EINVAL);
+		if ((1u << b) & ICEMIG_IRQ_F_ALL)
+			continue;
+		assert_string_equal(err.what, "irq.flags");
+		assert_int_equal(dyn, 0x1234);
+		assert_memory_equal(itr, keep, sizeof(itr));
+	}
+	irq = good;
+	irq.itr_idx = 4;
+	assert_int_equal(icemig_xlate_irq_from_state(&irq, &dyn, itr, &err), -EINVAL);
+	assert_string_equal(err.what, "irq.itr_idx");
+	irq = good;
+	irq.sw_itr_idx = 4;
+	assert_int_equal(icemig_xlate_irq_from_state(&irq, &dyn, itr, &err), -EINVAL);
+	assert_string_equal(err.what, "irq.sw_itr_idx");
+	irq = good;
+	irq.interval = ICEMIG_ITR_INTERVAL_MAX + 1;
+	assert_int_equal(icemig_xlate_irq_from_state(&irq, &dyn, itr, &err), -EINVAL);
+	assert_string_equal(err.what, "irq.interval");
+	for (j = 0; j < 3; j++) {
+		irq = good;
+		irq.itr[j] = ICEMIG_ITR_INTERVAL_MAX + 1;
+		assert_int_equal(icemig_xlate_irq_from_state(&irq, &dyn, itr, &err), -EINVAL);
+		assert_string_equal(err.what, "irq.itr");
+	}
+}
+
+/* Random in-range states and register values round trip both ways. */
+static void test_irq_random(void **state)
+{
+	unsigned int it, j;
+
+	(void)state;
+	for (it = 0; it < 5000; it++) {
+		struct icemig_irq irq, back;
+		uint32_t dyn, itr[3], r = (uint32_t)rnd(), ritr[3];
+
+		irq.flags = (uint8_t)(rnd() & ICEMIG_IRQ_F_ALL);
+		irq.itr_idx = (uint8_t)(rnd() & 3);
+		irq.sw_itr_idx = (uint8_t)(rnd() & 3);
+		irq.interval = (uint16_t)(rnd() % (ICEMIG_ITR_INTERVAL_MAX + 1));
+		for (j = 0; j < 3; j++)
+			irq.itr[j] = (uint16_t)(rnd() % (ICEMIG_ITR_INTERVAL_MAX + 1));
+		assert_int_equal(icemig_xlate_irq_from_state(&irq, &dyn, itr, NULL), 0);
+		assert_int_equal(dyn & (DYN_WO | DYN_RSVD), 0);
+		assert_int_equal(icemig_xlate_irq_to_state(dyn, itr, &back, NULL), 0);
+		assert_int_equal(back.flags, irq.flags);
+		assert_int_equal(back.itr_idx, irq.itr_idx);
+		assert_int_equal(back.sw_itr_idx, irq.sw_itr_idx);
+		assert_int_equal(back.interval, irq.interval);
+		assert_memory_equal(back.itr, irq.itr, sizeof(irq.itr));
+
+		/* a read (reserved bits clear, triggers anything) */
+		r &= ~DYN_RSVD;
+		for (j = 0; j < 3; j++)
+			ritr[j] = (uint32_t)rnd() & 0xfff;
+		assert_int_equal(icemig_xlate_irq_to_state(r, ritr, &back, NULL), 0);
+		assert_int_equal(icemig_xlate_irq_from_state(&back, &dyn, itr, NULL), 0);
+		assert_int_equal(dyn, r & ~DYN_WO);
+		assert_memory_equal(itr, ritr, sizeof(itr));
+	}
+}
+
+/*
+ * Mailbox registers, positions written out by hand from Linux 6.12
+ * ice_hw_autogen.h (PF_MBX_ATQLEN_ATQLEN_M 9:0, ..._ATQENABLE_M 31,
+ * PF_MBX_ATQH_ATQH_M 9:0) and iavf_register.h (VFE 28, OVFL 29, CRIT 30).
+ */
+#define MBX_LEN_RSVD 0x0ffffc00u /* xQLEN bits 27:10 */
+#define MBX_LEN_ERR 0x70000000u
+
+static void mbx_example(struct icemig_mbx *pos, struct icemig_mbx_ring *ring, bool edge)
+{
+	memset(pos, 0, sizeof(*pos));
+	memset(ring, 0, sizeof(*ring));
+	pos->asq_len = edge ? 1023 : 1;
+	pos->asq_head = edge ? 1022 : 0;
+	pos->asq_tail = edge ? 1022 : 0;
+	pos->arq_len = edge ? 1023 : 1;
+	pos->arq_head = edge ? 1022 : 0;
+	pos->arq_tail = edge ? 1022 : 0;
+	ring->asq_base = edge ? 0xffffffffffffffc0ull : 0x40;
+	ring->arq_base = edge ? 0xffffffffffffffc0ull : 0x40;
+	ring->flags = edge ? ICEMIG_MBX_RING_F_ALL : 0;
+}
+
+static void test_mbx_known_positions(void **state)
+{
+	struct icemig_mbx pos = { .last_opcode = 77 }, back = { .last_opcode = 12 };
+	struct icemig_mbx_ring ring, rback;
+	struct icemig_xlate_mbx_regs r;
+
+	(void)state;
+	memset(&ring, 0, sizeof(ring));
+	pos.asq_len = 32;
+	pos.asq_head = 3;
+	pos.asq_tail = 4;
+	pos.arq_len = 64;
+	pos.arq_head = 5;
+	pos.arq_tail = 63;
+	ring.asq_base = 0x0000000123456780ull;
+	ring.arq_base = 0x00000abc00001000ull;
+	ring.flags = ICEMIG_MBX_RING_F_ARQ_ENA;
+	assert_int_equal(icemig_xlate_mbx_from_state(&pos, &ring, &r, NULL), 0);
+	assert_int_equal(r.atq_bal, 0x23456780u);
+	assert_int_equal(r.atq_bah, 0x1u);
+	assert_int_equal(r.atq_len, 32);
+	assert_int_equal(r.atq_head, 3);
+	assert_int_equal(r.atq_tail, 4);
+	assert_int_equal(r.arq_bal, 0x00001000u);
+	assert_int_equal(r.arq_bah, 0xabcu);
+	assert_int_equal(r.arq_len, 0x80000040u);
+	assert_int_equal(r.arq_head, 5);
+	assert_int_equal(r.arq_tail, 63);
+	assert_int_equal(icemig_xlate_mbx_to_state(&r, &back, &rback, NULL), 0);
+	/* last_opcode is no register: to_state leaves it */
+	assert_int_equal(back.last_opcode, 12);
+	back.last_opcode = pos.last_opcode;
+	assert_memory_equal(&back, &pos, sizeof(pos));
+	assert_memory_equal(&rback, &ring, sizeof(ring));
+	r.arq_len = 0x40;
+	r.atq_len = 0x80000020u;
+	assert_int_equal(icemig_xlate_mbx_to_state(&r, &back, &rback, NULL), 0);
+	assert_int_equal(rback.flags, ICEMIG_MBX_RING_F_ASQ_ENA);
+}
+
+/* Both ends of every field; a state so built passes the MBX rules. */
+static void test_mbx_limits(void **state)
+{
+	unsigned int e;
+
+	(void)state;
+	for (e = 0; e < 2; e++) {
+		struct icemig_mbx pos, back = { 0 };
+		struct icemig_mbx_ring ring, rback;
+		struct icemig_xlate_mbx_regs r;
+		struct icemig_stream_err err = { 0 };
+		struct icemig_vf_state st;
+
+		mbx_example(&pos, &ring, e);
+		assert_int_equal(icemig_xlate_mbx_from_state(&pos, &ring, &r, NULL), 0);
+		assert_int_equal(r.atq_len, e ? 0x800003ffu : 1);
+		assert_int_equal(r.arq_bah, e ? 0xffffffffu : 0);
+		assert_int_equal(r.arq_bal, e ? 0xffffffc0u : 0x40);
+		assert_int_equal(icemig_xlate_mbx_to_state(&r, &back, &rback, NULL), 0);
+		assert_memory_equal(&back, &pos, sizeof(pos));
+		assert_memory_equal(&rback, &ring, sizeof(ring));
+
+		base_state(&st);
+		st.txq[0] = (struct icemig_queue){ .base = 0x1000, .ring_len = 64 };
+		st.rxq[0] =
+			(struct icemig_queue){ .base = 0x2000, .ring_len = 64, .buf_len = 2048 };
+		st.has_mbx = 1;
+		st.mbx = back;
+		assert_int_equal(icemig_state_check(&st, &err), 0);
+	}
+}
+
+/* A mailbox with a length 0 is not set up: nothing to carry. */
+static void test_mbx_not_set_up(void **state)
+{
+	struct icemig_xlate_mbx_regs r;
+	struct icemig_mbx pos;
+	struct icemig_mbx_ring ring;
+	unsigned int q;
+
+	(void)state;
+	for (q = 0; q < 3; q++) {
+		memset(&r, 0, sizeof(r));
+		r.atq_len = q == 0 ? 0 : 0x80000010u;
+		r.arq_len = q == 1 ? 0 : 0x80000010u;
+		if (q == 2)
+			r.atq_len = r.arq_len = 0x80000000u; /* enabled, no length */
+		r.atq_bal = r.arq_bal = 0x1000;
+		r.atq_head = r.arq_tail = 5;
+		memset(&pos, 0xa5, sizeof(pos));
+		memset(&ring, 0xa5, sizeof(ring));
+		assert_int_equal(icemig_xlate_mbx_to_state(&r, &pos, &ring, NULL), 0);
+		assert_int_equal(pos.asq_len | pos.asq_head | pos.asq_tail, 0);
+		assert_int_equal(pos.arq_len | pos.arq_head | pos.arq_tail, 0);
+		assert_int_equal(ring.asq_base | ring.arq_base | ring.flags, 0);
+	}
+}
+
+/* Error bits are events, not state: ignored, never produced. */
+static void test_mbx_error_bits(void **state)
+{
+	struct icemig_mbx pos, a = { 0 }, b = { 0 }; /* to_state keeps last_opcode */
+	struct icemig_mbx_ring ring, ra, rb;
+	struct icemig_xlate_mbx_regs r, r2;
+	unsigned int bit;
+
+	(void)state;
+	mbx_example(&pos, &ring, true);
+	assert_int_equal(icemig_xlate_mbx_from_state(&pos, &ring, &r, NULL), 0);
+	assert_int_equal(icemig_xlate_mbx_to_state(&r, &a, &ra, NULL), 0);
+	for (bit = 28; bit < 31; bit++) {
+		r2 = r;
+		r2.atq_len |= 1u << bit;
+		r2.arq_len |= 1u << bit;
+		assert_int_equal(icemig_xlate_mbx_to_state(&r2, &b, &rb, NULL), 0);
+		assert_memory_equal(&a, &b, sizeof(a));
+		assert_memory_equal(&ra, &rb, sizeof(ra));
+		assert_int_equal(icemig_xlate_mbx_from_state(&b, &rb, &r2, NULL), 0);
+		assert_int_equal((r2.atq_len | r2.arq_len) & (MBX_LEN_ERR | MBX_LEN_RSVD), 0);
+	}
+}
+
+static void expect_mbx_to_refused(const struct icemig_xlate_mbx_regs *r, const char *what)
+{
+	struct icemig_stream_err err = { 0 };
+	struct icemig_mbx pos, keep;
+	struct icemig_mbx_ring ring, rkeep;
+
+	memset(&pos, 0x5a, sizeof(pos));
+	memset(&ring, 0x5a, sizeof(ring));
+	memcpy(&keep, &pos, sizeof(keep));
+	memcpy(&rkeep, &ring, sizeof(rkeep));
+	assert_int_equal(icemig_xlate_mbx_to_state(r, &pos, &ring, &err), -EINVAL);
+	assert_string_equal(err.what, what);
+	assert_memory_equal(&pos, &keep, sizeof(pos));
+	assert_memory_equal(&ring, &rkeep, sizeof(ring));
+}
+
+static void test_mbx_to_refused(void **state)
+{
+	struct icemig_xlate_mbx_regs good = {
+		.atq_bal = 0x1000, .atq_len = 0x80000010u, .atq_head = 1, .atq_tail = 2,
+		.arq_bal = 0x2000, .arq_len = 0x80000010u, .arq_head = 3, .arq_tail = 4,
+	}, r;
+	unsigned int b;
+
+	(void)state;
+	for (b = 0; b < 6; b++) {
+		r = good;
+		r.atq_bal |= 1u << b;
+		expect_mbx_to_refused(&r, "mbx_ring.asq_base");
+		r = good;
+		r.arq_bal |= 1u << b;
+		expect_mbx_to_refused(&r, "mbx_ring.arq_base");
+	}
+	for (b = 10; b < 28; b++) {
+		r = good;
+		r.atq_len |= 1u << b;
+		expect_mbx_to_refused(&r, "mbx.asq_len");
+		r = good;
+		r.arq_len |= 1u << b;
+		expect_mbx_to_refused(&r, "mbx.arq_len");
+	}
+	for (b = 10; b < 32; b++) {
+		r = good;
+		r.atq_head |= 1u << b;
+		expect_mbx_to_refused(&r, "mbx.asq_ptr");
+		r = good;
+		r.atq_tail |= 1u << b;
+		expect_mbx_to_refused(&r, "mbx.asq_ptr");
+		r = good;
+		r.arq_head |= 1u << b;
+		expect_mbx_to_refused(&r, "mbx.arq_ptr");
+		r = good;
+		r.arq_tail |= 1u << b;
+		expect_mbx_to_refused(&r, "mbx.arq_ptr");
+	}
+	r = good;
+	r.atq_head = 16;
+	expect_mbx_to_refused(&r, "mbx.asq");
+	r = good;
+	r.atq_tail = 16;
+	expect_mbx_to_refused(&r, "mbx.asq");
+	r = good;
+	r.arq_head = 16;
+	expect_mbx_to_refused(&r, "mbx.arq");
+	r = good;
+	r.arq_tail = 16;
+	expect_mbx_to_refused(&r, "mbx.arq");
+	r = good;
+	r.atq_bal = 0;
+	expect_mbx_to_refused(&r, "mbx_ring.asq_base");
+	r = good;
+	r.arq_bal = 0;
+	expect_mbx_to_refused(&r, "mbx_ring.arq_base");
+	/* a disabled queue may have no base */
+	r.arq_len = 0x10;
+	{
+		struct icemig_mbx pos;
+		struct icemig_mbx_ring ring;
+
+		assert_int_equal(icemig_xlate_mbx_to_state(&r, &pos, &ring, NULL), 0);
+		assert_int_equal(ring.flags, ICEMIG_MBX_RING_F_ASQ_ENA);
+	}
+}
+
+static void expect_mbx_from_refused(const struct icemig_mbx *pos,
+				    const struct icemig_mbx_ring *ring, const char *what)
+{
+	struct icemig_stream_err err = { 0 };
+	struct icemig_xlate_mbx_regs r, keep;
+
+	memset(&r, 0x5a, sizeof(r));
+	memset(&keep, 0x5a, sizeof(keep));
+	assert_int_equal(icemig_xlate_mbx_from_state(pos, ring, &r, &err), -EINVAL);
+	assert_string_equal(err.what, what);
+	assert_memory_equal(&r, &keep, sizeof(r));
+}
+
+static void test_mbx_from_refused(void **state)
+{
+	struct icemig_mbx gp, p;
+	struct icemig_mbx_ring gr, g;
+	unsigned int b;
+
+	(void)state;
+	mbx_example(&gp, &gr, true);
+	p = gp;
+	p.asq_len = 0;
+	expect_mbx_from_refused(&p, &gr, "mbx.asq_len");
+	p = gp;
+	p.asq_len = ICEMIG_MBX_LEN_MAX; /* the stream allows it, LEN cannot hold it */
+	expect_mbx_from_refused(&p, &gr, "mbx.asq_len");
+	p = gp;
+	p.arq_len = 0;
+	expect_mbx_from_refused(&p, &gr, "mbx.arq_len");
+	p = gp;
+	p.arq_len = ICEMIG_MBX_LEN_MAX;
+	expect_mbx_from_refused(&p, &gr, "mbx.arq_len");
+	p = gp;
+	p.asq_head = p.asq_len;
+	expect_mbx_from_refused(&p, &gr, "mbx.asq");
+	p = gp;
+	p.asq_tail = p.asq_len;
+	expect_mbx_from_refused(&p, &gr, "mbx.asq");
+	p = gp;
+	p.arq_head = p.arq_len;
+	expect_mbx_from_refused(&p, &gr, "mbx.arq");
+	p = gp;
+	p.arq_tail = p.arq_len;
+	expect_mbx_from_refused(&p, &gr, "mbx.arq");
+	for (b = 0; b < 6; b++) {
+		g = gr;
+		g.asq_base = 0x1000 | (1ull << b);
+		expect_mbx_from_refused(&gp, &g, "mbx_ring.asq_base");
+		g = gr;
+		g.arq_base = 0x1000 | (1ull << b);
+		expect_mbx_from_refused(&gp, &g, "mbx_ring.arq_base");
+	}
+	g = gr;
+	g.asq_base = 0;
+	expect_mbx_from_refused(&gp, &g, "mbx_ring.asq_base");
+	g = gr;
+	g.arq_base = 0;
+	expect_mbx_from_refused(&gp, &g, "mbx_ring.arq_base");
+	for (b = 2; b < 16; b++) {
+		g = gr;
+		g.flags |= (uint16_t)(1u << b);
+		expect_mbx_from_refused(&gp, &g, "mbx_ring.flags");
+	}
+}
+
+/* Random valid mailboxes round trip both ways. */
+static void test_mbx_random(void **state)
+{
+	unsigned int it;
+
+	(void)state;
+	for (it = 0; it < 5000; it++) {
+		struct icemig_mbx pos = { 0 }, back = { 0 };
+		struct icemig_mbx_ring ring, rback;
+		struct icemig_xlate_mbx_regs r, r2;
+
+		memset(&ring, 0, sizeof(ring));
+		pos.asq_len = (uint16_t)(1 + rnd() % 1023);
+		pos.asq_head = (uint16_t)(rnd() % pos.asq_len);
+		pos.asq_tail = (uint16_t)(rnd() % pos.asq_len);
+		pos.arq_len = (uint16_t)(1 + rnd() % 1023);
+		pos.arq_head = (uint16_t)(rnd() % pos.arq_len);
+		pos.arq_tail = (uint16_t)(rnd() % pos.arq_len);
+		ring.flags = (uint16_t)(rnd() & ICEMIG_MBX_RING_F_ALL);
+		ring.asq_base = rnd() & ~63ull;
+		ring.arq_base = rnd() & ~63ull;
+		if (!ring.asq_base)
+			ring.flags &= (uint16_t)~ICEMIG_MBX_RING_F_ASQ_ENA;
+		if (!ring.arq_base)
+			ring.flags &= (uint16_t)~ICEMIG_MBX_RING_F_ARQ_ENA;
+		assert_int_equal(icemig_xlate_mbx_from_state(&pos, &ring, &r, NULL), 0);
+		assert_int_equal((r.atq_len | r.arq_len) & (MBX_LEN_ERR | MBX_LEN_RSVD), 0);
+		assert_int_equal((r.atq_bal | r.arq_bal) & 63, 0);
+		assert_int_equal(icemig_xlate_mbx_to_state(&r, &back, &rback, NULL), 0);
+		assert_memory_equal(&back, &pos, sizeof(pos));
+		assert_memory_equal(&rback, &ring, sizeof(ring));
+		/* registers with random error bits come back without them */
+		r2 = r;
+		r2.atq_len |= (uint32_t)rnd() & MBX_LEN_ERR;
+		r2.arq_len |= (uint32_t)rnd() & MBX_LEN_ERR;
+		assert_int_equal(icemig_xlate_mbx_to_state(&r2, &back, &rback, NULL), 0);
+		assert_int_equal(icemig_xlate_mbx_from_state(&back, &rback, &r2, NULL), 0);
+		assert_memory_equal(&r2, &r, sizeof(r));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tables),		cmocka_unit_test(test_known_positions),
-		cmocka_unit_test(test_each_field_max),	cmocka_unit_test(test_random_roundtrip),
-		cmocka_unit_test(test_image_roundtrip), cmocka_unit_test(test_rxq_state_roundtrip),
-		cmocka_unit_test(test_rxq_refused),	cmocka_unit_test(test_txq_state_roundtrip),
-		cmocka_unit_test(test_txq_refused),	cmocka_unit_test(test_vf_info),
-		cmocka_unit_test(test_filters),		cmocka_unit_test(test_rss_hfunc),
+		cmocka_unit_test(test_tables),
+		cmocka_unit_test(test_known_positions),
+		cmocka_unit_test(test_each_field_max),
+		cmocka_unit_test(test_random_roundtrip),
+		cmocka_unit_test(test_image_roundtrip),
+		cmocka_unit_test(test_rxq_state_roundtrip),
+		cmocka_unit_test(test_rxq_refused),
+		cmocka_unit_test(test_txq_state_roundtrip),
+		cmocka_unit_test(test_txq_refused),
+		cmocka_unit_test(test_vf_info),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_rss_hfunc),
+		cmocka_unit_test(test_irq_known_positions),
+		cmocka_unit_test(test_irq_limits),
+		cmocka_unit_test(test_irq_write_only),
+		cmocka_unit_test(test_irq_refused),
+		cmocka_unit_test(test_irq_random),
+		cmocka_unit_test(test_mbx_known_positions),
+		cmocka_unit_test(test_mbx_limits),
+		cmocka_unit_test(test_mbx_not_set_up),
+		cmocka_unit_test(test_mbx_error_bits),
+		cmocka_unit_test(test_mbx_to_refused),
+		cmocka_unit_test(test_mbx_from_refused),
+		cmocka_unit_test(test_mbx_random),
 	};
 
 	return cmocka_run_group_tests_name("ice_mig_xlate", tests, NULL, NULL);
