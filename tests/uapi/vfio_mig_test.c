@@ -11,9 +11,10 @@
  *   VF-A, VF-B   BDFs (DDDD:BB:DD.F) of two VFs bound to ice_vfio_pci, in
  *                IOMMU groups of their own, not in use
  *   SIM-*        the simulated provider's debugfs directories of the two
- *                VFs (ice_mig_sim test device); the cross-VF state check
- *                and the fault-driven checks need them and are skipped
- *                without
+ *                VFs (ice_mig_sim test device); the cross-VF state checks
+ *                (save/resume; a stream without IRQ and MBX_RING keeps the
+ *                destination's interrupt registers and mailbox rings) and
+ *                the fault-driven checks need them and are skipped without
  *
  * --corpus writes every DIR/bad-* stream (tests/fuzz/gen_corpus) into
  * RESUMING: each must be refused with EINVAL (at write() or at RESUMING ->
