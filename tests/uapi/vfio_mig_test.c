@@ -11,9 +11,10 @@
  *   VF-A, VF-B   BDFs (DDDD:BB:DD.F) of two VFs bound to ice_vfio_pci, in
  *                IOMMU groups of their own, not in use
  *   SIM-*        the simulated provider's debugfs directories of the two
- *                VFs (ice_mig_sim test device); the cross-VF state check
- *                and the fault-driven checks need them and are skipped
- *                without
+ *                VFs (ice_mig_sim test device); the cross-VF state checks
+ *                (save/resume; a stream without IRQ and MBX_RING keeps the
+ *                destination's interrupt registers and mailbox rings) and
+ *                the fault-driven checks need them and are skipped without
  *
  * --corpus writes every DIR/bad-* stream (tests/fuzz/gen_corpus) into
  * RESUMING: each must be refused with EINVAL (at write() or at RESUMING ->
@@ -54,6 +55,7 @@
  * Prints one line per check and "N passed, N failed"; exit status 0 only
  * if none failed. Skips (exit 0, "SKIP") when no VF can migrate.
  */
+#include <endian.h>
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
@@ -73,6 +75,8 @@
 #include <dirent.h>
 #include <unistd.h>
 #include <linux/vfio.h>
+
+#include "../../kernel/include/icemig_stream.h"
 
 static int passed, failed;
 
@@ -1312,6 +1316,162 @@ static int run_bench(int cycles, struct vf *a, struct vf *b)
 }
 
 /*
+ * Stream 1.2 (kernel/include/icemig_stream.h, docs/design.md "Stream"): a
+ * stream without the IRQ and MBX_RING records (a 1.1 or 1.0 stream, or a
+ * 1.2 one from a provider that does not carry them) loads with the
+ * destination VF's interrupt registers and mailbox rings left as they are.
+ * The values below are written through the simulated provider's state file
+ * (irq<i>=flags:itr_idx:sw_itr_idx:interval:itr0:itr1:itr2, intervals in
+ * 2 us units; mbx_ring=asq_base:arq_base:flags), in the form it prints
+ * them; A's and B's differ in every field, and neither is a fresh VF's
+ * (all zero).
+ */
+#define KEEP_V12_A                                                        \
+	"irq=1\nirq0=0x1:3:0:0:25:61:4095\nirq1=0x7:1:2:50:10:125:4000\n" \
+	"mbx_ring=0x7f001000:0x7f002040:0x3\n"
+#define KEEP_V12_B                                                     \
+	"irq=1\nirq0=0x5:0:1:7:100:200:300\nirq1=0x2:2:3:4095:1:2:3\n" \
+	"mbx_ring=0x1230040:0x4560080:0x1\n"
+#define KEEP_COMMON "num_msix=2 mbx=6:64:1:1:64:2:3 "
+
+/*
+ * Split the configuration text of @dbg (config_text()) into its stream 1.2
+ * lines (irq, irq<i>, mbx_ring) in @v12 and the rest in @rest, each @size
+ * bytes.
+ */
+static void split_v12(const char *dbg, char *v12, char *rest, size_t size)
+{
+	static char text[16384];
+	const char *p = text;
+	size_t nv = 0, nr = 0;
+
+	config_text(dbg, text, sizeof(text));
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+		bool is_v12 = !strncmp(p, "irq", 3) || !strncmp(p, "mbx_ring=", 9);
+		char *out = is_v12 ? v12 : rest;
+		size_t *n = is_v12 ? &nv : &nr;
+
+		if (*n + len < size) {
+			memcpy(out + *n, p, len);
+			*n += len;
+		}
+		p += len;
+	}
+	v12[nv] = '\0';
+	rest[nr] = '\0';
+}
+
+/* Give B the KEEP_V12_B values and another MAC than A's; true if it took them. */
+static bool keep_set_b(struct vf *b, char *v12, char *rest, size_t size)
+{
+	to_running(b);
+	spit(b->dbg, "state",
+	     "defaults mac=52:54:00:00:0b:0b " KEEP_COMMON "irq=1 irq0=0x5:0:1:7:100:200:300 "
+	     "irq1=0x2:2:3:4095:1:2:3 mbx_ring=0x1230040:0x4560080:0x1");
+	split_v12(b->dbg, v12, rest, size);
+	return !strcmp(v12, KEEP_V12_B);
+}
+
+/*
+ * Load @buf (@len bytes) into B, whose 1.2 values are KEEP_V12_B before;
+ * check that afterwards, in STOP and again in RUNNING, B holds @want_v12
+ * and the rest of A's configuration @a_rest.
+ */
+static void keep_load(struct vf *b, const uint8_t *buf, size_t len, const char *what,
+		      const char *want_v12, const char *a_rest)
+{
+	static char v12[16384], rest[16384];
+
+	check(keep_set_b(b, v12, rest, sizeof(v12)) && strcmp(rest, a_rest),
+	      "%s: interrupt registers and mailbox rings set to other values than the source's",
+	      b->bdf);
+	check(load_state(b, buf, len, 4096) == 0, "%s: %s (%zu bytes) loaded through RESUMING",
+	      b->bdf, what, len);
+	split_v12(b->dbg, v12, rest, sizeof(v12));
+	check(!strcmp(rest, a_rest), "%s: after %s, the rest of the configuration is the source's",
+	      b->bdf, what);
+	if (strcmp(rest, a_rest))
+		printf("# source:\n%s# destination:\n%s", a_rest, rest);
+	check(!strcmp(v12, want_v12), "%s: after %s, in STOP: %s", b->bdf, what,
+	      !strcmp(want_v12, KEEP_V12_B) ? "its own interrupt registers and mailbox rings" :
+					      "the source's interrupt registers and mailbox rings");
+	if (strcmp(v12, want_v12))
+		printf("# want:\n%s# have:\n%s", want_v12, v12);
+	to_running(b);
+	split_v12(b->dbg, v12, rest, sizeof(v12));
+	check(!strcmp(v12, want_v12) && state_of(b) == VFIO_DEVICE_STATE_RUNNING,
+	      "%s: after %s, the same in RUNNING", b->bdf, what);
+	if (strcmp(v12, want_v12))
+		printf("# want:\n%s# have:\n%s", want_v12, v12);
+}
+
+/*
+ * A's final stream carries IRQ and MBX_RING; the same stream re-encoded
+ * without them (a 1.2 provider that does not carry them; and labelled 1.1,
+ * which has no such records) must leave B's values alone, the whole stream
+ * (control) must bring A's. Needs both VFs' simulated-provider directories.
+ */
+static void test_load_keeps_irq(struct vf *a, struct vf *b)
+{
+	static uint8_t full[1 << 17], stripped[1 << 17];
+	static struct icemig_vf_state st, back;
+	static char a_v12[16384], a_rest[16384];
+	struct icemig_stream_err err = { 0 };
+	struct icemig_stream_hdr hdr;
+	uint32_t total = 0, sflags = 0, slen = 0;
+	size_t len;
+	int r;
+
+	if (!a->dbg || !b->dbg)
+		return;
+	to_running(a);
+	spit(a->dbg, "state",
+	     "defaults mac=52:54:00:00:0a:0a " KEEP_COMMON "irq=1 irq0=0x1:3:0:0:25:61:4095 "
+	     "irq1=0x7:1:2:50:10:125:4000 mbx_ring=0x7f001000:0x7f002040:0x3");
+	split_v12(a->dbg, a_v12, a_rest, sizeof(a_v12));
+	check(!strcmp(a_v12, KEEP_V12_A), "%s: interrupt registers and mailbox rings written",
+	      a->bdf);
+	if (strcmp(a_v12, KEEP_V12_A))
+		printf("# want:\n%s# have:\n%s", KEEP_V12_A, a_v12);
+
+	len = save_state(a, full, sizeof(full), 65536);
+	r = icemig_stream_frame(full, len, &total, &sflags, &err);
+	if (!r)
+		r = icemig_stream_decode(full, len, &st, &err);
+	check(len > 24 && !r && total == len && st.has_irq && st.has_mbx_ring,
+	      "%s: final stream of %zu bytes decodes, with IRQ and MBX_RING (%d%s%s)", a->bdf, len,
+	      r, err.what ? ", " : "", err.what ? err.what : "");
+	if (r || !st.has_irq || !st.has_mbx_ring)
+		return;
+
+	st.has_irq = 0;
+	memset(st.irq, 0, sizeof(st.irq));
+	st.has_mbx_ring = 0;
+	memset(&st.mbx_ring, 0, sizeof(st.mbx_ring));
+	r = icemig_stream_encode(&st, sflags, stripped, sizeof(stripped), &slen);
+	if (!r)
+		r = icemig_stream_decode(stripped, slen, &back, &err);
+	check(!r && slen < len && !back.has_irq && !back.has_mbx_ring && back.has_mbx &&
+		      back.num_msix == 2,
+	      "%s: stream re-encoded without IRQ and MBX_RING: %u bytes (%d)", a->bdf, slen, r);
+	if (r)
+		return;
+
+	keep_load(b, stripped, slen, "a 1.2 stream without IRQ and MBX_RING", KEEP_V12_B, a_rest);
+
+	/* The same records as a 1.1 stream (the checksum covers no header byte). */
+	memcpy(&hdr, stripped, sizeof(hdr));
+	hdr.version_minor = htole16(1);
+	memcpy(stripped, &hdr, sizeof(hdr));
+	keep_load(b, stripped, slen, "the same labelled 1.1", KEEP_V12_B, a_rest);
+
+	keep_load(b, full, len, "the whole 1.2 stream (control)", KEEP_V12_A, a_rest);
+	to_running(a);
+}
+
+/*
  * Issue 12 item 1: a migratable VF keeps its BARs mmap'd except the BAR(s) of
  * the MSI-X table and PBA, whose mapping QEMU would split into pieces that are
  * not whole pages (type1's dirty bitmap then fails the migration). Reads the
@@ -1440,6 +1600,7 @@ int main(int argc, char **argv)
 	test_suspend_capture(&a);
 	test_pf_reset_event(&a);
 	test_cancel_resumes(&a);
+	test_load_keeps_irq(&a, &b);
 	test_close_in_stop(&b);
 
 	printf("%d passed, %d failed\n", passed, failed);
