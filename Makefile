@@ -36,11 +36,12 @@ SCENARIOS ?= uapi driver-faults vf-migrate icemig-migrate hook-interface hook-in
 	save-restore managedsave paused-migrate ice-load
 FAULT_SCENARIOS ?= fault-cancel fault-destkill fault-hook fault-corrupt fault-flr \
 	fault-4vf fault-crossing soak
-# The debug rig run: the uAPI test and the fault scenarios (not the soak).
-DEBUG_SCENARIOS ?= uapi driver-faults $(filter-out soak,$(FAULT_SCENARIOS))
+# The debug rig run: the uAPI test, the patched ice's load and unload, and
+# the fault scenarios (not the soak).
+DEBUG_SCENARIOS ?= uapi driver-faults ice-load $(filter-out soak,$(FAULT_SCENARIOS))
 # What .ci/run runs on the debug rig when its kernel is cached: the whole
 # DEBUG_SCENARIOS take about an hour there (README), too long for CI.
-DEBUG_CI_SCENARIOS ?= uapi driver-faults
+DEBUG_CI_SCENARIOS ?= uapi driver-faults ice-load
 
 all: deps kernel helper uapi-test
 

@@ -13,6 +13,11 @@
 #                                        also ICEMIG_GLUE_DIR)
 #   kernel/ice/build.sh --out DIR       copy ice.ko and ice_mig_glue.ko to DIR
 #                                        (the DKMS build, dkms-build.sh)
+#   KVER=... KDIR=... kernel/ice/build.sh --build-only [--glue-dir DIR]
+#                                        steps 1 and 5 only, for a kernel
+#                                        tree that is not the distribution's
+#                                        (the debug rig kernel, check-debug):
+#                                        see "--build-only" below
 #
 # Steps (each failing step stops the build, exit status 1):
 #  0. checkpatch.pl --strict of the source tree on the series;
@@ -38,7 +43,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-src="" glue=1 out=""
+src="" glue=1 out="" build_only=0
 gdir=${ICEMIG_GLUE_DIR:-$top/kernel}
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -46,6 +51,7 @@ while [ $# -gt 0 ]; do
 	--no-glue) glue=0; shift ;;
 	--glue-dir) gdir=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--build-only) build_only=1; shift ;;
 	*) echo "ice-build: unknown argument '$1'" >&2; exit 2 ;;
 	esac
 done
@@ -81,6 +87,67 @@ build_ice() {
 	fi
 	grep -c 'warning:' "$1/build.log" || true
 }
+
+# ---- --build-only: the patched ice and the glue for a kernel tree that is
+# not the distribution's (scripts/check-debug: the debug rig kernel, KDIR =
+# its O= build tree, KVER = its release). Steps 1 and 5 only, both W=1:
+# apply the series to a copy of the sources and build ice.ko, fail on
+# modpost warnings (the W=1 warnings are counted, not compared: there is no
+# stock baseline for that tree), then build the glue in --glue-dir, where
+# any warning fails. Not done: checkpatch and the per-patch builds (make ice
+# does them; they do not depend on the kernel tree), the symbol CRC check
+# and the field check (they compare with the distribution's ice and its BTF,
+# which such a tree does not have), check-ctx.py (kernel-independent, make
+# ice runs it). ice.ko is kept in ${ICEMIG_CACHE}/ice-build/<KVER>/work and
+# reused while its key (the series, the ice sources' tree, the kernel tree's
+# release, .config and Module.symvers) is unchanged; the glue is built
+# every time. Output: "ice-build: <path>" of ice.ko and ice_mig_glue.ko.
+if [ $build_only -eq 1 ]; then
+	mkdir -p "$cache"
+	exec 8>"$cache/.lock"
+	flock 8
+	work=$cache/work
+	key=$( { echo "build-only 1"; echo "src $src"; cat "$here"/[0-9]*.patch;
+		cat "$KDIR/include/config/kernel.release" "$KDIR/.config" "$KDIR/Module.symvers"; } |
+		sha256sum | cut -c1-16)
+	if [ -e "$work/$rel/ice.ko" ] && [ "$(cat "$work/.build-key" 2>/dev/null)" = "$key" ]; then
+		echo "ice-build: reusing $work/$rel/ice.ko (key $key)"
+	else
+		t=$(date +%s)
+		stage "$work"
+		n=0
+		for p in "$here"/[0-9]*.patch; do
+			[ -e "$p" ] || continue
+			patch -d "$work" -p1 -s --no-backup-if-mismatch <"$p" ||
+				{ echo "ice-build: $(basename "$p") does not apply to $src" >&2; exit 1; }
+			n=$((n + 1))
+		done
+		warn=$(build_ice "$work")
+		if grep -q 'WARNING: modpost' "$work/build.log"; then
+			grep 'WARNING: modpost' "$work/build.log" >&2
+			echo "ice-build: FAIL: modpost warnings" >&2
+			exit 1
+		fi
+		echo "$key" >"$work/.build-key"
+		echo "ice-build: $n patches applied, ice.ko built for $KVER in $(( $(date +%s) - t )) s (W=1 warnings: $warn, not compared; modpost warnings: 0)"
+	fi
+	echo "ice-build: $work/$rel/ice.ko"
+	if [ $glue -eq 1 ]; then
+		[ -e "$gdir/ice_mig_xlate.h" ] ||
+			{ echo "ice-build: FAIL: $gdir has no ice_mig_xlate.h (the glue needs the ice translation)" >&2; exit 1; }
+		make -C "$gdir" KDIR="$KDIR" W=1 ICEMIG_ICE_GLUE=m \
+			ICEMIG_ICE_INCLUDE="$work/include" \
+			KBUILD_EXTRA_SYMBOLS="$work/$rel/Module.symvers" modules >"$cache/glue.log" 2>&1 ||
+			{ cat "$cache/glue.log" >&2; echo "ice-build: glue build failed" >&2; exit 1; }
+		if grep -E 'warning:|WARNING:' "$cache/glue.log" >&2; then
+			echo "ice-build: FAIL: warnings building the glue" >&2
+			exit 1
+		fi
+		echo "ice-build: $gdir/ice_mig_glue.ko"
+	fi
+	exit 0
+fi
+# ---- end of --build-only
 
 mkdir -p "$cache"
 # One build at a time per kernel version: two checkouts building at once
