@@ -880,6 +880,9 @@ static ssize_t sim_state_read(struct file *f, char __user *ubuf, size_t count,
 }
 
 /* Parse up to @n unsigned numbers separated by ':' into @v; all of @n. */
+/* The most numbers one state token carries (rxq_ctx<i>) */
+#define SIM_MAX_NUMS	9
+
 static int sim_parse_nums(char *val, u64 *v, unsigned int n, u64 max)
 {
 	unsigned int i;
@@ -892,6 +895,11 @@ static int sim_parse_nums(char *val, u64 *v, unsigned int n, u64 max)
 	}
 	return val ? -EINVAL : 0;
 }
+
+/* sim_parse_nums() into an array, @n checked against its size at build time */
+#define sim_parse_x(val, arr, n, max) \
+	(BUILD_BUG_ON_ZERO((n) > ARRAY_SIZE(arr)) + \
+	 sim_parse_nums(val, arr, n, max))
 
 static int sim_parse_queue(char *val, struct icemig_queue *q, bool rx)
 {
@@ -1002,7 +1010,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 {
 	char *val = strchr(tok, '=');
 	unsigned int u, v, n;
-	u64 x[7];
+	u64 x[SIM_MAX_NUMS];
 
 	if (!val)
 		return -EINVAL;
@@ -1019,7 +1027,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 	}
 	if (!strncmp(tok, "msix", 4) && tok[4] >= '0' && tok[4] <= '9') {
 		if (kstrtouint(tok + 4, 10, &u) || u >= ICEMIG_MAX_MSIX ||
-		    sim_parse_nums(val, x, 5, U16_MAX) || x[3] > U8_MAX || x[4] > U8_MAX)
+		    sim_parse_x(val, x, 5, U16_MAX) || x[3] > U8_MAX || x[4] > U8_MAX)
 			return -EINVAL;
 		st->msix[u] = (struct icemig_msix_map){ .vector = x[0], .rxq_map = x[1],
 							.txq_map = x[2], .rx_itr = x[3],
@@ -1065,7 +1073,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 			memset(&st->mbx_ring, 0, sizeof(st->mbx_ring));
 			return 0;
 		}
-		if (sim_parse_nums(val, x, 7, U32_MAX) || x[1] > U16_MAX || x[2] > U16_MAX ||
+		if (sim_parse_x(val, x, 7, U32_MAX) || x[1] > U16_MAX || x[2] > U16_MAX ||
 		    x[3] > U16_MAX || x[4] > U16_MAX || x[5] > U16_MAX || x[6] > U16_MAX)
 			return -EINVAL;
 		/* A mailbox set up now has ring registers, at their reset values. */
@@ -1082,7 +1090,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 	}
 	if (!strncmp(tok, "irq", 3) && isdigit(tok[3])) {
 		if (kstrtouint(tok + 3, 10, &u) || u >= ICEMIG_MAX_MSIX ||
-		    sim_parse_nums(val, x, 7, U16_MAX) || x[0] > U8_MAX || x[1] > U8_MAX ||
+		    sim_parse_x(val, x, 7, U16_MAX) || x[0] > U8_MAX || x[1] > U8_MAX ||
 		    x[2] > U8_MAX)
 			return -EINVAL;
 		st->irq[u] = (struct icemig_irq){ .flags = x[0], .itr_idx = x[1],
@@ -1096,7 +1104,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 			memset(&st->mbx_ring, 0, sizeof(st->mbx_ring));
 			return 0;
 		}
-		if (sim_parse_nums(val, x, 3, U64_MAX) || x[2] > U16_MAX)
+		if (sim_parse_x(val, x, 3, U64_MAX) || x[2] > U16_MAX)
 			return -EINVAL;
 		st->mbx_ring = (struct icemig_mbx_ring){ .asq_base = x[0], .arq_base = x[1],
 							 .flags = x[2] };
@@ -1107,7 +1115,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 		if (kstrtouint(tok + 5, 10, &u) || u >= ICEMIG_MAX_QP)
 			return -EINVAL;
 		if (tok[0] == 'r') {
-			if (sim_parse_nums(val, x, 9, U16_MAX) || x[2] > U8_MAX || x[3] > U8_MAX ||
+			if (sim_parse_x(val, x, 9, U16_MAX) || x[2] > U8_MAX || x[3] > U8_MAX ||
 			    x[4] > U8_MAX || x[5] > U8_MAX || x[6] > U8_MAX || x[7] > U8_MAX)
 				return -EINVAL;
 			st->rxctx[u] = (struct icemig_rxq_ctx){
@@ -1116,7 +1124,7 @@ static int sim_apply_token(struct icemig_vf_state *st, char *tok)
 				.hsplit_1 = x[6], .lrxqthresh = x[7], .flags = x[8] };
 			return 0;
 		}
-		if (sim_parse_nums(val, x, 2, U16_MAX) || x[1] > U8_MAX)
+		if (sim_parse_x(val, x, 2, U16_MAX) || x[1] > U8_MAX)
 			return -EINVAL;
 		st->txctx[u] = (struct icemig_txq_ctx){ .flags = x[0], .cache_prof_idx = x[1] };
 		return 0;
