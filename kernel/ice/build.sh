@@ -88,6 +88,48 @@ build_ice() {
 	grep -c 'warning:' "$1/build.log" || true
 }
 
+# apply_series DIR: the series in order onto the staged sources in DIR;
+# prints the number of patches applied, exits 1 on one that does not apply.
+apply_series() {
+	local p n=0
+	for p in "$here"/[0-9]*.patch; do
+		[ -e "$p" ] || continue
+		if ! patch -d "$1" -p1 -s --no-backup-if-mismatch <"$p"; then
+			echo "ice-build: $(basename "$p") does not apply to $src" >&2
+			exit 1
+		fi
+		n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# check_modpost DIR: exit 1 when the build log in DIR has modpost warnings.
+check_modpost() {
+	if grep -q 'WARNING: modpost' "$1/build.log"; then
+		grep 'WARNING: modpost' "$1/build.log" >&2
+		echo "ice-build: FAIL: modpost warnings" >&2
+		exit 1
+	fi
+}
+
+# build_glue: ice_mig_glue in $gdir against the patched ice in $work, W=1;
+# exit 1 on a failed build or any warning.
+build_glue() {
+	if [ ! -e "$gdir/ice_mig_xlate.h" ]; then
+		echo "ice-build: FAIL: $gdir has no ice_mig_xlate.h (the glue needs the ice translation)" >&2
+		exit 1
+	fi
+	make -C "$gdir" KDIR="$KDIR" W=1 ICEMIG_ICE_GLUE=m \
+		ICEMIG_ICE_INCLUDE="$work/include" \
+		KBUILD_EXTRA_SYMBOLS="$work/$rel/Module.symvers" modules >"$cache/glue.log" 2>&1 ||
+		{ cat "$cache/glue.log" >&2; echo "ice-build: glue build failed" >&2; exit 1; }
+	if grep -E 'warning:|WARNING:' "$cache/glue.log" >&2; then
+		echo "ice-build: FAIL: warnings building the glue" >&2
+		exit 1
+	fi
+	echo "ice-build: $gdir/ice_mig_glue.ko (W=1 warnings: 0)"
+}
+
 # ---- --build-only: the patched ice and the glue for a kernel tree that is
 # not the distribution's (scripts/check-debug: the debug rig kernel, KDIR =
 # its O= build tree, KVER = its release). Steps 1 and 5 only, both W=1:
@@ -115,35 +157,15 @@ if [ $build_only -eq 1 ]; then
 	else
 		t=$(date +%s)
 		stage "$work"
-		n=0
-		for p in "$here"/[0-9]*.patch; do
-			[ -e "$p" ] || continue
-			patch -d "$work" -p1 -s --no-backup-if-mismatch <"$p" ||
-				{ echo "ice-build: $(basename "$p") does not apply to $src" >&2; exit 1; }
-			n=$((n + 1))
-		done
+		n=$(apply_series "$work")
 		warn=$(build_ice "$work")
-		if grep -q 'WARNING: modpost' "$work/build.log"; then
-			grep 'WARNING: modpost' "$work/build.log" >&2
-			echo "ice-build: FAIL: modpost warnings" >&2
-			exit 1
-		fi
+		check_modpost "$work"
 		echo "$key" >"$work/.build-key"
 		echo "ice-build: $n patches applied, ice.ko built for $KVER in $(( $(date +%s) - t )) s (W=1 warnings: $warn, not compared; modpost warnings: 0)"
 	fi
 	echo "ice-build: $work/$rel/ice.ko"
 	if [ $glue -eq 1 ]; then
-		[ -e "$gdir/ice_mig_xlate.h" ] ||
-			{ echo "ice-build: FAIL: $gdir has no ice_mig_xlate.h (the glue needs the ice translation)" >&2; exit 1; }
-		make -C "$gdir" KDIR="$KDIR" W=1 ICEMIG_ICE_GLUE=m \
-			ICEMIG_ICE_INCLUDE="$work/include" \
-			KBUILD_EXTRA_SYMBOLS="$work/$rel/Module.symvers" modules >"$cache/glue.log" 2>&1 ||
-			{ cat "$cache/glue.log" >&2; echo "ice-build: glue build failed" >&2; exit 1; }
-		if grep -E 'warning:|WARNING:' "$cache/glue.log" >&2; then
-			echo "ice-build: FAIL: warnings building the glue" >&2
-			exit 1
-		fi
-		echo "ice-build: $gdir/ice_mig_glue.ko"
+		build_glue
 	fi
 	exit 0
 fi
@@ -164,15 +186,7 @@ base_warn=$(cat "$cache/stock/.warnings")
 
 work=$cache/work
 stage "$work"
-n=0
-for p in "$here"/[0-9]*.patch; do
-	[ -e "$p" ] || continue
-	if ! patch -d "$work" -p1 -s --no-backup-if-mismatch <"$p"; then
-		echo "ice-build: $(basename "$p") does not apply to $src" >&2
-		exit 1
-	fi
-	n=$((n + 1))
-done
+n=$(apply_series "$work")
 echo "ice-build: applied $n patches to a copy of $src/$rel in $work"
 
 # Kernel style of the series (checkpatch.pl of the same Linux tree). The
@@ -224,11 +238,7 @@ if [ "$warn" -gt "$base_warn" ]; then
 	echo "ice-build: FAIL: the series adds W=1 warnings" >&2
 	exit 1
 fi
-if grep -q 'WARNING: modpost' "$work/build.log"; then
-	grep 'WARNING: modpost' "$work/build.log" >&2
-	echo "ice-build: FAIL: modpost warnings" >&2
-	exit 1
-fi
+check_modpost "$work"
 echo "ice-build: modpost warnings: 0"
 
 # Symbol CRCs of the shipped ice (irdma links against them).
@@ -260,19 +270,7 @@ xl=()
 
 echo "ice-build: $work/$rel/ice.ko"
 if [ $glue -eq 1 ]; then
-	if [ ! -e "$gdir/ice_mig_xlate.h" ]; then
-		echo "ice-build: FAIL: $gdir has no ice_mig_xlate.h (the glue needs the ice translation)" >&2
-		exit 1
-	fi
-	make -C "$gdir" KDIR="$KDIR" W=1 ICEMIG_ICE_GLUE=m \
-		ICEMIG_ICE_INCLUDE="$work/include" \
-		KBUILD_EXTRA_SYMBOLS="$work/$rel/Module.symvers" modules >"$cache/glue.log" 2>&1 ||
-		{ cat "$cache/glue.log" >&2; echo "ice-build: glue build failed" >&2; exit 1; }
-	if grep -E 'warning:|WARNING:' "$cache/glue.log" >&2; then
-		echo "ice-build: FAIL: warnings building the glue" >&2
-		exit 1
-	fi
-	echo "ice-build: $gdir/ice_mig_glue.ko (W=1 warnings: 0)"
+	build_glue
 fi
 if [ -n "$out" ]; then
 	mkdir -p "$out"
